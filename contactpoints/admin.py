@@ -1,0 +1,55 @@
+"""The admin manages organisations. Participants appear only as counts."""
+
+from django.contrib import admin
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from contactpoints.models import ContactPoint, County, Municipality, Office, Room
+
+
+class RoomInline(admin.TabularInline):
+    model = Room
+    extra = 0
+
+
+@admin.register(ContactPoint)
+class ContactPointAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "municipality", "nationwide", "is_active", "waiting"]
+    list_filter = ["kind", "nationwide", "is_active", "municipality__county"]
+    search_fields = ["name", "slug", "municipality__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["municipality"]
+    filter_horizontal = ["staff"]
+    inlines = [RoomInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ContactPoint]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("municipality")
+            .annotate(waiting_count=Count("signups", filter=Q(signups__status="waiting")))
+        )
+
+    @admin.display(description=_("waiting"), ordering="waiting_count")
+    def waiting(self, obj: ContactPoint) -> int:
+        return obj.waiting_count  # type: ignore[attr-defined]
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "is_national"]
+    filter_horizontal = ["counties", "members"]
+
+
+@admin.register(County)
+class CountyAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "is_current"]
+    search_fields = ["name", "number"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "other_names", "county", "is_current"]
+    list_filter = ["county", "is_current"]
+    search_fields = ["name", "other_names", "number"]

@@ -1,0 +1,71 @@
+"""Public pages: the home page, the directory and each contact point's page."""
+
+from django import forms
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from contactpoints.models import ContactPoint, County
+from groups import selectors
+from groups.forms import no_control_characters
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html")
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "privacy.html")
+
+
+class DirectoryForm(forms.Form):
+    FORMATS = [("", _("Any")), ("in_person", _("Meets in person")), ("telephone", _("Meets by telephone"))]
+
+    q = forms.CharField(
+        label=_("Search by name, municipality or county"),
+        max_length=100,
+        required=False,
+        validators=[no_control_characters],
+    )
+    county = forms.ModelChoiceField(
+        label=_("County"),
+        queryset=County.objects.filter(is_current=True),
+        required=False,
+        empty_label=_("All counties"),
+    )
+    format = forms.ChoiceField(label=_("How the groups meet"), choices=FORMATS, required=False)
+
+
+@require_GET
+def directory(request: HttpRequest) -> HttpResponse:
+    form = DirectoryForm(request.GET or None)
+    contact_points = ContactPoint.objects.listed().select_related("municipality__county")
+    if form.is_valid():
+        query = form.cleaned_data["q"].strip()
+        if query:
+            contact_points = contact_points.filter(
+                Q(name__icontains=query)
+                | Q(municipality__name__icontains=query)
+                | Q(municipality__other_names__icontains=query)
+                | Q(municipality__county__name__icontains=query)
+            )
+        if county := form.cleaned_data["county"]:
+            contact_points = contact_points.filter(Q(municipality__county=county) | Q(nationwide=True))
+        if form.cleaned_data["format"] == "in_person":
+            contact_points = contact_points.filter(offers_in_person=True)
+        elif form.cleaned_data["format"] == "telephone":
+            contact_points = contact_points.filter(offers_telephone=True)
+    elif form.is_bound:
+        contact_points = contact_points.none()
+    return render(request, "contactpoints/directory.html", {"form": form, "contact_points": contact_points})
+
+
+@require_GET
+def contact_point(request: HttpRequest, slug: str) -> HttpResponse:
+    point = get_object_or_404(ContactPoint.objects.listed().select_related("municipality__county"), slug=slug)
+    progress = selectors.progress(point) if point.show_progress else None
+    return render(request, "contactpoints/detail.html", {"contact_point": point, "progress": progress})

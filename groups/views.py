@@ -1,0 +1,82 @@
+"""The person's own pages: sign up, confirm, see, change or withdraw."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from contactpoints.models import ContactPoint
+from groups import links, selectors, services
+from groups.forms import PreferencesForm, SignUpForm
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest, slug: str) -> HttpResponse:
+    contact_point = get_object_or_404(ContactPoint.objects.listed().select_related("municipality"), slug=slug)
+    form = SignUpForm(request.POST or None, contact_point=contact_point)
+    if request.method == "POST" and form.is_valid():
+        services.sign_up(
+            contact_point=contact_point,
+            email=form.cleaned_data["email"],
+            nickname=form.cleaned_data["nickname"],
+            preferences=form.preferences(),
+            locale=get_language(),
+        )
+        return redirect("signup_sent", slug=contact_point.slug)
+    return render(request, "groups/signup.html", {"contact_point": contact_point, "form": form})
+
+
+@require_GET
+def signup_sent(request: HttpRequest, slug: str) -> HttpResponse:
+    contact_point = get_object_or_404(ContactPoint.objects.listed(), slug=slug)
+    return render(request, "groups/signup_sent.html", {"contact_point": contact_point})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signup_page(request: HttpRequest, token: str) -> HttpResponse:
+    """What a private link opens. Opening it changes nothing; only a button does."""
+    signup = links.resolve(token)
+    if signup is None:
+        return render(request, "groups/link_invalid.html", status=404)
+    contact_point = signup.contact_point
+    form = PreferencesForm(initial=PreferencesForm.initial_for(signup), contact_point=contact_point)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "confirm":
+            services.confirm(signup=signup)
+            messages.success(request, _("Thank you. You are now on the list."))
+            return redirect(links.url(token))
+        if action == "withdraw":
+            services.withdraw(signup=signup)
+            return redirect("withdrawn")
+        if action == "preferences" and signup.is_waiting:
+            form = PreferencesForm(request.POST, contact_point=contact_point)
+            if form.is_valid():
+                services.change_preferences(
+                    signup=signup, nickname=form.cleaned_data["nickname"], preferences=form.preferences()
+                )
+                messages.success(request, _("Your choices are saved."))
+                return redirect(links.url(token))
+        elif action != "preferences":
+            return render(request, "400.html", status=400)
+    if not signup.is_waiting:
+        return render(request, "groups/confirm.html", {"signup": signup, "contact_point": contact_point})
+    return render(
+        request,
+        "groups/signup_page.html",
+        {
+            "signup": signup,
+            "contact_point": contact_point,
+            "form": form,
+            "place": selectors.place_in_words(signup),
+        },
+    )
+
+
+@require_GET
+def withdrawn(request: HttpRequest) -> HttpResponse:
+    return render(request, "groups/withdrawn.html")

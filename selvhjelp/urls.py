@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from contactpoints import views as public
+from groups import views as person
+
+handler400 = "selvhjelp.views.bad_request"
+handler403 = "selvhjelp.views.permission_denied"
+handler404 = "selvhjelp.views.not_found"
+handler500 = "selvhjelp.views.server_error"
+
+urlpatterns = [
+    path("", public.home, name="home"),
+    path("personvern/", public.privacy, name="privacy"),
+    path("kontaktpunkter/", public.directory, name="directory"),
+    path("kontaktpunkter/<slug:slug>/", public.contact_point, name="contact_point"),
+    path("kontaktpunkter/<slug:slug>/meld-interesse/", person.signup, name="signup"),
+    path("kontaktpunkter/<slug:slug>/sjekk-e-posten/", person.signup_sent, name="signup_sent"),
+    path("p/<str:token>/", person.signup_page, name="signup_page"),
+    path("trukket/", person.withdrawn, name="withdrawn"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,72 @@
+"""Personas and helpers shared by the tests."""
+
+import re
+
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.test import TestCase
+
+from contactpoints.models import ContactPoint, County, Municipality, Office
+
+LINK = re.compile(r"https?://[^\s\"<>]+/p/([A-Za-z0-9_-]+)/")
+
+
+class Personas(TestCase):
+    """Two contact points in two counties, their staff, two district offices and the national office."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        User = get_user_model()
+        cls.oslo_county = County.objects.create(number="03", name="Oslo")
+        cls.finnmark = County.objects.create(number="56", name="Finnmark")
+        cls.oslo = Municipality.objects.create(number="0301", name="Oslo", county=cls.oslo_county)
+        cls.kautokeino = Municipality.objects.create(
+            number="5612", name="Guovdageaidnu", other_names="Kautokeino", county=cls.finnmark
+        )
+        cls.point_a = ContactPoint.objects.create(
+            slug="sentral-a",
+            name="Sentral A",
+            kind=ContactPoint.Kind.FRIVILLIGSENTRAL,
+            municipality=cls.oslo,
+            public_email="post@sentral-a.example",
+        )
+        cls.point_b = ContactPoint.objects.create(
+            slug="sentral-b",
+            name="Sentral B",
+            kind=ContactPoint.Kind.SELF_HELP_CENTRE,
+            municipality=cls.kautokeino,
+            offers_telephone=True,
+        )
+        cls.staff_a = User.objects.create_user("staff-a@work.example", "a-long-password-1")
+        cls.staff_b = User.objects.create_user("staff-b@work.example", "a-long-password-2")
+        cls.point_a.staff.add(cls.staff_a)
+        cls.point_b.staff.add(cls.staff_b)
+        cls.district_east = Office.objects.create(slug="ost", name="Øst")
+        cls.district_east.counties.add(cls.oslo_county)
+        cls.district_north = Office.objects.create(slug="nord", name="Nord")
+        cls.district_north.counties.add(cls.finnmark)
+        cls.district_east_user = User.objects.create_user("east@office.example", "a-long-password-3")
+        cls.district_east.members.add(cls.district_east_user)
+
+
+def link_token(message: mail.EmailMessage) -> str:
+    """The private-link token in an email's text body."""
+    match = LINK.search(message.body)
+    assert match, "the email holds no private link"
+    return match.group(1)
+
+
+def signup_data(**overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "email": "kari@example.org",
+        "for_myself": "on",
+        "adult": "on",
+        "privacy": "on",
+        "nickname": "",
+        "format": "any",
+        "time_of_day": "any",
+        "language": "any",
+        "age_group": "any",
+    }
+    data.update(overrides)
+    return data

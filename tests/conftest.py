@@ -1,0 +1,19 @@
+import os
+
+import pytest
+from django.db import connection
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # CI runs on PostgreSQL and must fail, not quietly fall back, when it is not.
+    if os.environ.get("REQUIRE_POSTGRES") == "1" and "postgres" not in os.environ.get("DATABASE_URL", ""):
+        raise pytest.UsageError("REQUIRE_POSTGRES=1 but DATABASE_URL does not name PostgreSQL")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if connection.vendor == "postgresql" or os.environ.get("REQUIRE_POSTGRES") == "1":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL (CI always does)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
