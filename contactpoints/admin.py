@@ -1,6 +1,7 @@
 """The admin manages organisations. Participants appear only as counts."""
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,7 @@ class ContactPointAdmin(admin.ModelAdmin):
     autocomplete_fields = ["municipality"]
     filter_horizontal = ["staff"]
     inlines = [RoomInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ContactPoint]:
         return (

@@ -118,6 +118,9 @@ class ContactPoint(models.Model):
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="contact_points", verbose_name=_("staff")
     )
+    # Set when staff were told that enough are waiting; cleared when the
+    # number drops below the threshold again, so each crossing tells them once.
+    enough_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     details_confirmed_at = models.DateTimeField(_("details last confirmed"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

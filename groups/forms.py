@@ -17,9 +17,14 @@ from groups.matching import PREFERENCE_FIELDS, formats_offered
 from groups.models import ANY, AgeGroup, Format, GroupLanguage, SignUp, TimeOfDay
 from groups.services import Preferences
 
+LINE_BREAKS_AND_TABS = frozenset("\n\r\t")
+
 
 def no_control_characters(value: str) -> None:
-    if any(unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co"} for char in value):
+    """Refuse invisible and control characters; line breaks and tabs are fine."""
+    if any(
+        unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co"} and char not in LINE_BREAKS_AND_TABS for char in value
+    ):
         raise ValidationError(_("Please use ordinary letters, numbers and punctuation only."), code="control")
 
 
@@ -70,18 +75,7 @@ class PreferencesMixin(forms.Form):
         )
 
 
-def _layout(*first: str) -> Layout:
-    return Layout(
-        *first,
-        Fieldset(
-            _("Your wishes for the group (optional)"),
-            "nickname",
-            "format",
-            "time_of_day",
-            "language",
-            "age_group",
-        ),
-    )
+PREFERENCE_LAYOUT = ("nickname", "format", "time_of_day", "language", "age_group")
 
 
 class SignUpForm(PreferencesMixin):
@@ -112,8 +106,9 @@ class SignUpForm(PreferencesMixin):
         self.limit_formats(contact_point)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = _layout(
-            Fieldset(_("Required"), "email", "for_myself", "adult", "privacy"),
+        self.helper.layout = Layout(
+            Fieldset(_("About you"), "email", "for_myself", "adult", "privacy"),
+            Fieldset(_("Your wishes for the group"), *PREFERENCE_LAYOUT),
         )
 
 
@@ -123,4 +118,4 @@ class PreferencesForm(PreferencesMixin):
         self.limit_formats(contact_point)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = _layout()
+        self.helper.layout = Layout(*PREFERENCE_LAYOUT)

@@ -21,6 +21,21 @@ class Plan:
     language: str
     age_group: str
 
+    @property
+    def label(self) -> str:
+        return " · ".join(
+            str(choices(getattr(self, name)).label)
+            for name, choices in (
+                ("format", Format),
+                ("time_of_day", TimeOfDay),
+                ("language", GroupLanguage),
+                ("age_group", AgeGroup),
+            )
+        )
+
+    def as_query(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in PREFERENCE_FIELDS}
+
     def fits(self, bucket: dict[str, str]) -> bool:
         return all(bucket[name] in (ANY, getattr(self, name)) for name in PREFERENCE_FIELDS)
 

@@ -49,11 +49,17 @@ class SignUpQuerySet(models.QuerySet["SignUp"]):
     def waiting(self) -> "SignUpQuerySet":
         return self.filter(status=SignUp.Status.WAITING)
 
+    def queue_order(self) -> "SignUpQuerySet":
+        """Longest-waiting first; the id breaks ties so the order is stable."""
+        return self.order_by("waiting_since", "pk")
+
 
 class SignUp(models.Model):
     class Status(models.TextChoices):
         UNCONFIRMED = "unconfirmed", _("Not yet confirmed")
         WAITING = "waiting", _("Waiting for a group")
+        INVITED = "invited", _("Invited to a group")
+        ACCEPTED = "accepted", _("Said yes to a group")
 
     contact_point = models.ForeignKey(ContactPoint, on_delete=models.PROTECT, related_name="signups")
     email = EncryptedTextField()
@@ -72,6 +78,9 @@ class SignUp(models.Model):
     waiting_since = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     expiry_warned_at = models.DateTimeField(null=True, blank=True)
+    # The forming group this person said "not this time" to, or let lapse:
+    # they are not offered the same seat again. Cleared at hand-off.
+    passed_on_group = models.ForeignKey("Group", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     objects = SignUpQuerySet.as_manager()
 
@@ -91,6 +100,92 @@ class SignUp(models.Model):
     @property
     def is_waiting(self) -> bool:
         return self.status == self.Status.WAITING
+
+
+class Group(models.Model):
+    """A group a contact point has started. It names no member.
+
+    While it forms, its members are reached through invitations; once handed
+    off, only anonymous facts remain: where, how, when, how many, how long
+    its members waited.
+    """
+
+    class Status(models.TextChoices):
+        FORMING = "forming", _("Inviting members")
+        HANDING_OFF = "handing_off", _("Handing over to the members")
+        HANDED_OFF = "handed_off", _("Started")
+
+    contact_point = models.ForeignKey(ContactPoint, on_delete=models.PROTECT, related_name="groups")
+    format = models.CharField(_("how the group meets"), max_length=10, choices=Format.choices[:2])
+    time_of_day = models.CharField(_("time of day"), max_length=10, choices=TimeOfDay.choices[:2])
+    language = models.CharField(_("language"), max_length=3, choices=GroupLanguage.choices[:3])
+    age_group = models.CharField(_("age group"), max_length=5, choices=AgeGroup.choices[:5])
+    first_meeting = models.DateTimeField(_("first meeting"))
+    room = models.ForeignKey(
+        "contactpoints.Room", null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("room")
+    )
+    place_details = models.TextField(_("where, or how to call in"), blank=True, max_length=1000)
+    seats = models.PositiveSmallIntegerField(_("seats"))
+    starter_present = models.BooleanField(_("a starter comes to the first meetings"), default=False)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.FORMING)
+    # A form submitted twice carries the same key, so it starts one group.
+    request_key = models.UUIDField(unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Anonymous counts kept as the group forms.
+    declined = models.PositiveSmallIntegerField(default=0)
+    expired = models.PositiveSmallIntegerField(default=0)
+    # Filled in at hand-off.
+    handed_off_at = models.DateTimeField(null=True, blank=True)
+    members_at_start = models.PositiveSmallIntegerField(null=True, blank=True)
+    median_days_waited = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-first_meeting"]
+        indexes = [models.Index(fields=["status", "first_meeting"], name="group_due")]
+
+    def __str__(self) -> str:
+        return f"group {self.pk}"
+
+    @property
+    def is_forming(self) -> bool:
+        return self.status == self.Status.FORMING
+
+
+class Invitation(models.Model):
+    """A seat offered to one waiting person. Declined or expired, it is deleted."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Not answered yet")
+        ACCEPTED = "accepted", _("Said yes")
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="invitations")
+    # One invitation per person at a time: nobody can be in two groups.
+    signup = models.OneToOneField(SignUp, on_delete=models.CASCADE, related_name="invitation")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    reply_by = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    share_email = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "reply_by"], name="invitation_due")]
+
+    def __str__(self) -> str:
+        return f"invitation {self.pk}"
+
+
+class Broadcast(models.Model):
+    """A short message from a contact point to everyone waiting there."""
+
+    contact_point = models.ForeignKey(ContactPoint, on_delete=models.CASCADE, related_name="broadcasts")
+    body = models.TextField(_("message"), max_length=2000)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(default=timezone.now)
+    recipients = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"message {self.pk}"
 
 
 class PrivateLink(models.Model):
@@ -116,10 +211,21 @@ class Email(models.Model):
     class Kind(models.TextChoices):
         CONFIRM = "confirm", _("Confirm your sign-up")
         ALREADY_SIGNED_UP = "already", _("Already on the list")
+        ENOUGH_WAITING = "enough", _("Enough are waiting to start a group")
+        INVITATION = "invitation", _("Invitation to a first meeting")
+        BACK_ON_LIST = "back", _("Back on the waiting list")
+        GUIDE = "guide", _("Getting started as a group")
+        BROADCAST = "broadcast", _("Message from the contact point")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     signup = models.ForeignKey(SignUp, null=True, blank=True, on_delete=models.CASCADE, related_name="emails")
     contact_point = models.ForeignKey(ContactPoint, null=True, blank=True, on_delete=models.CASCADE)
+    # Staff recipient (only for mail to contact-point staff).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="outgoing_emails"
+    )
+    group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.CASCADE)
+    broadcast = models.ForeignKey(Broadcast, null=True, blank=True, on_delete=models.CASCADE)
     dedupe_key = models.CharField(max_length=100, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     # A sender claims the row before sending; a claim older than the lease is
@@ -150,6 +256,13 @@ class MonthlyFigure(models.Model):
     confirmed = models.PositiveIntegerField(default=0)
     withdrawn = models.PositiveIntegerField(default=0)
     expired = models.PositiveIntegerField(default=0)
+    invited = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    declined = models.PositiveIntegerField(default=0)
+    groups_started = models.PositiveIntegerField(default=0)
+    members_at_start = models.PositiveIntegerField(default=0)
+    # Sum of days waited by members at start; with members_at_start, an average.
+    days_waited = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["contact_point", "month"], name="one_figure_row_per_month")]

@@ -9,11 +9,12 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from contactpoints.models import ContactPoint
 from groups import links
-from groups.models import Email, SignUp
+from groups.models import Broadcast, Email, Group, Invitation, SignUp
 from selvhjelp.mail import build_message
 
 logger = logging.getLogger(__name__)
@@ -27,7 +28,16 @@ MAX_ATTEMPTS = 8
 PERMANENT_ERRORS: tuple[type[Exception], ...] = (AnymailRecipientsRefused, AnymailInvalidAddress)
 
 
-def queue(*, kind: str, dedupe_key: str, signup: SignUp | None = None, contact_point: ContactPoint) -> bool:
+def queue(
+    *,
+    kind: str,
+    dedupe_key: str,
+    contact_point: ContactPoint,
+    signup: SignUp | None = None,
+    user: object = None,
+    group: Group | None = None,
+    broadcast: Broadcast | None = None,
+) -> bool:
     """Write an outbox row in the current transaction; send it after commit.
 
     Returns False when a message with the same key exists already.
@@ -35,7 +45,13 @@ def queue(*, kind: str, dedupe_key: str, signup: SignUp | None = None, contact_p
     try:
         with transaction.atomic():
             email = Email.objects.create(
-                kind=kind, dedupe_key=dedupe_key[:100], signup=signup, contact_point=contact_point
+                kind=kind,
+                dedupe_key=dedupe_key[:100],
+                contact_point=contact_point,
+                signup=signup,
+                user=user,
+                group=group,
+                broadcast=broadcast,
             )
     except IntegrityError:
         return False
@@ -62,14 +78,21 @@ def _claim(email_id: int, now: datetime.datetime) -> bool:
     )
 
 
-def deliver(email_id: int) -> None:
-    """Send one outbox message if nobody else has. Raises on transient failure."""
+def deliver(email_id: int) -> Email | None:
+    """Send one outbox message if nobody else has; return it if this call sent it.
+
+    Raises on a transient failure, so that the caller retries.
+    """
     now = timezone.now()
     if not _claim(email_id, now):
-        return
-    email = Email.objects.select_related("signup", "contact_point").filter(pk=email_id).first()
+        return None
+    email = (
+        Email.objects.select_related("signup", "contact_point", "user", "group__room", "broadcast")
+        .filter(pk=email_id)
+        .first()
+    )
     if email is None:
-        return
+        return None
     try:
         message = render(email)
         if message is not None:
@@ -77,7 +100,7 @@ def deliver(email_id: int) -> None:
     except PERMANENT_ERRORS as exc:
         Email.objects.filter(pk=email_id).update(failed_at=timezone.now(), error=type(exc).__name__)
         logger.warning("Email %s was refused permanently (%s)", email_id, type(exc).__name__)
-        return
+        return email
     except Exception as exc:
         attempts = email.attempts + 1
         update: dict[str, object] = {"claimed_at": None, "attempts": F("attempts") + 1, "error": type(exc).__name__}
@@ -86,6 +109,7 @@ def deliver(email_id: int) -> None:
         Email.objects.filter(pk=email_id).update(**update)
         raise
     Email.objects.filter(pk=email_id).update(sent_at=timezone.now(), error="")
+    return email
 
 
 def due_for_relay(now: datetime.datetime | None = None) -> list[int]:
@@ -98,20 +122,31 @@ def due_for_relay(now: datetime.datetime | None = None) -> list[int]:
     )
 
 
-def _signup_message(email: Email, name: str) -> EmailMultiAlternatives | None:
+def _signup_message(email: Email, name: str, *, with_link: bool = True) -> EmailMultiAlternatives | None:
+    """A message to a participant, rendered in their language, from their contact point."""
     signup = email.signup
     if signup is None:
         return None
     contact_point = email.contact_point or signup.contact_point
-    token = links.mint(signup=signup)
+    context: dict[str, object] = {
+        "contact_point": contact_point,
+        "signup": signup,
+        "group": email.group,
+        "broadcast": email.broadcast,
+        "confirm_hours": settings.SIGNUP_CONFIRM_HOURS,
+    }
+    if with_link:
+        context["link"] = f"{settings.SITE_URL}{links.url(links.mint(signup=signup))}"
+    if email.kind == Email.Kind.INVITATION:
+        invitation = Invitation.objects.filter(signup=signup).first()
+        if invitation is None:
+            return None  # The seat was given up before the message went out.
+        context["invitation"] = invitation
+    if email.kind == Email.Kind.GUIDE and email.group is not None:
+        context["shared"] = _shared_addresses(email.group, signup)
     return build_message(
         name=name,
-        context={
-            "contact_point": contact_point,
-            "signup": signup,
-            "link": f"{settings.SITE_URL}{links.url(token)}",
-            "confirm_hours": settings.SIGNUP_CONFIRM_HOURS,
-        },
+        context=context,
         to=signup.email,
         locale=signup.locale,
         sender_name=contact_point.name,
@@ -119,9 +154,47 @@ def _signup_message(email: Email, name: str) -> EmailMultiAlternatives | None:
     )
 
 
+def _shared_addresses(group: Group, signup: SignUp) -> list[tuple[str, str]]:
+    """Members who agreed to share their address, shown only to others who agreed too."""
+    members = list(
+        Invitation.objects.filter(group=group, status=Invitation.Status.ACCEPTED, share_email=True).select_related(
+            "signup"
+        )
+    )
+    if not any(member.signup_id == signup.pk for member in members):
+        return []
+    return [(m.signup.nickname, m.signup.email) for m in members if m.signup_id != signup.pk]
+
+
+def _staff_message(email: Email, name: str) -> EmailMultiAlternatives | None:
+    user = email.user
+    contact_point = email.contact_point
+    if user is None or contact_point is None or not user.is_active:  # type: ignore[attr-defined]
+        return None
+    from groups import matching
+
+    counts = matching.plan_counts(contact_point)
+    ready = sorted((plan for plan, n in counts.items() if n >= contact_point.threshold), key=lambda p: -counts[p])
+    return build_message(
+        name=name,
+        context={
+            "contact_point": contact_point,
+            "plans": ready[:5],
+            "link": f"{settings.SITE_URL}{reverse('staff:dashboard', args=[contact_point.slug])}",
+        },
+        to=user.email,  # type: ignore[attr-defined]
+        locale=settings.LANGUAGE_CODE,
+    )
+
+
 RENDERERS: dict[str, Callable[[Email], EmailMultiAlternatives | None]] = {
     Email.Kind.CONFIRM: lambda email: _signup_message(email, "confirm"),
     Email.Kind.ALREADY_SIGNED_UP: lambda email: _signup_message(email, "already-signed-up"),
+    Email.Kind.INVITATION: lambda email: _signup_message(email, "invitation"),
+    Email.Kind.BACK_ON_LIST: lambda email: _signup_message(email, "back-on-list"),
+    Email.Kind.BROADCAST: lambda email: _signup_message(email, "message"),
+    Email.Kind.GUIDE: lambda email: _signup_message(email, "guide", with_link=False),
+    Email.Kind.ENOUGH_WAITING: lambda email: _staff_message(email, "enough-waiting"),
 }
 
 

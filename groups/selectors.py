@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from contactpoints.models import ContactPoint
 from groups import matching
-from groups.models import SignUp
+from groups.models import AgeGroup, Email, Format, Group, GroupLanguage, Invitation, SignUp, TimeOfDay
 
 
 @dataclass(frozen=True)
@@ -33,3 +34,70 @@ def place_in_words(signup: SignUp) -> str:
         if place <= bound:
             return _("You are among the first %(count)s on the list.") % {"count": bound}
     return _("More than 20 people have waited longer than you. Thank you for your patience.")
+
+
+@dataclass(frozen=True)
+class Split:
+    """How many wait, for one preference, per answer (e.g. format: in person 3, telephone 1, either 2)."""
+
+    label: str
+    counts: list[tuple[str, int]]
+
+
+@dataclass(frozen=True)
+class WaitingOverview:
+    total: int
+    splits: list[Split]
+    ready: list[tuple[matching.Plan, int]]
+    best: int
+
+
+def waiting_overview(contact_point: ContactPoint) -> WaitingOverview:
+    """What staff see about the people waiting: numbers only, from one query."""
+    buckets = matching.waiting_buckets(contact_point)
+    total = sum(int(b["n"]) for b in buckets)
+    splits = []
+    for name, label, choices in (
+        ("format", _("How to meet"), Format),
+        ("time_of_day", _("Time of day"), TimeOfDay),
+        ("language", _("Language"), GroupLanguage),
+        ("age_group", _("Age group"), AgeGroup),
+    ):
+        counts = [
+            (str(choice_label), sum(int(b["n"]) for b in buckets if b[name] == value))
+            for value, choice_label in choices.choices
+        ]
+        splits.append(Split(label=str(label), counts=counts))
+    plan_counts = matching.plan_counts(contact_point, buckets)
+    ready = sorted(
+        ((plan, n) for plan, n in plan_counts.items() if n >= contact_point.threshold), key=lambda item: -item[1]
+    )
+    return WaitingOverview(total=total, splits=splits, ready=ready, best=max(plan_counts.values(), default=0))
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    group: Group
+    accepted: int
+    pending: int
+
+
+def _with_counts(groups: "QuerySet[Group]") -> "QuerySet[Group]":
+    return groups.select_related("room").annotate(
+        n_accepted=Count("invitations", filter=Q(invitations__status=Invitation.Status.ACCEPTED)),
+        n_pending=Count("invitations", filter=Q(invitations__status=Invitation.Status.PENDING)),
+    )
+
+
+def group_summary(group: Group) -> GroupSummary:
+    g = _with_counts(Group.objects.filter(pk=group.pk)).get()
+    return GroupSummary(group=g, accepted=g.n_accepted, pending=g.n_pending)  # type: ignore[attr-defined]
+
+
+def group_summaries(contact_point: ContactPoint) -> list[GroupSummary]:
+    groups = _with_counts(Group.objects.filter(contact_point=contact_point)).order_by("-first_meeting")[:50]
+    return [GroupSummary(group=g, accepted=g.n_accepted, pending=g.n_pending) for g in groups]  # type: ignore[attr-defined]
+
+
+def undelivered_count(contact_point: ContactPoint) -> int:
+    return Email.objects.filter(contact_point=contact_point, failed_at__isnull=False).count()

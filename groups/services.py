@@ -1,15 +1,20 @@
 """Workflows for a person's sign-up. Each one is a single transaction."""
 
 import datetime
+import statistics
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from contactpoints.models import ContactPoint
-from groups import figures, outbox
-from groups.models import Email, SignUp
+from contactpoints.models import ContactPoint, Room
+from groups import figures, matching, outbox
+from groups.matching import Plan
+from groups.models import Broadcast, Email, Group, Invitation, SignUp
 from selvhjelp.crypto import address_hash, normalise_address
 
 # A person who submits the form again for an address already on the list gets
@@ -86,6 +91,7 @@ def confirm(*, signup: SignUp) -> bool:
     """Confirm a sign-up from the person's own inbox. Returns False if it was confirmed already."""
     now = timezone.now()
     with transaction.atomic():
+        lock_contact_point(signup.contact_point_id)
         updated = SignUp.objects.filter(pk=signup.pk, status=SignUp.Status.UNCONFIRMED).update(
             status=SignUp.Status.WAITING,
             confirmed_at=now,
@@ -95,31 +101,428 @@ def confirm(*, signup: SignUp) -> bool:
         if not updated:
             return False
         figures.count(contact_point_id=signup.contact_point_id, confirmed=1)
+        check_enough_waiting(contact_point_id=signup.contact_point_id)
     signup.refresh_from_db()
     return True
 
 
 def change_preferences(*, signup: SignUp, nickname: str, preferences: Preferences) -> None:
-    SignUp.objects.filter(pk=signup.pk).update(
-        nickname=nickname,
-        format=preferences.format,
-        time_of_day=preferences.time_of_day,
-        language=preferences.language,
-        age_group=preferences.age_group,
-    )
+    with transaction.atomic():
+        lock_contact_point(signup.contact_point_id)
+        SignUp.objects.filter(pk=signup.pk).update(
+            nickname=nickname,
+            format=preferences.format,
+            time_of_day=preferences.time_of_day,
+            language=preferences.language,
+            age_group=preferences.age_group,
+        )
+        check_enough_waiting(contact_point_id=signup.contact_point_id)
     signup.refresh_from_db()
 
 
 def withdraw(*, signup: SignUp) -> None:
-    """Delete the sign-up at once, with its links and unsent mail."""
+    """Delete the sign-up at once, with its links, its invitation and unsent mail."""
     with transaction.atomic():
-        deleted, _ = SignUp.objects.filter(pk=signup.pk).delete()
-        if deleted and signup.is_waiting:
+        lock_contact_point(signup.contact_point_id)
+        # Lock the row too: a group being started at this moment either
+        # took this person already (we wait, then delete their invitation
+        # too) or will skip them.
+        if not _lock(SignUp.objects.filter(pk=signup.pk)):
+            return
+        invitation = Invitation.objects.filter(signup_id=signup.pk).select_related("group").first()
+        SignUp.objects.filter(pk=signup.pk).delete()
+        if signup.status != SignUp.Status.UNCONFIRMED:
             figures.count(contact_point_id=signup.contact_point_id, withdrawn=1)
+        if invitation is not None and invitation.group.is_forming:
+            Group.objects.filter(pk=invitation.group_id).update(declined=F("declined") + 1)
+            figures.count(contact_point_id=signup.contact_point_id, declined=1)
+            refill(group=invitation.group)
+        check_enough_waiting(contact_point_id=signup.contact_point_id)
 
 
 def delete_unconfirmed(*, now: datetime.datetime | None = None) -> int:
     """Sign-ups not confirmed within the confirmation window are deleted, not kept."""
     cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.SIGNUP_CONFIRM_HOURS)
-    deleted, per_model = SignUp.objects.filter(status=SignUp.Status.UNCONFIRMED, created_at__lt=cutoff).delete()
-    return per_model.get(SignUp._meta.label, 0)
+    with transaction.atomic():
+        ids = _lock(SignUp.objects.filter(status=SignUp.Status.UNCONFIRMED, created_at__lt=cutoff), skip_locked=True)
+        SignUp.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
+def lock_contact_point(contact_point_id: int) -> None:
+    """Every change to who waits or who is invited at a contact point takes
+    this lock first. One lock order everywhere means no deadlocks, and two
+    changes at one contact point never interleave."""
+    ContactPoint.objects.select_for_update().filter(pk=contact_point_id).values_list("pk", flat=True).first()
+
+
+def _lock(signups: "QuerySet[SignUp]", *, skip_locked: bool = False) -> list[int]:
+    """Lock sign-up rows before deleting them, so that no mail or invitation
+    can be added to them between collecting what cascades and the delete."""
+    return list(signups.select_for_update(skip_locked=skip_locked).values_list("pk", flat=True))
+
+
+# --- The contact point's own settings ----------------------------------------
+
+
+def update_contact_point(*, contact_point: ContactPoint) -> None:
+    """Save staff's edits to their public page; a new threshold may mean enough are waiting."""
+    with transaction.atomic():
+        lock_contact_point(contact_point.pk)
+        contact_point.details_confirmed_at = timezone.now()
+        contact_point.save()
+        check_enough_waiting(contact_point_id=contact_point.pk)
+
+
+# --- Enough names -----------------------------------------------------------
+
+
+def check_enough_waiting(*, contact_point_id: int) -> bool:
+    """Tell staff once when the people waiting for one group plan reach the threshold.
+
+    Called in the transaction of every change to the waiting list. The contact
+    point's row is locked so that two confirmations at once send one notice.
+    """
+    point = ContactPoint.objects.select_for_update().get(pk=contact_point_id)
+    enough = matching.best_count(point) >= point.threshold
+    if enough and point.enough_notified_at is None:
+        now = timezone.now()
+        ContactPoint.objects.filter(pk=point.pk).update(enough_notified_at=now)
+        for user in point.staff.filter(is_active=True):
+            outbox.queue(
+                kind=Email.Kind.ENOUGH_WAITING,
+                dedupe_key=f"enough:{point.pk}:{user.pk}:{now.isoformat()}",
+                user=user,
+                contact_point=point,
+            )
+        return True
+    if not enough and point.enough_notified_at is not None:
+        ContactPoint.objects.filter(pk=point.pk).update(enough_notified_at=None)
+    return False
+
+
+# --- Starting a group -------------------------------------------------------
+
+
+class GroupError(Exception):
+    """A group could not be started or changed; the message is for staff."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class GroupDetails:
+    plan: Plan
+    first_meeting: datetime.datetime
+    room: Room | None
+    place_details: str
+    seats: int
+    starter_present: bool
+
+
+def _candidates(*, contact_point_id: int, plan: Plan, limit: int, exclude_group: Group | None = None) -> list[SignUp]:
+    """The longest-waiting sign-ups that fit the plan, locked; rows another
+    transaction holds are skipped, so two groups never take the same person."""
+    queryset = SignUp.objects.waiting().filter(plan.q(), contact_point_id=contact_point_id)
+    if exclude_group is not None:
+        queryset = queryset.exclude(passed_on_group=exclude_group)
+    return list(queryset.queue_order().select_for_update(skip_locked=True)[:limit])
+
+
+def _reply_by(group: Group, now: datetime.datetime) -> datetime.datetime:
+    return min(now + datetime.timedelta(hours=settings.INVITATION_REPLY_HOURS), group.first_meeting)
+
+
+def _invite(*, group: Group, signups: list[SignUp], now: datetime.datetime) -> int:
+    reply_by = _reply_by(group, now)
+    for signup in signups:
+        Invitation.objects.create(group=group, signup=signup, reply_by=reply_by, created_at=now)
+        SignUp.objects.filter(pk=signup.pk).update(status=SignUp.Status.INVITED)
+        outbox.queue(
+            kind=Email.Kind.INVITATION,
+            dedupe_key=f"invitation:{group.pk}:{signup.pk}",
+            signup=signup,
+            group=group,
+            contact_point=group.contact_point,
+        )
+    if signups:
+        figures.count(contact_point_id=group.contact_point_id, invited=len(signups))
+    return len(signups)
+
+
+def start_group(
+    *, contact_point: ContactPoint, details: GroupDetails, created_by: object, request_key: uuid.UUID
+) -> Group:
+    """Start a group and invite the longest-waiting people who fit it.
+
+    Staff choose how, when and where; the app chooses who, and never says.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        lock_contact_point(contact_point.pk)
+        existing = Group.objects.filter(request_key=request_key).first()
+        if existing is not None:
+            if existing.contact_point_id != contact_point.pk:
+                raise GroupError(_("This form was already used. Reload the page and try again."))
+            return existing  # The same form submitted twice.
+        if details.first_meeting <= now:
+            raise GroupError(_("The first meeting must be in the future."))
+        if details.room is not None and details.room.contact_point_id != contact_point.pk:
+            raise GroupError(_("Choose one of your own rooms."))
+        if details.plan.format not in matching.formats_offered(contact_point):
+            raise GroupError(_("Your contact point does not offer groups that meet this way."))
+        if not contact_point.threshold <= details.seats <= 10:
+            raise GroupError(_("A group needs between %(low)s and 10 seats.") % {"low": contact_point.threshold})
+        signups = _candidates(contact_point_id=contact_point.pk, plan=details.plan, limit=details.seats)
+        if len(signups) < contact_point.threshold:
+            raise GroupError(
+                _("Not enough people are waiting who fit this group. You need %(count)s.")
+                % {"count": contact_point.threshold}
+            )
+        group = Group.objects.create(
+            contact_point=contact_point,
+            format=details.plan.format,
+            time_of_day=details.plan.time_of_day,
+            language=details.plan.language,
+            age_group=details.plan.age_group,
+            first_meeting=details.first_meeting,
+            room=details.room,
+            place_details=details.place_details,
+            seats=details.seats,
+            starter_present=details.starter_present,
+            request_key=request_key,
+            created_by=created_by,
+            created_at=now,
+        )
+        _invite(group=group, signups=signups, now=now)
+        check_enough_waiting(contact_point_id=contact_point.pk)
+    return group
+
+
+def refill(*, group: Group) -> int:
+    """Offer empty seats to the next people waiting who fit. Returns how many were invited."""
+    now = timezone.now()
+    with transaction.atomic():
+        lock_contact_point(group.contact_point_id)
+        group = Group.objects.select_for_update().select_related("contact_point").get(pk=group.pk)
+        if not group.is_forming or group.first_meeting <= now:
+            return 0
+        free = group.seats - group.invitations.count()
+        if free <= 0:
+            return 0
+        plan = Plan(
+            format=group.format, time_of_day=group.time_of_day, language=group.language, age_group=group.age_group
+        )
+        signups = _candidates(contact_point_id=group.contact_point_id, plan=plan, limit=free, exclude_group=group)
+        invited = _invite(group=group, signups=signups, now=now)
+        if invited:
+            check_enough_waiting(contact_point_id=group.contact_point_id)
+        return invited
+
+
+def change_seats(*, group: Group, seats: int) -> None:
+    with transaction.atomic():
+        lock_contact_point(group.contact_point_id)
+        group = Group.objects.select_for_update().get(pk=group.pk)
+        accepted = group.invitations.filter(status=Invitation.Status.ACCEPTED).count()
+        if seats < accepted:
+            raise GroupError(
+                _("%(count)s people have already said yes. The group needs at least that many seats.")
+                % {"count": accepted}
+            )
+        if not 4 <= seats <= 10:
+            raise GroupError(_("A group needs between 4 and 10 seats."))
+        Group.objects.filter(pk=group.pk).update(seats=seats)
+
+
+# --- Answers ----------------------------------------------------------------
+
+
+class Answer:
+    YES = "yes"
+    NOT_THIS_TIME = "not_this_time"
+    REMOVE_ME = "remove_me"
+
+
+def _back_on_list(*, invitation: Invitation, passed_on: bool) -> None:
+    invitation.delete()
+    SignUp.objects.filter(pk=invitation.signup_id).update(
+        status=SignUp.Status.WAITING, passed_on_group=invitation.group if passed_on else None
+    )
+
+
+def answer(*, signup: SignUp, reply: str, share_email: bool = False) -> bool:
+    """A member's answer to their invitation. Returns False if it no longer applies."""
+    now = timezone.now()
+    with transaction.atomic():
+        lock_contact_point(signup.contact_point_id)
+        invitation = Invitation.objects.select_for_update().select_related("group").filter(signup_id=signup.pk).first()
+        if invitation is None or not invitation.group.is_forming or invitation.group.first_meeting <= now:
+            return False
+        group = invitation.group
+        if reply == Answer.YES:
+            if invitation.status == Invitation.Status.ACCEPTED:
+                Invitation.objects.filter(pk=invitation.pk).update(share_email=share_email)
+                return True
+            Invitation.objects.filter(pk=invitation.pk).update(
+                status=Invitation.Status.ACCEPTED, answered_at=now, share_email=share_email
+            )
+            SignUp.objects.filter(pk=signup.pk).update(status=SignUp.Status.ACCEPTED)
+            figures.count(contact_point_id=group.contact_point_id, accepted=1)
+            return True
+        if reply == Answer.NOT_THIS_TIME:
+            _back_on_list(invitation=invitation, passed_on=True)
+            Group.objects.filter(pk=group.pk).update(declined=F("declined") + 1)
+            figures.count(contact_point_id=group.contact_point_id, declined=1)
+            refill(group=group)
+            check_enough_waiting(contact_point_id=group.contact_point_id)
+            return True
+        if reply == Answer.REMOVE_ME:
+            withdraw(signup=signup)
+            return True
+    raise ValueError(f"unknown answer {reply!r}")
+
+
+def expire_invitations(*, now: datetime.datetime | None = None) -> int:
+    """Seats not answered in time pass to the next person waiting."""
+    now = now or timezone.now()
+    expired = 0
+    due = Invitation.objects.filter(status=Invitation.Status.PENDING, reply_by__lte=now).values_list(
+        "pk", "group__contact_point_id"
+    )
+    for pk, contact_point_id in list(due):
+        with transaction.atomic():
+            lock_contact_point(contact_point_id)
+            invitation = (
+                Invitation.objects.select_for_update()
+                .select_related("group")
+                .filter(pk=pk, status=Invitation.Status.PENDING, reply_by__lte=now)
+                .first()
+            )
+            if invitation is None:
+                continue
+            group = invitation.group
+            _back_on_list(invitation=invitation, passed_on=True)
+            Group.objects.filter(pk=group.pk).update(expired=F("expired") + 1)
+            outbox.queue(
+                kind=Email.Kind.BACK_ON_LIST,
+                dedupe_key=f"back:{group.pk}:{invitation.signup_id}",
+                signup=invitation.signup,
+                group=group,
+                contact_point=group.contact_point,
+            )
+            refill(group=group)
+            check_enough_waiting(contact_point_id=group.contact_point_id)
+            expired += 1
+    return expired
+
+
+# --- Hand-off ---------------------------------------------------------------
+
+
+def hand_off(*, group: Group, now: datetime.datetime | None = None) -> bool:
+    """The group has met: it now belongs to its members.
+
+    Members who said yes get the getting-started guide (and, where they
+    agreed, each other's addresses); people who never answered go back to
+    the list. Once every guide is sent, ``finish_hand_off`` deletes the
+    members' records.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        lock_contact_point(group.contact_point_id)
+        group = Group.objects.select_for_update().select_related("contact_point").get(pk=group.pk)
+        if not group.is_forming:
+            return False
+        for invitation in group.invitations.filter(status=Invitation.Status.PENDING).select_related("signup"):
+            _back_on_list(invitation=invitation, passed_on=False)
+            outbox.queue(
+                kind=Email.Kind.BACK_ON_LIST,
+                dedupe_key=f"back:{group.pk}:{invitation.signup_id}",
+                signup=invitation.signup,
+                group=group,
+                contact_point=group.contact_point,
+            )
+        members = list(group.invitations.filter(status=Invitation.Status.ACCEPTED).select_related("signup"))
+        start = min(group.first_meeting, now)
+        days = [max(0, (start - m.signup.waiting_since).days) for m in members if m.signup.waiting_since]
+        Group.objects.filter(pk=group.pk).update(
+            status=Group.Status.HANDING_OFF,
+            handed_off_at=now,
+            members_at_start=len(members),
+            median_days_waited=round(statistics.median(days)) if days else None,
+        )
+        if members:
+            figures.count(
+                contact_point_id=group.contact_point_id,
+                when=start,
+                groups_started=1,
+                members_at_start=len(members),
+                days_waited=sum(days),
+            )
+        for member in members:
+            outbox.queue(
+                kind=Email.Kind.GUIDE,
+                dedupe_key=f"guide:{group.pk}:{member.signup_id}",
+                signup=member.signup,
+                group=group,
+                contact_point=group.contact_point,
+            )
+        SignUp.objects.filter(passed_on_group=group).update(passed_on_group=None)
+        check_enough_waiting(contact_point_id=group.contact_point_id)
+        transaction.on_commit(lambda: _finish_later(group.pk), robust=True)
+    return True
+
+
+def _finish_later(group_id: int) -> None:
+    from groups.tasks import finish_hand_off
+
+    finish_hand_off.delay(group_id)
+
+
+def finish_hand_off(*, group_id: int) -> bool:
+    """Delete every record of a handed-off group's members once their mail is sent."""
+    with transaction.atomic():
+        contact_point_id = Group.objects.filter(pk=group_id).values_list("contact_point_id", flat=True).first()
+        if contact_point_id is None:
+            return False
+        lock_contact_point(contact_point_id)
+        group = Group.objects.select_for_update().filter(pk=group_id, status=Group.Status.HANDING_OFF).first()
+        if group is None:
+            return False
+        if Email.objects.filter(group=group, kind=Email.Kind.GUIDE, sent_at=None, failed_at=None).exists():
+            return False  # Not yet: a guide is still to be sent.
+        members = _lock(SignUp.objects.filter(invitation__group=group))
+        SignUp.objects.filter(pk__in=members).delete()
+        Group.objects.filter(pk=group.pk).update(status=Group.Status.HANDED_OFF)
+    return True
+
+
+def hand_off_due(*, now: datetime.datetime | None = None) -> int:
+    """Hand off groups whose first meeting has taken place, and finish those under way."""
+    now = now or timezone.now()
+    count = 0
+    for group in Group.objects.filter(status=Group.Status.FORMING, first_meeting__lte=now):
+        count += hand_off(group=group, now=now)
+    for group_id in Group.objects.filter(status=Group.Status.HANDING_OFF).values_list("pk", flat=True):
+        finish_hand_off(group_id=group_id)
+    return count
+
+
+# --- Messages to those waiting -------------------------------------------------
+
+
+def send_message(*, contact_point: ContactPoint, body: str, created_by: object) -> int:
+    """Email everyone waiting at a contact point. Staff learn only how many."""
+    with transaction.atomic():
+        lock_contact_point(contact_point.pk)
+        broadcast = Broadcast.objects.create(contact_point=contact_point, body=body, created_by=created_by)
+        signups = list(SignUp.objects.waiting().filter(contact_point=contact_point).only("pk"))
+        for signup in signups:
+            outbox.queue(
+                kind=Email.Kind.BROADCAST,
+                dedupe_key=f"broadcast:{broadcast.pk}:{signup.pk}",
+                signup=signup,
+                broadcast=broadcast,
+                contact_point=contact_point,
+            )
+        Broadcast.objects.filter(pk=broadcast.pk).update(recipients=len(signups))
+    return len(signups)

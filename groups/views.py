@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from contactpoints.models import ContactPoint
 from groups import links, selectors, services
 from groups.forms import PreferencesForm, SignUpForm
+from groups.models import Invitation, SignUp
 
 
 @require_http_methods(["GET", "POST"])
@@ -53,6 +54,19 @@ def signup_page(request: HttpRequest, token: str) -> HttpResponse:
         if action == "withdraw":
             services.withdraw(signup=signup)
             return redirect("withdrawn")
+        if action == "answer":
+            reply = request.POST.get("reply", "")
+            if reply not in (services.Answer.YES, services.Answer.NOT_THIS_TIME, services.Answer.REMOVE_ME):
+                return render(request, "400.html", status=400)
+            if not services.answer(signup=signup, reply=reply, share_email=request.POST.get("share_email") == "on"):
+                messages.warning(request, _("This invitation can no longer be answered."))
+            elif reply == services.Answer.REMOVE_ME:
+                return redirect("withdrawn")
+            elif reply == services.Answer.YES:
+                messages.success(request, _("Thank you. We look forward to seeing you."))
+            else:
+                messages.success(request, _("Thank you for telling us. You keep your place on the list."))
+            return redirect(links.url(token))
         if action == "preferences" and signup.is_waiting:
             form = PreferencesForm(request.POST, contact_point=contact_point)
             if form.is_valid():
@@ -63,8 +77,16 @@ def signup_page(request: HttpRequest, token: str) -> HttpResponse:
                 return redirect(links.url(token))
         elif action != "preferences":
             return render(request, "400.html", status=400)
-    if not signup.is_waiting:
+    if signup.status == SignUp.Status.UNCONFIRMED:
         return render(request, "groups/confirm.html", {"signup": signup, "contact_point": contact_point})
+    if signup.status in (SignUp.Status.INVITED, SignUp.Status.ACCEPTED):
+        invitation = Invitation.objects.select_related("group__room").filter(signup=signup).first()
+        if invitation is not None:
+            return render(
+                request,
+                "groups/invitation.html",
+                {"signup": signup, "contact_point": contact_point, "invitation": invitation, "group": invitation.group},
+            )
     return render(
         request,
         "groups/signup_page.html",

@@ -203,6 +203,8 @@ X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
+        # Designsystemet draws its icons as inline SVG data URLs.
+        "img-src": ["'self'", "data:"],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
         "frame-ancestors": ["'none'"],
@@ -236,4 +238,6 @@ ADMINS: list[tuple[str, str]] = []
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "groups.tasks.relay_outbox", "schedule": 60.0},
     "delete-unconfirmed-signups": {"task": "groups.tasks.delete_unconfirmed", "schedule": 15 * 60.0},
+    "expire-invitations": {"task": "groups.tasks.expire_invitations", "schedule": 5 * 60.0},
+    "hand-off-groups-that-have-met": {"task": "groups.tasks.hand_off_due", "schedule": 5 * 60.0},
 }

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth
 from django.urls import include, path
 
 from contactpoints import views as public
@@ -18,6 +19,9 @@ urlpatterns = [
     path("kontaktpunkter/<slug:slug>/sjekk-e-posten/", person.signup_sent, name="signup_sent"),
     path("p/<str:token>/", person.signup_page, name="signup_page"),
     path("trukket/", person.withdrawn, name="withdrawn"),
+    path("ansatt/", include("contactpoints.staff_urls")),
+    path("logg-inn/", auth.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logg-ut/", auth.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -70,3 +70,25 @@ def signup_data(**overrides: object) -> dict[str, object]:
     }
     data.update(overrides)
     return data
+
+
+def waiting_person(point, email: str, *, days_ago: int = 0, **preferences: str):
+    """A person who signed up through the service and confirmed; returns their sign-up."""
+    import datetime
+
+    from django.utils import timezone
+
+    from groups import services
+    from groups.models import SignUp
+    from selvhjelp.crypto import address_hash
+
+    prefs = {"format": "any", "time_of_day": "any", "language": "any", "age_group": "any", **preferences}
+    services.sign_up(
+        contact_point=point, email=email, nickname="", preferences=services.Preferences(**prefs), locale="nb"
+    )
+    signup = SignUp.objects.get(contact_point=point, email_hash=address_hash(email))
+    services.confirm(signup=signup)
+    if days_ago:
+        SignUp.objects.filter(pk=signup.pk).update(waiting_since=timezone.now() - datetime.timedelta(days=days_ago))
+    signup.refresh_from_db()
+    return signup

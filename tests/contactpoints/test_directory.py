@@ -5,7 +5,7 @@ import re
 from django.test import TestCase
 from django.urls import reverse
 
-from contactpoints.models import ContactPoint, Municipality
+from contactpoints.models import ContactPoint, County, Municipality
 from tests.base import Personas
 
 # Pages are asked for in English so the assertions do not depend on translations.
@@ -88,6 +88,11 @@ class SearchTests(DirectoryTestCase):
         response = self.search(q="Atlantis")
         self.assertEqual(set(CONTACT_POINT_LINK.findall(response.content.decode())), set())
         self.assertContains(response, "No contact point matches your search.")
+
+    def test_search_wildcards_are_taken_literally(self) -> None:
+        self.assertEqual(self.listed(q="%"), set())
+        self.assertEqual(self.listed(q="_"), set())
+        self.assertEqual(self.listed(q="Sentral_B"), set())
 
     def test_a_search_counts_what_it_found(self) -> None:
         self.assertContains(self.search(q="Kautokeino"), "1 contact point<")
@@ -200,8 +205,6 @@ class DirectoryQueryCountTests(TestCase):
     """The directory does a fixed number of queries however many contact points there are."""
 
     def setUp(self) -> None:
-        from contactpoints.models import County
-
         self.county = County.objects.create(number="03", name="Oslo")
         self.other_county = County.objects.create(number="56", name="Finnmark")
         self.municipalities = [

@@ -30,21 +30,19 @@ class Command(BaseCommand):
                 by_number[county.number] = county
             retired_counties = County.objects.exclude(number__in=by_number).update(is_current=False)
             numbers = set()
+            # A file without other names leaves the stored ones alone, so that
+            # "Kautokeino" still finds Guovdageaidnu.
+            has_other_names = "other_names" in municipality_rows[0] if municipality_rows else False
             for row in municipality_rows:
                 number = row["kommunenummer"].strip()
                 county_number = row["fylkesnummer"].strip()
                 if county_number not in by_number:
                     raise CommandError(f"Municipality {number} names county {county_number}, which is not in the file")
                 numbers.add(number)
-                Municipality.objects.update_or_create(
-                    number=number,
-                    defaults={
-                        "name": row["kommune"].strip(),
-                        "other_names": (row.get("other_names") or "").strip(),
-                        "county": by_number[county_number],
-                        "is_current": True,
-                    },
-                )
+                defaults = {"name": row["kommune"].strip(), "county": by_number[county_number], "is_current": True}
+                if has_other_names:
+                    defaults["other_names"] = (row.get("other_names") or "").strip()
+                Municipality.objects.update_or_create(number=number, defaults=defaults)
             # Municipalities that no longer exist keep their contact points'
             # history; they are marked, not deleted.
             retired = Municipality.objects.exclude(number__in=numbers).update(is_current=False)

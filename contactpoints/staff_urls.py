@@ -1,0 +1,16 @@
+from django.urls import path
+
+from contactpoints import staff_views as views
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("<slug:slug>/", views.dashboard, name="dashboard"),
+    path("<slug:slug>/rediger/", views.edit, name="edit"),
+    path("<slug:slug>/rom/", views.rooms, name="rooms"),
+    path("<slug:slug>/rom/<int:pk>/", views.room, name="room"),
+    path("<slug:slug>/ny-gruppe/", views.start_group, name="start_group"),
+    path("<slug:slug>/grupper/<int:pk>/", views.group, name="group"),
+    path("<slug:slug>/melding/", views.message, name="message"),
+]

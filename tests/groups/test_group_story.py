@@ -1,0 +1,209 @@
+"""The contact point's whole story, from "5 waiting" to "a group started and
+nothing left of its members in the database"."""
+
+import datetime
+import re
+import uuid
+
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from contactpoints.models import Room
+from groups import services, tasks
+from groups.models import Email, Group, Invitation, MonthlyFigure, PrivateLink, SignUp
+from tests.base import Personas, link_token, waiting_person
+
+PLAN = {"format": "in_person", "time_of_day": "evening", "language": "no", "age_group": "30-44"}
+
+
+class GroupStoryTests(Personas):
+    def run_on_commit(self):
+        return self.captureOnCommitCallbacks(execute=True)
+
+    def setUp(self):
+        self.links = {}
+
+    def remember_links(self):
+        self.links.update({m.to[0]: link_token(m) for m in mail.outbox if "/p/" in m.body})
+
+    def answer(self, signup_email, reply, share=False):
+        self.remember_links()
+        data = {"action": "answer", "reply": reply}
+        if share:
+            data["share_email"] = "on"
+        with self.run_on_commit():
+            return Client().post(reverse("signup_page", args=[self.links[signup_email]]), data)
+
+    def test_from_five_waiting_to_a_group_started_and_nothing_left_of_its_members(self):
+        room = Room.objects.create(contact_point=self.point_a, name="Rom 1", address="Gata 1", accessibility="Heis")
+        staff = Client()
+        staff.force_login(self.staff_a)
+
+        # Nine people sign up over time; nobody is told anything until five fit one group.
+        people = []
+        for n in range(9):
+            with self.run_on_commit():
+                people.append(waiting_person(self.point_a, f"member{n}@example.org", days_ago=40 - n, **PLAN))
+            notices = [m for m in mail.outbox if m.to == ["staff-a@work.example"]]
+            self.assertEqual(len(notices), 0 if n < 4 else 1, n)
+        notice = next(m for m in mail.outbox if m.to == ["staff-a@work.example"])
+        self.assertIn("/ansatt/sentral-a/", notice.body)
+        for word in ("selvhjelpsgruppe", "self-help group"):
+            self.assertNotIn(word, notice.subject.lower())
+
+        # Staff start a group of six seats through the page; the six longest-waiting are invited.
+        mail.outbox.clear()
+        first_meeting = (timezone.now() + datetime.timedelta(days=5)).replace(second=0, microsecond=0)
+        with self.run_on_commit():
+            response = staff.post(
+                reverse("staff:start_group", args=[self.point_a.slug]),
+                {
+                    **PLAN,
+                    "first_meeting": timezone.localtime(first_meeting).strftime("%Y-%m-%dT%H:%M"),
+                    "room": room.pk,
+                    "place_details": "Ring på hos Frivilligsentralen.",
+                    "seats": 6,
+                    "starter_present": "on",
+                    "request_key": str(uuid.uuid4()),
+                },
+            )
+        group = Group.objects.get()
+        self.assertRedirects(response, reverse("staff:group", args=[self.point_a.slug, group.pk]))
+        invited = [m.to[0] for m in mail.outbox]
+        self.assertEqual(sorted(invited), sorted(p.email for p in people[:6]))
+        invitation = mail.outbox[0]
+        self.assertIn("Rom 1", invitation.body)
+        self.assertIn("Sentral A", invitation.from_email)
+        for word in ("selvhjelp", "self-help", "helse", "health"):
+            self.assertNotIn(word, invitation.subject.lower())
+
+        # Opening the invitation changes nothing.
+        Client().get(reverse("signup_page", args=[link_token(invitation)]))
+        self.assertEqual(Invitation.objects.filter(status=Invitation.Status.PENDING).count(), 6)
+
+        # Four say yes (three share their address), one says not this time: the next person is invited.
+        for person in people[:3]:
+            self.answer(person.email, "yes", share=True)
+        self.answer(people[3].email, "yes")
+        mail.outbox.clear()
+        self.answer(people[4].email, "not_this_time")
+        self.assertEqual([m.to[0] for m in mail.outbox], [people[6].email])
+        self.assertEqual(SignUp.objects.get(pk=people[4].pk).status, SignUp.Status.WAITING)
+
+        # One never answers: when the reply time runs out the seat passes on and they are told.
+        self.remember_links()
+        mail.outbox.clear()
+        Invitation.objects.filter(signup=people[5]).update(reply_by=timezone.now() - datetime.timedelta(seconds=1))
+        with self.run_on_commit():
+            self.assertEqual(tasks.expire_invitations(), 1)
+            self.assertEqual(tasks.expire_invitations(), 0)
+        told = {m.to[0] for m in mail.outbox}
+        self.assertIn(people[5].email, told)
+        self.assertIn(people[7].email, told)  # the next in line is invited
+        self.assertEqual(SignUp.objects.get(pk=people[5].pk).status, SignUp.Status.WAITING)
+
+        # Staff see the counts change, never a person.
+        page = staff.get(reverse("staff:group", args=[self.point_a.slug, group.pk])).content.decode()
+        self.assertNotIn("@example.org", page)
+        group.refresh_from_db()
+        self.assertEqual((group.declined, group.expired), (1, 1))
+        self.assertEqual(Invitation.objects.filter(status=Invitation.Status.ACCEPTED).count(), 4)
+
+        # The group meets; staff press "the group has met".
+        mail.outbox.clear()
+        member_ids = list(Invitation.objects.filter(status="accepted").values_list("signup_id", flat=True))
+        still_pending = list(Invitation.objects.filter(status="pending").values_list("signup__email", flat=True))
+        with self.run_on_commit():
+            staff.post(reverse("staff:group", args=[self.point_a.slug, group.pk]), {"action": "has_met"})
+        guides = {m.to[0]: m for m in mail.outbox if "/p/" not in m.body and m.to[0].endswith("@example.org")}
+        self.assertEqual(set(guides), {p.email for p in people[:4]})
+        sharing = [p.email for p in people[:3]]
+        for address, message in guides.items():
+            listed = set(re.findall(r"member\d@example\.org", message.body)) - {address}
+            if address in sharing:
+                self.assertEqual(listed, set(sharing) - {address})
+            else:
+                self.assertEqual(listed, set())  # did not share, sees nobody
+        back = {m.to[0] for m in mail.outbox if "/p/" in m.body}
+        self.assertEqual(back, set(still_pending))
+
+        # Nothing is left of the members; what remains is an anonymous fact.
+        group.refresh_from_db()
+        self.assertEqual(group.status, Group.Status.HANDED_OFF)
+        self.assertEqual(group.members_at_start, 4)
+        self.assertIsNotNone(group.median_days_waited)
+        self.assertFalse(SignUp.objects.filter(pk__in=member_ids).exists())
+        self.assertFalse(Invitation.objects.exists())
+        self.assertFalse(PrivateLink.objects.filter(signup_id__in=member_ids).exists())
+        self.assertFalse(Email.objects.filter(signup_id__in=member_ids).exists())
+        self.assertFalse(SignUp.objects.filter(passed_on_group=group).exists())
+        figure = MonthlyFigure.objects.get(contact_point=self.point_a)
+        self.assertEqual((figure.groups_started, figure.members_at_start), (1, 4))
+        # Those who did not join are still waiting, keeping their place.
+        self.assertEqual(SignUp.objects.filter(status=SignUp.Status.WAITING).count(), 5)
+
+    def test_a_group_hands_off_by_itself_after_its_first_meeting(self):
+        with self.run_on_commit():
+            people = [waiting_person(self.point_a, f"p{n}@example.org", **PLAN) for n in range(5)]
+            group = services.start_group(
+                contact_point=self.point_a,
+                details=services.GroupDetails(
+                    plan=services.Plan(**PLAN),
+                    first_meeting=timezone.now() + datetime.timedelta(hours=2),
+                    room=None,
+                    place_details="Kafeen",
+                    seats=5,
+                    starter_present=False,
+                ),
+                created_by=self.staff_a,
+                request_key=uuid.uuid4(),
+            )
+        for person in people:
+            services.answer(signup=person, reply="yes")
+        with self.run_on_commit():
+            self.assertEqual(tasks.hand_off_due(), 0)
+            self.assertEqual(services.hand_off_due(now=timezone.now() + datetime.timedelta(hours=3)), 1)
+        group.refresh_from_db()
+        self.assertEqual(group.status, Group.Status.HANDED_OFF)
+        self.assertFalse(SignUp.objects.exists())
+
+    def test_members_are_not_deleted_before_their_guide_is_sent(self):
+        with self.run_on_commit():
+            people = [waiting_person(self.point_a, f"q{n}@example.org", **PLAN) for n in range(5)]
+            group = services.start_group(
+                contact_point=self.point_a,
+                details=services.GroupDetails(
+                    plan=services.Plan(**PLAN),
+                    first_meeting=timezone.now() + datetime.timedelta(days=1),
+                    room=None,
+                    place_details="Kafeen",
+                    seats=5,
+                    starter_present=False,
+                ),
+                created_by=self.staff_a,
+                request_key=uuid.uuid4(),
+            )
+        for person in people:
+            services.answer(signup=person, reply="yes")
+        # The hand-off commits, but no mail goes out (say the broker is down).
+        services.hand_off(group=group)
+        self.assertFalse(services.finish_hand_off(group_id=group.pk))
+        self.assertEqual(SignUp.objects.count(), 5)
+        with self.run_on_commit():
+            for email_id in Email.objects.filter(kind=Email.Kind.GUIDE).values_list("pk", flat=True):
+                tasks.send_email(email_id)
+        self.assertTrue(services.finish_hand_off(group_id=group.pk) or not SignUp.objects.exists())
+        self.assertFalse(SignUp.objects.exists())
+
+    def test_the_threshold_notice_comes_once_per_crossing(self):
+        with self.run_on_commit():
+            people = [waiting_person(self.point_a, f"r{n}@example.org", **PLAN) for n in range(5)]
+            waiting_person(self.point_a, "r5@example.org", **PLAN)
+        self.assertEqual(len([m for m in mail.outbox if m.to == ["staff-a@work.example"]]), 1)
+        with self.run_on_commit():
+            services.withdraw(signup=people[0])
+            services.withdraw(signup=people[1])
+            waiting_person(self.point_a, "r6@example.org", **PLAN)
+        self.assertEqual(len([m for m in mail.outbox if m.to == ["staff-a@work.example"]]), 2)
