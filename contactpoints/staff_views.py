@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from contactpoints.models import ContactPoint, Room
@@ -22,6 +23,12 @@ from groups import selectors, services
 from groups.models import Group
 
 StaffView = Callable[..., HttpResponse]
+
+
+def _invited_text(invited: int) -> str:
+    if not invited:
+        return _("Nobody else who fits the group is waiting right now.")
+    return ngettext("%(count)s more person invited.", "%(count)s more people invited.", invited) % {"count": invited}
 
 
 def staff_view(view: StaffView) -> StaffView:
@@ -152,11 +159,11 @@ def group(request: HttpRequest, contact_point: ContactPoint, pk: int) -> HttpRes
                 seats_form.add_error("seats", str(error))
             else:
                 invited = services.refill(group=instance)
-                messages.success(request, _("Seats changed. %(count)s more invited.") % {"count": invited})
+                messages.success(request, _("The number of seats is changed.") + " " + _invited_text(invited))
                 return redirect("staff:group", contact_point.slug, instance.pk)
         elif action == "refill":
             invited = services.refill(group=instance)
-            messages.success(request, _("%(count)s more invited.") % {"count": invited})
+            messages.success(request, _invited_text(invited))
             return redirect("staff:group", contact_point.slug, instance.pk)
         elif action == "has_met":
             services.hand_off(group=instance)
@@ -188,7 +195,15 @@ def message(request: HttpRequest, contact_point: ContactPoint) -> HttpResponse:
         count = services.send_message(
             contact_point=contact_point, body=form.cleaned_data["body"], created_by=request.user
         )
-        messages.success(request, _("The message is being sent to %(count)s people.") % {"count": count})
+        messages.success(
+            request,
+            ngettext(
+                "The message is being sent to %(count)s person.",
+                "The message is being sent to %(count)s people.",
+                count,
+            )
+            % {"count": count},
+        )
         return redirect("staff:dashboard", contact_point.slug)
     return render(
         request,

@@ -49,7 +49,7 @@ class PreferencesMixin(forms.Form):
         widget=forms.RadioSelect,
     )
     age_group = forms.ChoiceField(
-        label=_("Your age"),
+        label=_("Your age group"),
         help_text=_("Groups work best when members are within about 15 years of each other."),
         choices=AgeGroup.choices,
         initial=ANY,

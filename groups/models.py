@@ -211,7 +211,7 @@ class Email(models.Model):
     class Kind(models.TextChoices):
         CONFIRM = "confirm", _("Confirm your sign-up")
         ALREADY_SIGNED_UP = "already", _("Already on the list")
-        ENOUGH_WAITING = "enough", _("Enough are waiting to start a group")
+        ENOUGH_WAITING = "enough", _("Enough people are waiting to start a group")
         INVITATION = "invitation", _("Invitation to a first meeting")
         BACK_ON_LIST = "back", _("Back on the waiting list")
         GUIDE = "guide", _("Getting started as a group")

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from contactpoints.models import ContactPoint, Room
 from groups import figures, matching, outbox
@@ -325,7 +326,11 @@ def change_seats(*, group: Group, seats: int) -> None:
         accepted = group.invitations.filter(status=Invitation.Status.ACCEPTED).count()
         if seats < accepted:
             raise GroupError(
-                _("%(count)s people have already said yes. The group needs at least that many seats.")
+                ngettext(
+                    "%(count)s person has already said yes. The group needs at least that many seats.",
+                    "%(count)s people have already said yes. The group needs at least that many seats.",
+                    accepted,
+                )
                 % {"count": accepted}
             )
         if not 4 <= seats <= 10:

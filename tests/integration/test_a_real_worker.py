@@ -50,18 +50,24 @@ class RealWorkerTests(TransactionTestCase):
         )
         self.addCleanup(self.stop_worker)
         self.saved = (app.conf.task_always_eager, app.conf.broker_url)
-        app.conf.task_always_eager = False
-        app.conf.broker_url = BROKER
-        self.addCleanup(self.restore_app)
+        self.use_broker(always_eager=False, broker_url=BROKER)
+        self.addCleanup(self.use_broker, always_eager=self.saved[0], broker_url=self.saved[1])
         county = County.objects.create(number="03", name="Oslo")
         municipality = Municipality.objects.create(number="0301", name="Oslo", county=county)
         self.point = ContactPoint.objects.create(
             slug="sentral", name="Sentral", kind="frivilligsentral", municipality=municipality
         )
 
-    def restore_app(self):
-        app.conf.task_always_eager, app.conf.broker_url = self.saved
-        app.pool.force_close_all()
+    @staticmethod
+    def use_broker(*, always_eager, broker_url):
+        """Point this process's Celery app at another broker, dropping connections
+        that earlier tests opened to the in-memory one."""
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app._pool = None
+        app.amqp._producer_pool = None
+        app.conf.task_always_eager = always_eager
+        app.conf.broker_url = broker_url
 
     def stop_worker(self):
         self.worker.terminate()
