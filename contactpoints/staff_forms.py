@@ -123,7 +123,10 @@ class GroupForm(CrispyForm):
         self.contact_point = contact_point
         offered = formats_offered(contact_point)
         self.fields["format"].choices = [c for c in _concrete(Format.choices) if c[0] in offered]
+        rooms = list(contact_point.rooms.all())
         self.fields["room"].queryset = contact_point.rooms.all()
+        if rooms and contact_point.offers_in_person:
+            self.fields["room"].initial = rooms[0].pk
         self.fields["seats"].min_value = contact_point.threshold
         self.fields["seats"].initial = contact_point.seats
         self.fields["request_key"].initial = uuid.uuid4()

@@ -166,10 +166,12 @@ def group(request: HttpRequest, contact_point: ContactPoint, pk: int) -> HttpRes
             messages.success(request, _invited_text(invited))
             return redirect("staff:group", contact_point.slug, instance.pk)
         elif action == "has_met":
-            services.hand_off(group=instance)
-            messages.success(
-                request, _("The group is handed over to its members. Everything about them is being deleted.")
-            )
+            if services.hand_off(group=instance):
+                messages.success(
+                    request, _("The group is handed over to its members. Everything about them is being deleted.")
+                )
+            else:
+                messages.error(request, _("A group can be handed over once its first meeting has begun."))
             return redirect("staff:group", contact_point.slug, instance.pk)
         elif action != "seats":
             return render(request, "400.html", status=400)

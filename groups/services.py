@@ -435,8 +435,8 @@ def hand_off(*, group: Group, now: datetime.datetime | None = None) -> bool:
     with transaction.atomic():
         lock_contact_point(group.contact_point_id)
         group = Group.objects.select_for_update().select_related("contact_point").get(pk=group.pk)
-        if not group.is_forming:
-            return False
+        if not group.is_forming or group.first_meeting > now:
+            return False  # Only a group that has met can be handed off.
         for invitation in group.invitations.filter(status=Invitation.Status.PENDING).select_related("signup"):
             _back_on_list(invitation=invitation, passed_on=False)
             outbox.queue(
@@ -505,7 +505,8 @@ def hand_off_due(*, now: datetime.datetime | None = None) -> int:
     """Hand off groups whose first meeting has taken place, and finish those under way."""
     now = now or timezone.now()
     count = 0
-    for group in Group.objects.filter(status=Group.Status.FORMING, first_meeting__lte=now):
+    met_before = now - datetime.timedelta(hours=settings.HAND_OFF_AFTER_HOURS)
+    for group in Group.objects.filter(status=Group.Status.FORMING, first_meeting__lte=met_before):
         count += hand_off(group=group, now=now)
     for group_id in Group.objects.filter(status=Group.Status.HANDING_OFF).values_list("pk", flat=True):
         finish_hand_off(group_id=group_id)

@@ -2,6 +2,11 @@ from django.conf import settings
 from django.http import HttpRequest
 
 
+def languages(request: HttpRequest) -> dict[str, list[tuple[str, str]]]:
+    """Each language named in itself, untranslated, for the language switcher."""
+    return {"language_choices": list(settings.LANGUAGES)}
+
+
 def signup_rules(request: HttpRequest) -> dict[str, dict[str, int]]:
     """The configured life of a sign-up, so that pages state it as it is."""
     return {

@@ -72,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "selvhjelp.context_processors.signup_rules",
+                "selvhjelp.context_processors.languages",
             ],
         },
     },
@@ -182,6 +183,8 @@ SIGNUP_CONFIRM_HOURS = env_int("SIGNUP_CONFIRM_HOURS", 48)
 SIGNUP_EXPIRY_DAYS = env_int("SIGNUP_EXPIRY_DAYS", 180)
 SIGNUP_EXPIRY_WARNING_DAYS = env_int("SIGNUP_EXPIRY_WARNING_DAYS", 14)
 INVITATION_REPLY_HOURS = env_int("INVITATION_REPLY_HOURS", 72)
+# Groups are handed off by themselves this long after their first meeting began.
+HAND_OFF_AFTER_HOURS = env_int("HAND_OFF_AFTER_HOURS", 3)
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -111,7 +111,13 @@ class GroupStoryTests(Personas):
         self.assertEqual((group.declined, group.expired), (1, 1))
         self.assertEqual(Invitation.objects.filter(status=Invitation.Status.ACCEPTED).count(), 4)
 
+        # Before the meeting, "the group has met" changes nothing.
+        group_url = reverse("staff:group", args=[self.point_a.slug, group.pk])
+        staff.post(group_url, {"action": "has_met"})
+        self.assertEqual(Group.objects.get().status, Group.Status.FORMING)
+
         # The group meets; staff press "the group has met".
+        Group.objects.filter(pk=group.pk).update(first_meeting=timezone.now() - datetime.timedelta(hours=1))
         mail.outbox.clear()
         member_ids = list(Invitation.objects.filter(status="accepted").values_list("signup_id", flat=True))
         still_pending = list(Invitation.objects.filter(status="pending").values_list("signup__email", flat=True))
@@ -164,7 +170,8 @@ class GroupStoryTests(Personas):
             services.answer(signup=person, reply="yes")
         with self.run_on_commit():
             self.assertEqual(tasks.hand_off_due(), 0)
-            self.assertEqual(services.hand_off_due(now=timezone.now() + datetime.timedelta(hours=3)), 1)
+            self.assertEqual(services.hand_off_due(now=timezone.now() + datetime.timedelta(hours=4)), 0)
+            self.assertEqual(services.hand_off_due(now=timezone.now() + datetime.timedelta(hours=6)), 1)
         group.refresh_from_db()
         self.assertEqual(group.status, Group.Status.HANDED_OFF)
         self.assertFalse(SignUp.objects.exists())
@@ -188,7 +195,7 @@ class GroupStoryTests(Personas):
         for person in people:
             services.answer(signup=person, reply="yes")
         # The hand-off commits, but no mail goes out (say the broker is down).
-        services.hand_off(group=group)
+        self.assertTrue(services.hand_off(group=group, now=group.first_meeting + datetime.timedelta(hours=1)))
         self.assertFalse(services.finish_hand_off(group_id=group.pk))
         self.assertEqual(SignUp.objects.count(), 5)
         with self.run_on_commit():
