@@ -216,6 +216,7 @@ class Email(models.Model):
         BACK_ON_LIST = "back", _("Back on the waiting list")
         GUIDE = "guide", _("Getting started as a group")
         BROADCAST = "broadcast", _("Message from the contact point")
+        EXPIRY_WARNING = "expiry", _("Keep your place on the list?")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     signup = models.ForeignKey(SignUp, null=True, blank=True, on_delete=models.CASCADE, related_name="emails")
@@ -232,7 +233,11 @@ class Email(models.Model):
     # taken to belong to a worker that died, and the row is sent again.
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The mail provider's id for the message, to match its bounce reports.
+    provider_message_id = models.CharField(max_length=200, blank=True, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # After a failure, not tried again before this (exponential backoff).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=200, blank=True)
 
@@ -256,6 +261,8 @@ class MonthlyFigure(models.Model):
     confirmed = models.PositiveIntegerField(default=0)
     withdrawn = models.PositiveIntegerField(default=0)
     expired = models.PositiveIntegerField(default=0)
+    # Sign-ups removed because mail to them bounced or was reported as spam.
+    undeliverable = models.PositiveIntegerField(default=0)
     invited = models.PositiveIntegerField(default=0)
     accepted = models.PositiveIntegerField(default=0)
     declined = models.PositiveIntegerField(default=0)

@@ -2,9 +2,11 @@
 
 import datetime
 import logging
+import random
+import smtplib
 from collections.abc import Callable
 
-from anymail.exceptions import AnymailInvalidAddress, AnymailRecipientsRefused
+from anymail.exceptions import AnymailAPIError, AnymailInvalidAddress, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
@@ -23,9 +25,24 @@ logger = logging.getLogger(__name__)
 CLAIM_LEASE = datetime.timedelta(minutes=10)
 # Messages older than this that are still unsent are picked up by the relay.
 RELAY_AFTER = datetime.timedelta(minutes=2)
-MAX_ATTEMPTS = 8
+# With the backoff below, about a day of trying before a message is given up.
+MAX_ATTEMPTS = 30
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """Exponential backoff with jitter, capped at an hour."""
+    seconds = min(3600, 30 * 2 ** min(attempts, 10)) + random.randint(0, 30)  # noqa: S311 - jitter, not security
+    return datetime.timedelta(seconds=seconds)
+
 
 PERMANENT_ERRORS: tuple[type[Exception], ...] = (AnymailRecipientsRefused, AnymailInvalidAddress)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Worth retrying soon: the provider or the network had a bad moment."""
+    if isinstance(exc, AnymailAPIError):
+        return exc.status_code is None or exc.status_code >= 500 or exc.status_code == 429
+    return isinstance(exc, (ConnectionError, TimeoutError, smtplib.SMTPException, OSError))
 
 
 def queue(
@@ -103,12 +120,20 @@ def deliver(email_id: int) -> Email | None:
         return email
     except Exception as exc:
         attempts = email.attempts + 1
-        update: dict[str, object] = {"claimed_at": None, "attempts": F("attempts") + 1, "error": type(exc).__name__}
+        update: dict[str, object] = {
+            "claimed_at": None,
+            "attempts": F("attempts") + 1,
+            "error": type(exc).__name__,
+            "next_attempt_at": timezone.now() + backoff(attempts),
+        }
         if attempts >= MAX_ATTEMPTS:
             update["failed_at"] = timezone.now()
         Email.objects.filter(pk=email_id).update(**update)
         raise
-    Email.objects.filter(pk=email_id).update(sent_at=timezone.now(), error="")
+    # Anymail backends report the provider's id, which its bounce reports name.
+    message_id = getattr(getattr(message, "anymail_status", None), "message_id", None)
+    provider_id = "" if message_id is None else str(message_id)[:200]
+    Email.objects.filter(pk=email_id).update(sent_at=timezone.now(), error="", provider_message_id=provider_id)
     return email
 
 
@@ -117,6 +142,7 @@ def due_for_relay(now: datetime.datetime | None = None) -> list[int]:
     return list(
         Email.objects.filter(sent_at=None, failed_at=None, created_at__lt=now - RELAY_AFTER)
         .filter(Q(claimed_at=None) | Q(claimed_at__lt=now - CLAIM_LEASE))
+        .filter(Q(next_attempt_at=None) | Q(next_attempt_at__lte=now))
         .order_by("created_at")
         .values_list("pk", flat=True)[:500]
     )
@@ -194,6 +220,7 @@ RENDERERS: dict[str, Callable[[Email], EmailMultiAlternatives | None]] = {
     Email.Kind.BACK_ON_LIST: lambda email: _signup_message(email, "back-on-list"),
     Email.Kind.BROADCAST: lambda email: _signup_message(email, "message"),
     Email.Kind.GUIDE: lambda email: _signup_message(email, "guide", with_link=False),
+    Email.Kind.EXPIRY_WARNING: lambda email: _signup_message(email, "expiry-warning"),
     Email.Kind.ENOUGH_WAITING: lambda email: _staff_message(email, "enough-waiting"),
 }
 

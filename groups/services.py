@@ -121,7 +121,7 @@ def change_preferences(*, signup: SignUp, nickname: str, preferences: Preference
     signup.refresh_from_db()
 
 
-def withdraw(*, signup: SignUp) -> None:
+def withdraw(*, signup: SignUp, reason: str = "withdrawn") -> None:
     """Delete the sign-up at once, with its links, its invitation and unsent mail."""
     with transaction.atomic():
         lock_contact_point(signup.contact_point_id)
@@ -132,13 +132,75 @@ def withdraw(*, signup: SignUp) -> None:
             return
         invitation = Invitation.objects.filter(signup_id=signup.pk).select_related("group").first()
         SignUp.objects.filter(pk=signup.pk).delete()
-        if signup.status != SignUp.Status.UNCONFIRMED:
-            figures.count(contact_point_id=signup.contact_point_id, withdrawn=1)
+        if signup.status != SignUp.Status.UNCONFIRMED or reason != "withdrawn":
+            figures.count(contact_point_id=signup.contact_point_id, **{reason: 1})
         if invitation is not None and invitation.group.is_forming:
             Group.objects.filter(pk=invitation.group_id).update(declined=F("declined") + 1)
             figures.count(contact_point_id=signup.contact_point_id, declined=1)
             refill(group=invitation.group)
         check_enough_waiting(contact_point_id=signup.contact_point_id)
+
+
+def renew(*, signup: SignUp) -> bool:
+    """ "Keep me on the list": the person's place is kept for another full period."""
+    now = timezone.now()
+    with transaction.atomic():
+        lock_contact_point(signup.contact_point_id)
+        renewed = SignUp.objects.filter(pk=signup.pk, status=SignUp.Status.WAITING).update(
+            expires_at=now + datetime.timedelta(days=settings.SIGNUP_EXPIRY_DAYS), expiry_warned_at=None
+        )
+    signup.refresh_from_db()
+    return bool(renewed)
+
+
+def warn_expiring(*, now: datetime.datetime | None = None) -> int:
+    """Email people whose place runs out soon, once, with a way to keep it."""
+    now = now or timezone.now()
+    soon = now + datetime.timedelta(days=settings.SIGNUP_EXPIRY_WARNING_DAYS)
+    warned = 0
+    due = SignUp.objects.waiting().filter(expires_at__lte=soon, expiry_warned_at=None)
+    for pk, contact_point_id, expires_at in list(due.values_list("pk", "contact_point_id", "expires_at")):
+        with transaction.atomic():
+            if not SignUp.objects.filter(pk=pk, expiry_warned_at=None).update(expiry_warned_at=now):
+                continue
+            warned += outbox.queue(
+                kind=Email.Kind.EXPIRY_WARNING,
+                dedupe_key=f"expiry:{pk}:{expires_at:%Y%m%d}",
+                signup=SignUp(pk=pk, contact_point_id=contact_point_id),
+                contact_point=ContactPoint(pk=contact_point_id),
+            )
+    return warned
+
+
+def expire(*, now: datetime.datetime | None = None) -> int:
+    """Waiting sign-ups whose time has run out are deleted, and counted."""
+    now = now or timezone.now()
+    expired = 0
+    due = SignUp.objects.waiting().filter(expires_at__lte=now).values_list("contact_point_id", flat=True).distinct()
+    for contact_point_id in list(due):
+        with transaction.atomic():
+            lock_contact_point(contact_point_id)
+            ids = _lock(SignUp.objects.waiting().filter(contact_point_id=contact_point_id, expires_at__lte=now))
+            SignUp.objects.filter(pk__in=ids).delete()
+            if ids:
+                figures.count(contact_point_id=contact_point_id, expired=len(ids))
+                check_enough_waiting(contact_point_id=contact_point_id)
+            expired += len(ids)
+    return expired
+
+
+def remove_undeliverable(*, provider_message_id: str) -> bool:
+    """Mail to this person bounced or was reported as spam: they cannot be
+    reached, so their sign-up is removed and counted, and never mailed again."""
+    email = Email.objects.filter(provider_message_id=provider_message_id).exclude(provider_message_id="").first()
+    if email is None or email.signup_id is None:
+        return False
+    signup = SignUp.objects.filter(pk=email.signup_id).first()
+    if signup is None:
+        return False
+    with transaction.atomic():
+        withdraw(signup=signup, reason="undeliverable")
+    return True
 
 
 def delete_unconfirmed(*, now: datetime.datetime | None = None) -> int:

@@ -1,7 +1,6 @@
 """Background work. Tasks take ids only, never an address, and are idempotent."""
 
 import logging
-import random
 
 from celery import shared_task
 
@@ -11,21 +10,19 @@ from groups.models import Email
 logger = logging.getLogger(__name__)
 
 
-def backoff(retries: int) -> int:
-    """Exponential backoff with jitter, capped at an hour."""
-    return min(3600, 30 * 2**retries) + random.randint(0, 30)  # noqa: S311 - jitter, not security
-
-
-@shared_task(bind=True, max_retries=outbox.MAX_ATTEMPTS, acks_late=True)
+@shared_task(bind=True, max_retries=8, acks_late=True)
 def send_email(self, email_id: int) -> None:  # type: ignore[no-untyped-def]
     try:
         email = outbox.deliver(email_id)
     except Exception as exc:
-        if self.request.retries >= self.max_retries or self.request.is_eager:
-            # Without a broker there is no retry queue: the relay tries again later.
-            logger.warning("Sending email %s failed (%s); it will be retried", email_id, type(exc).__name__)
-            return
-        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from None
+        # Only a transient failure is retried here, with backoff; anything
+        # else (and a broker-less setup) is left to the relay, which tries
+        # again later until the attempts run out.
+        if outbox.is_transient(exc) and not self.request.is_eager and self.request.retries < self.max_retries:
+            countdown = outbox.backoff(self.request.retries).total_seconds()
+            raise self.retry(exc=exc, countdown=countdown) from None
+        logger.warning("Sending email %s failed (%s); the relay will try again", email_id, type(exc).__name__)
+        return
     if email is not None and email.kind == Email.Kind.GUIDE and email.group_id:
         finish_hand_off.delay(email.group_id)
 
@@ -42,6 +39,16 @@ def relay_outbox() -> int:
 @shared_task
 def delete_unconfirmed() -> int:
     return services.delete_unconfirmed()
+
+
+@shared_task
+def warn_expiring() -> int:
+    return services.warn_expiring()
+
+
+@shared_task
+def expire_signups() -> int:
+    return services.expire()
 
 
 @shared_task

@@ -54,6 +54,10 @@ def signup_page(request: HttpRequest, token: str) -> HttpResponse:
         if action == "withdraw":
             services.withdraw(signup=signup)
             return redirect("withdrawn")
+        if action == "renew":
+            if services.renew(signup=signup):
+                messages.success(request, _("Thank you. Your place on the list is kept."))
+            return redirect(links.url(token))
         if action == "answer":
             reply = request.POST.get("reply", "")
             if reply not in (services.Answer.YES, services.Answer.NOT_THIS_TIME, services.Answer.REMOVE_ME):

@@ -23,6 +23,7 @@ def build_message(
     context = {"site_url": settings.SITE_URL, **context}
     with translation.override(locale):
         subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
+        context = {**context, "LANGUAGE_CODE": locale, "title": subject}
         text = render_to_string(f"emails/{name}-body.txt", context)
         html = render_to_string(f"emails/{name}-body.html", context)
     from_name, from_address = parseaddr(settings.DEFAULT_FROM_EMAIL)

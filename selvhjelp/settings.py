@@ -243,5 +243,7 @@ CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "groups.tasks.relay_outbox", "schedule": 60.0},
     "delete-unconfirmed-signups": {"task": "groups.tasks.delete_unconfirmed", "schedule": 15 * 60.0},
     "expire-invitations": {"task": "groups.tasks.expire_invitations", "schedule": 5 * 60.0},
+    "warn-before-a-place-runs-out": {"task": "groups.tasks.warn_expiring", "schedule": 60 * 60.0},
+    "delete-expired-signups": {"task": "groups.tasks.expire_signups", "schedule": 60 * 60.0},
     "hand-off-groups-that-have-met": {"task": "groups.tasks.hand_off_due", "schedule": 5 * 60.0},
 }

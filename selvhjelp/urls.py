@@ -23,5 +23,7 @@ urlpatterns = [
     path("logg-inn/", auth.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logg-ut/", auth.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Bounce and complaint reports from the mail provider (shared secret: ANYMAIL_WEBHOOK_SECRET).
+    path("anymail/", include("anymail.urls")),
     path("admin/", admin.site.urls),
 ]
