@@ -22,7 +22,7 @@ from selvhjelp.mail import build_message
 logger = logging.getLogger(__name__)
 
 # How long a claim on a message is honoured before another sender may take it.
-CLAIM_LEASE = datetime.timedelta(minutes=10)
+CLAIM_LEASE = datetime.timedelta(seconds=settings.OUTBOX_CLAIM_LEASE_SECONDS)
 # Messages older than this that are still unsent are picked up by the relay.
 RELAY_AFTER = datetime.timedelta(minutes=2)
 # With the backoff below, about a day of trying before a message is given up.

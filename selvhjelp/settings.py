@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "accounts",
     "contactpoints",
     "groups",
+    "figures",
 ]
 
 MIDDLEWARE = [
@@ -95,7 +96,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "staff:home"
+LOGIN_REDIRECT_URL = "after_login"
 LOGOUT_REDIRECT_URL = "home"
 
 # Languages: Norwegian bokmål is the default. Browsers that ask for plain
@@ -162,6 +163,13 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# A web request must not hang on a dead or stuck broker: publishing tries
+# briefly, then gives up, and the outbox relay sends the message later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
+# An outbox message claimed longer ago than this is taken to belong to a
+# sender that died, and is sent again (see groups/outbox.py).
+OUTBOX_CLAIM_LEASE_SECONDS = env_int("OUTBOX_CLAIM_LEASE_SECONDS", 600)
 
 
 def _dev_fernet_key(secret: str) -> str:

@@ -1,9 +1,14 @@
+from anymail.webhooks.brevo import BrevoTrackingWebhookView
+from anymail.webhooks.mailjet import MailjetTrackingWebhookView
+from anymail.webhooks.postmark import PostmarkTrackingWebhookView
 from django.contrib import admin
 from django.contrib.auth import views as auth
 from django.urls import include, path
 
 from contactpoints import views as public
 from groups import views as person
+from selvhjelp import views as selvhjelp_views
+from selvhjelp.views import webhook
 
 handler400 = "selvhjelp.views.bad_request"
 handler403 = "selvhjelp.views.permission_denied"
@@ -20,10 +25,15 @@ urlpatterns = [
     path("p/<str:token>/", person.signup_page, name="signup_page"),
     path("trukket/", person.withdrawn, name="withdrawn"),
     path("ansatt/", include("contactpoints.staff_urls")),
+    path("kontor/", include("figures.urls")),
     path("logg-inn/", auth.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logg-ut/", auth.LogoutView.as_view(), name="logout"),
+    path("innlogget/", selvhjelp_views.after_login, name="after_login"),
     path("i18n/", include("django.conf.urls.i18n")),
-    # Bounce and complaint reports from the mail provider (shared secret: ANYMAIL_WEBHOOK_SECRET).
-    path("anymail/", include("anymail.urls")),
+    # Bounce and complaint reports from the mail provider (shared secret:
+    # ANYMAIL_WEBHOOK_SECRET). Only tracking: the app receives no mail.
+    path("anymail/brevo/tracking/", webhook(BrevoTrackingWebhookView), name="brevo_tracking"),
+    path("anymail/mailjet/tracking/", webhook(MailjetTrackingWebhookView), name="mailjet_tracking"),
+    path("anymail/postmark/tracking/", webhook(PostmarkTrackingWebhookView), name="postmark_tracking"),
     path("admin/", admin.site.urls),
 ]

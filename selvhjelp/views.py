@@ -1,7 +1,12 @@
 """Error pages: plain words, never a stack trace."""
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -22,3 +27,29 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
+
+
+@login_required
+def after_login(request: HttpRequest) -> HttpResponse:
+    """Each kind of account lands on its own pages."""
+    user = request.user
+    if user.contact_points.exists():  # type: ignore[union-attr]
+        return redirect("staff:home")
+    if user.offices.exists():  # type: ignore[union-attr]
+        return redirect("figures:home")
+    if user.is_staff:
+        return redirect("admin:index")
+    return render(request, "403.html", status=403)
+
+
+def webhook(view_class: type) -> Callable[..., HttpResponse]:
+    """A mail provider's tracking webhook, open only when a shared secret is configured."""
+    view = view_class.as_view()
+
+    @csrf_exempt
+    def secured(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if not settings.ANYMAIL.get("WEBHOOK_SECRET"):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return secured

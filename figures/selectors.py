@@ -1,0 +1,296 @@
+"""Figures for Selvhjelp Norge's offices: counts by place and month, never people.
+
+Every count goes through ``figures.suppression.suppress`` over the whole
+country at once (contact point → municipality → county → district → country),
+so a count is shown the same way on every page, chart and CSV file.
+"""
+
+import datetime
+import statistics
+from collections import defaultdict
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contactpoints.models import ContactPoint, County, Municipality, Office
+from figures.suppression import Shown, suppress
+from groups.models import Group, MonthlyFigure, SignUp
+
+# The counts kept per contact point and month (see groups.models.MonthlyFigure),
+# and "waiting now", which is counted live.
+MONTHLY = [
+    ("signed_up", _("Signed up")),
+    ("confirmed", _("Confirmed")),
+    ("withdrawn", _("Withdrew")),
+    ("expired", _("Place ran out")),
+    ("groups_started", _("Groups started")),
+    ("members_at_start", _("Members at start")),
+]
+WAITING = ("waiting", _("Waiting now"))
+COLUMNS = [WAITING, *MONTHLY]
+COUNTRY = ("country",)
+NO_DISTRICT = ("district", None)
+HELP_AFTER_DAYS = 183
+STALE_AFTER_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Row:
+    key: Hashable
+    name: str
+    cells: list[Shown]
+    median_days: int | None = None
+    level: str = ""
+
+
+@dataclass
+class Geography:
+    """Who belongs where: contact points in municipalities in counties in districts."""
+
+    points: dict[int, tuple[str, int, str]] = field(default_factory=dict)  # id -> (name, municipality id, slug)
+    municipalities: dict[int, tuple[str, int]] = field(default_factory=dict)  # id -> (name, county id)
+    counties: dict[int, str] = field(default_factory=dict)
+    district_of_county: dict[int, int | None] = field(default_factory=dict)
+    districts: dict[int, str] = field(default_factory=dict)
+
+    def parents(self) -> dict[Hashable, list[Hashable]]:
+        tree: dict[Hashable, list[Hashable]] = defaultdict(list)
+        for point, (_name, municipality, _slug) in self.points.items():
+            tree[("municipality", municipality)].append(("point", point))
+        for municipality in {m for (_n, m, _s) in self.points.values()}:
+            county = self.municipalities[municipality][1]
+            tree[("county", county)].append(("municipality", municipality))
+        for county in {self.municipalities[m][1] for (_n, m, _s) in self.points.values()}:
+            tree[("district", self.district_of_county.get(county))].append(("county", county))
+        tree[COUNTRY] = [key for key in tree if key[0] == "district"]
+        return dict(tree)
+
+
+def geography() -> Geography:
+    """Three queries, whatever the size of the country."""
+    geo = Geography()
+    for pk, name, municipality, slug in ContactPoint.objects.values_list("pk", "name", "municipality_id", "slug"):
+        geo.points[pk] = (name, municipality, slug)
+    municipality_ids = {m for (_n, m, _s) in geo.points.values()}
+
+    for pk, name, county in Municipality.objects.filter(pk__in=municipality_ids).values_list("pk", "name", "county_id"):
+        geo.municipalities[pk] = (name, county)
+    for pk, name, office_id, office_name, national in County.objects.values_list(
+        "pk", "name", "offices__pk", "offices__name", "offices__is_national"
+    ).order_by("name", "offices__pk"):
+        geo.counties[pk] = name
+        if office_id and not national and geo.district_of_county.get(pk) is None:
+            geo.district_of_county[pk] = office_id
+            geo.districts[office_id] = office_name
+        geo.district_of_county.setdefault(pk, None)
+    return geo
+
+
+def month_start(value: datetime.date) -> datetime.date:
+    return value.replace(day=1)
+
+
+def recent_months(count: int, until: datetime.date | None = None) -> list[datetime.date]:
+    month = month_start(until or timezone.localdate())
+    months = []
+    for _step in range(count):
+        months.append(month)
+        month = month_start(month - datetime.timedelta(days=1))
+    return months
+
+
+@dataclass
+class MonthFigures:
+    month: datetime.date
+    shown: dict[str, dict[Hashable, Shown]]
+    medians: dict[Hashable, int | None]
+
+
+def month_figures(geo: Geography, month: datetime.date) -> MonthFigures:
+    """Every count for one calendar month, suppressed over the whole country: three queries."""
+    parents = geo.parents()
+    monthly = {
+        row["contact_point_id"]: row
+        for row in MonthlyFigure.objects.filter(month=month).values("contact_point_id", *[name for name, _ in MONTHLY])
+    }
+    waiting = dict(SignUp.objects.waiting().values_list("contact_point_id").annotate(n=Count("pk")).order_by())
+    shown = {}
+    for name, _label in MONTHLY:
+        leaves = {("point", pk): int(monthly.get(pk, {}).get(name, 0)) for pk in geo.points}
+        shown[name] = suppress(leaves, parents)
+    shown[WAITING[0]] = suppress({("point", pk): waiting.get(pk, 0) for pk in geo.points}, parents)
+    medians = _medians(geo, parents, _group_medians([month])[month])
+    return MonthFigures(month=month, shown=shown, medians=medians)
+
+
+def _group_medians(months: list[datetime.date]) -> dict[datetime.date, dict[Hashable, list[int]]]:
+    """Each started group's median days waited, by month and contact point: one query."""
+    first, last = min(months), max(months)
+    until = month_start(last + datetime.timedelta(days=32))
+    found: dict[datetime.date, dict[Hashable, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for point, meeting, days in Group.objects.filter(
+        handed_off_at__isnull=False,
+        members_at_start__gt=0,
+        median_days_waited__isnull=False,
+        first_meeting__date__gte=first,
+        first_meeting__date__lt=until,
+    ).values_list("contact_point_id", "first_meeting", "median_days_waited"):
+        found[month_start(timezone.localtime(meeting).date())][("point", point)].append(days)
+    return found
+
+
+def _medians(
+    geo: Geography, parents: dict[Hashable, list[Hashable]], per_point: dict[Hashable, list[int]]
+) -> dict[Hashable, int | None]:
+    """Median days waited, over the groups that started; shown only where 5 or more groups did."""
+    collected: dict[Hashable, list[int]] = {}
+
+    def collect(node: Hashable) -> list[int]:
+        if node not in collected:
+            collected[node] = (
+                per_point.get(node, [])
+                if node not in parents
+                else [d for child in parents[node] for d in collect(child)]
+            )
+        return collected[node]
+
+    nodes = set(parents) | {("point", pk) for pk in geo.points}
+    return {node: round(statistics.median(collect(node))) if len(collect(node)) >= 5 else None for node in nodes}
+
+
+def rows(geo: Geography, figures: MonthFigures, keys: list[Hashable]) -> list[Row]:
+    def name(key: Hashable) -> str:
+        kind, pk = key  # type: ignore[misc]
+        if kind == "point":
+            return geo.points[pk][0]
+        if kind == "municipality":
+            return geo.municipalities[pk][0]
+        if kind == "county":
+            return geo.counties[pk]
+        return geo.districts.get(pk, str(_("Counties without a district office")))
+
+    return [
+        Row(
+            key=key,
+            name=name(key),
+            cells=[figures.shown[column][key] for column, _ in COLUMNS],
+            median_days=figures.medians.get(key),
+            level=key[0],  # type: ignore[index]
+        )
+        for key in keys
+    ]
+
+
+@dataclass
+class OfficeView:
+    office: Office
+    county_ids: list[int]
+
+
+def scope(office: Office, geo: Geography) -> list[int]:
+    if office.is_national:
+        return sorted(geo.counties, key=lambda pk: geo.counties[pk])
+    return sorted(
+        (pk for pk, district in geo.district_of_county.items() if district == office.pk),
+        key=lambda pk: geo.counties[pk],
+    )
+
+
+@dataclass
+class Tables:
+    counties: list[Row]
+    municipalities: list[Row]
+    points: list[Row]
+    total: Row | None
+
+
+def tables(geo: Geography, figures: MonthFigures, office: Office) -> Tables:
+    county_ids = set(scope(office, geo))
+    in_scope = {pk for pk, (_n, m, _s) in geo.points.items() if geo.municipalities[m][1] in county_ids}
+    municipality_ids = sorted(
+        {geo.points[pk][1] for pk in in_scope},
+        key=lambda m: (geo.counties[geo.municipalities[m][1]], geo.municipalities[m][0]),
+    )
+    total_key: Hashable = COUNTRY if office.is_national else ("district", office.pk)
+    total = None
+    if total_key in figures.shown["signed_up"]:
+        total = Row(
+            key=total_key,
+            name=str(_("All of Norway")) if office.is_national else office.name,
+            cells=[figures.shown[column][total_key] for column, _ in COLUMNS],
+            median_days=figures.medians.get(total_key),
+            level="total",
+        )
+    return Tables(
+        counties=rows(geo, figures, [("county", pk) for pk in sorted(county_ids, key=lambda pk: geo.counties[pk])]),
+        municipalities=rows(geo, figures, [("municipality", pk) for pk in municipality_ids]),
+        points=rows(geo, figures, [("point", pk) for pk in sorted(in_scope, key=lambda pk: geo.points[pk][0])]),
+        total=total,
+    )
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    month: datetime.date
+    groups_started: Shown
+    median_days: int | None
+
+
+def trend(geo: Geography, office: Office, months: list[datetime.date]) -> list[TrendPoint]:
+    """Groups started and time to start, month by month, for the office's area."""
+    parents = geo.parents()
+    key: Hashable = COUNTRY if office.is_national else ("district", office.pk)
+    counts: dict[datetime.date, dict[int, int]] = defaultdict(dict)
+    for month, point, started in MonthlyFigure.objects.filter(month__in=months).values_list(
+        "month", "contact_point_id", "groups_started"
+    ):
+        counts[month][point] = started
+    medians = _group_medians(months)
+    points = []
+    for month in sorted(months):
+        shown = suppress({("point", pk): counts[month].get(pk, 0) for pk in geo.points}, parents)
+        points.append(
+            TrendPoint(
+                month=month,
+                groups_started=shown.get(key, Shown(0)),
+                median_days=_medians(geo, parents, medians[month]).get(key),
+            )
+        )
+    return points
+
+
+@dataclass(frozen=True)
+class Attention:
+    needs_help: list[str]
+    stale: list[str]
+
+
+def needing_attention(geo: Geography, office: Office) -> Attention:
+    """Contact points where people wait but no group started for half a year,
+    and those whose public details nobody has confirmed for a year."""
+    county_ids = set(scope(office, geo))
+    now = timezone.now()
+    points = ContactPoint.objects.filter(is_active=True, municipality__county_id__in=county_ids)
+    with_waiting = set(
+        SignUp.objects.waiting().filter(contact_point__in=points).values_list("contact_point_id", flat=True).distinct()
+    )
+    last_group = dict(
+        Group.objects.filter(contact_point__in=points)
+        .values_list("contact_point_id")
+        .annotate(last=Max("first_meeting"))
+        .order_by()
+    )
+    help_before = now - datetime.timedelta(days=HELP_AFTER_DAYS)
+    needs_help = sorted(
+        geo.points[pk][0] for pk in with_waiting if last_group.get(pk) is None or last_group[pk] < help_before
+    )
+    stale_before = now - datetime.timedelta(days=STALE_AFTER_DAYS)
+    stale = sorted(
+        points.filter(Q(details_confirmed_at__isnull=True) | Q(details_confirmed_at__lt=stale_before)).values_list(
+            "name", flat=True
+        )
+    )
+    return Attention(needs_help=needs_help, stale=stale)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from figures import views
+
+app_name = "figures"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("<slug:slug>/", views.office, name="office"),
+    path("<slug:slug>/<slug:table>.csv", views.office_csv, name="csv"),
+]

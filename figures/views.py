@@ -1,0 +1,132 @@
+"""Pages for district and national offices: figures, charts and CSV, never people.
+
+Every view goes through ``office_view``: a user who is not a member of the
+office in the URL gets a 404, as if it did not exist.
+"""
+
+import datetime
+from collections.abc import Callable
+from functools import wraps
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from contactpoints.models import Office
+from figures import charts, selectors
+from figures.csv import csv_response
+
+OfficeView = Callable[..., HttpResponse]
+MONTHS_BACK = 24
+
+
+def office_view(view: OfficeView) -> OfficeView:
+    @login_required
+    @require_GET
+    @wraps(view)
+    def wrapper(request: HttpRequest, slug: str, *args: object, **kwargs: object) -> HttpResponse:
+        office = get_object_or_404(Office, slug=slug, members=request.user)
+        return view(request, office, *args, **kwargs)
+
+    return wrapper
+
+
+class MonthForm(forms.Form):
+    """Figures come per calendar month, never for a free date range."""
+
+    month = forms.TypedChoiceField(label=gettext_lazy("Month"), required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.months = selectors.recent_months(MONTHS_BACK)
+        self.fields["month"].choices = [
+            (month.strftime("%Y-%m"), formats.date_format(month, "F Y")) for month in self.months
+        ]
+
+    def chosen(self) -> datetime.date:
+        value = self.cleaned_data.get("month") if self.is_valid() else None
+        if value:
+            return datetime.date.fromisoformat(f"{value}-01")
+        return self.months[0]
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    offices = list(Office.objects.filter(members=request.user))
+    if not offices:
+        raise PermissionDenied
+    if len(offices) == 1:
+        return redirect("figures:office", offices[0].slug)
+    return render(request, "figures/home.html", {"offices": offices})
+
+
+@office_view
+def office(request: HttpRequest, office: Office) -> HttpResponse:
+    form = MonthForm(request.GET or None)
+    month = form.chosen()
+    geo = selectors.geography()
+    figures = selectors.month_figures(geo, month)
+    tables = selectors.tables(geo, figures, office)
+    trend = selectors.trend(geo, office, selectors.recent_months(12, month))
+    waiting_index = 0
+    waiting = sorted(
+        ((row.name, row.cells[waiting_index]) for row in tables.points),
+        key=lambda item: (item[1].value is None, -(item[1].value or 0), item[0]),
+    )[:20]
+    month_label = formats.date_format(month, "F Y")
+    return render(
+        request,
+        "figures/office.html",
+        {
+            "office": office,
+            "form": form,
+            "month": month,
+            "month_param": month.strftime("%Y-%m"),
+            "month_label": month_label,
+            "columns": [label for _, label in selectors.COLUMNS],
+            "tables": tables,
+            "trend": trend,
+            "started_chart": charts.vertical([(formats.date_format(p.month, "M y"), p.groups_started) for p in trend]),
+            "time_chart": charts.vertical([(formats.date_format(p.month, "M y"), p.median_days) for p in trend]),
+            "waiting_chart": charts.horizontal(waiting),
+            "attention": selectors.needing_attention(geo, office),
+        },
+    )
+
+
+CSV_TABLES = {"counties", "municipalities", "contact-points", "trend"}
+
+
+@office_view
+def office_csv(request: HttpRequest, office: Office, table: str) -> HttpResponse:
+    if table not in CSV_TABLES:
+        raise Http404
+    month = MonthForm(request.GET or None).chosen()
+    geo = selectors.geography()
+    name = f"selvhjelp-{office.slug}-{table}-{month:%Y-%m}.csv"
+    if table == "trend":
+        trend = selectors.trend(geo, office, selectors.recent_months(12, month))
+        return csv_response(
+            name,
+            [_("Month"), _("Groups started"), _("Median days waited")],
+            ([f"{p.month:%Y-%m}", str(p.groups_started), p.median_days or "–"] for p in trend),
+        )
+    tables = selectors.tables(geo, selectors.month_figures(geo, month), office)
+    rows = {"counties": tables.counties, "municipalities": tables.municipalities, "contact-points": tables.points}[
+        table
+    ]
+    if table == "counties" and tables.total:
+        rows = [*rows, tables.total]
+    header = [_("Month"), _("Name"), *[str(label) for _, label in selectors.COLUMNS], _("Median days waited")]
+    return csv_response(
+        name,
+        header,
+        ([f"{month:%Y-%m}", row.name, *[str(cell) for cell in row.cells], row.median_days or "–"] for row in rows),
+    )

@@ -1,0 +1,195 @@
+"""Every URL of the project, and who may open it.
+
+The matrix names every URL. Adding a URL without deciding who may use it
+fails ``test_every_url_is_in_the_matrix``.
+"""
+
+import datetime
+import uuid
+
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from contactpoints.models import Office, Room
+from groups.models import Group, SignUp
+from selvhjelp.crypto import address_hash
+from tests.base import Personas
+
+PERSONAS = ("anonymous", "staff_a", "staff_b", "district_x", "district_y", "national")
+
+OK, LOGIN, NOT_FOUND, FORBIDDEN, REDIRECT, BAD = "ok", "login", "404", "403", "redirect", "refused"
+
+PUBLIC = dict.fromkeys(PERSONAS, OK)
+
+
+def only(*allowed: str, others: str = NOT_FOUND) -> dict[str, str]:
+    return {p: OK if p in allowed else (LOGIN if p == "anonymous" else others) for p in PERSONAS}
+
+
+# Closed unless a shared secret is configured; with one, see tests/groups/test_lifecycle.py.
+WEBHOOK = dict.fromkeys(PERSONAS, NOT_FOUND)
+
+# URL name -> (how to build its arguments, expected outcome per persona)
+MATRIX = {
+    "home": PUBLIC,
+    "privacy": PUBLIC,
+    "directory": PUBLIC,
+    "contact_point": PUBLIC,
+    "signup": PUBLIC,
+    "signup_sent": PUBLIC,
+    # A private link is reached only with its token; without one, nobody gets in.
+    "signup_page": dict.fromkeys(PERSONAS, NOT_FOUND),
+    "withdrawn": PUBLIC,
+    "login": {**dict.fromkeys(PERSONAS, REDIRECT), "anonymous": OK},
+    "logout": dict.fromkeys(PERSONAS, BAD),  # GET is refused: signing out is a POST
+    "after_login": {
+        "anonymous": LOGIN,
+        "staff_a": REDIRECT,
+        "staff_b": REDIRECT,
+        "district_x": REDIRECT,
+        "district_y": REDIRECT,
+        "national": REDIRECT,
+    },
+    "set_language": dict.fromkeys(PERSONAS, REDIRECT),
+    # With one contact point or office, the home page sends you straight to it.
+    "staff:home": {**only("staff_a", "staff_b", others=FORBIDDEN), "staff_a": REDIRECT, "staff_b": REDIRECT},
+    "staff:dashboard": only("staff_a"),
+    "staff:edit": only("staff_a"),
+    "staff:rooms": only("staff_a"),
+    "staff:room": only("staff_a"),
+    "staff:start_group": only("staff_a"),
+    "staff:group": only("staff_a"),
+    "staff:message": only("staff_a"),
+    "figures:home": {
+        **only("district_x", "district_y", "national", others=FORBIDDEN),
+        **dict.fromkeys(("district_x", "district_y", "national"), REDIRECT),
+    },
+    "figures:office": only("district_x"),
+    "figures:csv": only("district_x"),
+    "brevo_tracking": WEBHOOK,
+    "mailjet_tracking": WEBHOOK,
+    "postmark_tracking": WEBHOOK,
+    # The admin: only for administrators (none of these personas).
+    "admin:*": dict.fromkeys(PERSONAS, LOGIN),
+}
+
+
+def all_url_names() -> set[str]:
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from walk(pattern.url_patterns, inner)
+            else:
+                yield f"{namespace}{pattern.name or '<unnamed>'}"
+
+    names = set(walk(get_resolver().url_patterns))
+    return {"admin:*" if name.startswith("admin:") else name for name in names}
+
+
+class AccessMatrixTests(Personas):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        User = get_user_model()
+        cls.district_y_user = User.objects.create_user("north@office.example", "a-long-password-4")
+        cls.district_north.members.add(cls.district_y_user)
+        cls.national_office = Office.objects.create(slug="nasjonalt", name="Selvhjelp Norge", is_national=True)
+        cls.national_user = User.objects.create_user("national@office.example", "a-long-password-5")
+        cls.national_office.members.add(cls.national_user)
+        cls.room = Room.objects.create(contact_point=cls.point_a, name="Rom", address="Gata 1")
+        cls.group = Group.objects.create(
+            contact_point=cls.point_a,
+            format="in_person",
+            time_of_day="evening",
+            language="no",
+            age_group="30-44",
+            first_meeting=timezone.now() + datetime.timedelta(days=3),
+            seats=8,
+            request_key=uuid.uuid4(),
+        )
+        SignUp.objects.create(
+            contact_point=cls.point_a,
+            email="p@example.org",
+            email_hash=address_hash("p@example.org"),
+            status=SignUp.Status.WAITING,
+            waiting_since=timezone.now(),
+        )
+
+    def clients(self) -> dict[str, Client]:
+        users = {
+            "staff_a": self.staff_a,
+            "staff_b": self.staff_b,
+            "district_x": self.district_east_user,
+            "district_y": self.district_y_user,
+            "national": self.national_user,
+        }
+        clients = {"anonymous": Client()}
+        for persona, user in users.items():
+            clients[persona] = Client()
+            clients[persona].force_login(user)
+        return clients
+
+    def url_for(self, name: str) -> str:
+        slug = self.point_a.slug
+        args = {
+            "contact_point": [slug],
+            "signup": [slug],
+            "signup_sent": [slug],
+            "signup_page": ["not-a-real-token-" + "x" * 30],
+            "staff:dashboard": [slug],
+            "staff:edit": [slug],
+            "staff:rooms": [slug],
+            "staff:room": [slug, self.room.pk],
+            "staff:start_group": [slug],
+            "staff:group": [slug, self.group.pk],
+            "staff:message": [slug],
+            "figures:office": [self.district_east.slug],
+            "figures:csv": [self.district_east.slug, "counties"],
+        }
+        if name == "admin:*":
+            return reverse("admin:index")
+        return reverse(name, args=args.get(name, []))
+
+    def outcome(self, response) -> str:
+        if response.status_code == 200:
+            return OK
+        if response.status_code == 302:
+            return (
+                LOGIN
+                if reverse("login") in response["Location"] and "login" not in response.request["PATH_INFO"]
+                else REDIRECT
+            )
+        if response.status_code == 404:
+            return NOT_FOUND
+        if response.status_code == 403:
+            return FORBIDDEN
+        return BAD if response.status_code in (400, 401, 405) else str(response.status_code)
+
+    def test_every_url_is_in_the_matrix(self):
+        missing = all_url_names() - set(MATRIX)
+        self.assertFalse(missing, f"Add these URLs to the access matrix: {sorted(missing)}")
+        stale = set(MATRIX) - all_url_names()
+        self.assertFalse(stale, f"The matrix names URLs that no longer exist: {sorted(stale)}")
+
+    def test_each_persona_gets_what_the_matrix_says(self):
+        clients = self.clients()
+        for name, expected in MATRIX.items():
+            url = self.url_for(name)
+            for persona in PERSONAS:
+                response = clients[persona].get(url)
+                if name == "admin:*" and response.status_code == 302:
+                    got = LOGIN if "login" in response["Location"] else REDIRECT
+                else:
+                    got = self.outcome(response)
+                with self.subTest(url=name, persona=persona):
+                    self.assertEqual(got, expected[persona], f"{persona} GET {url}")
+
+    def test_other_offices_and_contact_points_get_404_on_writes_too(self):
+        clients = self.clients()
+        for name in ("staff:edit", "staff:rooms", "staff:start_group", "staff:group", "staff:message"):
+            for persona in ("staff_b", "district_x", "district_y", "national"):
+                response = clients[persona].post(self.url_for(name), {"action": "has_met", "body": "hello there"})
+                self.assertEqual(response.status_code, 404, (name, persona))
