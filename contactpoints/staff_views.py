@@ -4,9 +4,6 @@ Every view goes through ``staff_view``: a signed-in user who is not staff at
 the contact point in the URL gets a 404, as if it did not exist.
 """
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,8 +18,7 @@ from contactpoints.models import ContactPoint, Room
 from contactpoints.staff_forms import ContactPointForm, GroupForm, MessageForm, RoomForm, SeatsForm
 from groups import selectors, services
 from groups.models import Group
-
-StaffView = Callable[..., HttpResponse]
+from selvhjelp.access import members_only
 
 
 def _invited_text(invited: int) -> str:
@@ -31,16 +27,11 @@ def _invited_text(invited: int) -> str:
     return ngettext("%(count)s more person invited.", "%(count)s more people invited.", invited) % {"count": invited}
 
 
-def staff_view(view: StaffView) -> StaffView:
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, slug: str, *args: object, **kwargs: object) -> HttpResponse:
-        contact_point = get_object_or_404(
-            ContactPoint.objects.select_related("municipality__county"), slug=slug, staff=request.user
-        )
-        return view(request, contact_point, *args, **kwargs)
-
-    return wrapper
+staff_view = members_only(
+    lambda request, slug: get_object_or_404(
+        ContactPoint.objects.select_related("municipality__county"), slug=slug, staff=request.user
+    )
+)
 
 
 @login_required

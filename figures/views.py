@@ -5,8 +5,6 @@ office in the URL gets a 404, as if it did not exist.
 """
 
 import datetime
-from collections.abc import Callable
-from functools import wraps
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -21,20 +19,15 @@ from django.views.decorators.http import require_GET
 from contactpoints.models import Office
 from figures import charts, selectors
 from figures.csv import csv_response
+from selvhjelp.access import View, members_only
 
-OfficeView = Callable[..., HttpResponse]
 MONTHS_BACK = 24
 
 
-def office_view(view: OfficeView) -> OfficeView:
-    @login_required
-    @require_GET
-    @wraps(view)
-    def wrapper(request: HttpRequest, slug: str, *args: object, **kwargs: object) -> HttpResponse:
-        office = get_object_or_404(Office, slug=slug, members=request.user)
-        return view(request, office, *args, **kwargs)
-
-    return wrapper
+def office_view(view: View) -> View:
+    return members_only(lambda request, slug: get_object_or_404(Office, slug=slug, members=request.user))(
+        require_GET(view)
+    )
 
 
 class MonthForm(forms.Form):

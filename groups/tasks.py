@@ -19,7 +19,9 @@ def send_email(self, email_id: int) -> None:  # type: ignore[no-untyped-def]
         # else (and a broker-less setup) is left to the relay, which tries
         # again later until the attempts run out.
         if outbox.is_transient(exc) and not self.request.is_eager and self.request.retries < self.max_retries:
-            countdown = outbox.backoff(self.request.retries).total_seconds()
+            # Short retries here; longer waits are the relay's, which keeps the
+            # countdown below the broker's visibility timeout.
+            countdown = min(outbox.backoff(self.request.retries).total_seconds(), 600)
             raise self.retry(exc=exc, countdown=countdown) from None
         logger.warning("Sending email %s failed (%s); the relay will try again", email_id, type(exc).__name__)
         return

@@ -1,12 +1,19 @@
 """Personas and helpers shared by the tests."""
 
+import datetime
 import re
+import uuid
 
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import TestCase
+from django.utils import timezone
 
 from contactpoints.models import ContactPoint, County, Municipality, Office
+from groups import services
+from groups.matching import Plan
+from groups.models import SignUp
+from selvhjelp.crypto import address_hash
 
 LINK = re.compile(r"https?://[^\s\"<>]+/p/([A-Za-z0-9_-]+)/")
 
@@ -72,20 +79,41 @@ def signup_data(**overrides: object) -> dict[str, object]:
     return data
 
 
+ANY_PLAN = {"format": "any", "time_of_day": "any", "language": "any", "age_group": "any"}
+EVENING_PLAN = {"format": "in_person", "time_of_day": "evening", "language": "no", "age_group": "30-44"}
+
+
+def person_signs_up(point, email: str, *, locale: str = "nb", **preferences: str) -> None:
+    """A person submits the sign-up form (through the service, not the page)."""
+    services.sign_up(
+        contact_point=point,
+        email=email,
+        nickname="",
+        preferences=services.Preferences(**{**ANY_PLAN, **preferences}),
+        locale=locale,
+    )
+
+
+def start_group(point, *, by, seats: int = 5, first_meeting=None, **plan: str):
+    """Staff start a group (through the service) for a plan, by default an evening group in Norwegian."""
+    return services.start_group(
+        contact_point=point,
+        details=services.GroupDetails(
+            plan=Plan(**{**EVENING_PLAN, **plan}),
+            first_meeting=first_meeting or timezone.now() + datetime.timedelta(days=2),
+            room=None,
+            place_details="Kafeen",
+            seats=seats,
+            starter_present=False,
+        ),
+        created_by=by,
+        request_key=uuid.uuid4(),
+    )
+
+
 def waiting_person(point, email: str, *, days_ago: int = 0, **preferences: str):
     """A person who signed up through the service and confirmed; returns their sign-up."""
-    import datetime
-
-    from django.utils import timezone
-
-    from groups import services
-    from groups.models import SignUp
-    from selvhjelp.crypto import address_hash
-
-    prefs = {"format": "any", "time_of_day": "any", "language": "any", "age_group": "any", **preferences}
-    services.sign_up(
-        contact_point=point, email=email, nickname="", preferences=services.Preferences(**prefs), locale="nb"
-    )
+    person_signs_up(point, email, **preferences)
     signup = SignUp.objects.get(contact_point=point, email_hash=address_hash(email))
     services.confirm(signup=signup)
     if days_ago:

@@ -8,7 +8,6 @@ scanned too without anyone remembering to add it here.
 import datetime
 import io
 import logging
-import uuid
 
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -23,7 +22,7 @@ from groups import services, tasks
 from groups.models import Group, PrivateLink, SignUp
 from selvhjelp.crypto import address_hash, token_hash
 from selvhjelp.logging import RedactAddresses
-from tests.base import Personas, link_token, signup_data
+from tests.base import Personas, link_token, signup_data, start_group
 
 TEXT_TYPES = ("char", "text", "json", "bytea", "blob", "clob", "uuid")
 
@@ -142,18 +141,8 @@ class ErasureTests(Personas):
             address = f"Member.{n}@Example.org"
             members.append((address, *self.sign_up_and_confirm(address, nickname=f"Nick{n}", **prefs)))
         with self.captureOnCommitCallbacks(execute=True):
-            group = services.start_group(
-                contact_point=self.point_a,
-                details=services.GroupDetails(
-                    plan=services.Plan(**prefs),
-                    first_meeting=timezone.now() + datetime.timedelta(days=2),
-                    room=None,
-                    place_details="Kafeen",
-                    seats=5,
-                    starter_present=False,
-                ),
-                created_by=self.staff_a,
-                request_key=uuid.uuid4(),
+            group = start_group(
+                self.point_a, by=self.staff_a, seats=5, first_meeting=timezone.now() + datetime.timedelta(days=2)
             )
         invitation_tokens = {m.to[0]: link_token(m) for m in mail.outbox if "/p/" in m.body}
         for address, _token, _signup_id in members:
@@ -189,18 +178,8 @@ class NoAddressInLogsTests(Personas):
                     Client().post(reverse("signup_page", args=[token]), {"action": "confirm"})
             Client().get("/p/a-mistyped-link/")
             with self.captureOnCommitCallbacks(execute=True):
-                group = services.start_group(
-                    contact_point=self.point_a,
-                    details=services.GroupDetails(
-                        plan=services.Plan(**prefs),
-                        first_meeting=timezone.now() + datetime.timedelta(days=2),
-                        room=None,
-                        place_details="Kafeen",
-                        seats=5,
-                        starter_present=False,
-                    ),
-                    created_by=self.staff_a,
-                    request_key=uuid.uuid4(),
+                group = start_group(
+                    self.point_a, by=self.staff_a, seats=5, first_meeting=timezone.now() + datetime.timedelta(days=2)
                 )
             for signup in SignUp.objects.all():
                 services.answer(signup=signup, reply="yes", share_email=True)

@@ -1,8 +1,12 @@
 """District and national offices see figures, never people."""
 
 import datetime
+import io
 
+from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -186,3 +190,28 @@ class ScaleTests(OfficeTestCase):
         self.add_contact_points(40)
         with self.assertNumQueries(len(small.captured_queries)):
             client.get(url)
+
+
+class LargeDataSetTests(OfficeTestCase):
+    def test_the_pages_render_from_the_generated_data_set_with_a_constant_number_of_queries(self):
+        client = self.client_for(self.national_user)
+        district = self.client_for(self.district_east_user)
+        urls = [
+            (client, reverse("figures:office", args=[self.national.slug])),
+            (district, reverse("figures:office", args=[self.district_east.slug])),
+            (client, reverse("figures:csv", args=[self.national.slug, "contact-points"])),
+        ]
+        counts = []
+        for size in (10, 40):
+            call_command(
+                "generate_large_dataset", contact_points=size, years=1, waiting=size * 20, stdout=io.StringIO()
+            )
+            self.assertEqual(SignUp.objects.waiting().count(), size * 20)
+            sizes = []
+            for who, url in urls:
+                with CaptureQueriesContext(connection) as context:
+                    response = who.get(url)
+                self.assertEqual(response.status_code, 200, url)
+                sizes.append(len(context.captured_queries))
+            counts.append(sizes)
+        self.assertEqual(counts[0], counts[1])

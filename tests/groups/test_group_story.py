@@ -13,7 +13,7 @@ from django.utils import timezone
 from contactpoints.models import Room
 from groups import services, tasks
 from groups.models import Email, Group, Invitation, MonthlyFigure, PrivateLink, SignUp
-from tests.base import Personas, link_token, waiting_person
+from tests.base import Personas, link_token, start_group, waiting_person
 
 PLAN = {"format": "in_person", "time_of_day": "evening", "language": "no", "age_group": "30-44"}
 
@@ -153,18 +153,8 @@ class GroupStoryTests(Personas):
     def test_a_group_hands_off_by_itself_after_its_first_meeting(self):
         with self.run_on_commit():
             people = [waiting_person(self.point_a, f"p{n}@example.org", **PLAN) for n in range(5)]
-            group = services.start_group(
-                contact_point=self.point_a,
-                details=services.GroupDetails(
-                    plan=services.Plan(**PLAN),
-                    first_meeting=timezone.now() + datetime.timedelta(hours=2),
-                    room=None,
-                    place_details="Kafeen",
-                    seats=5,
-                    starter_present=False,
-                ),
-                created_by=self.staff_a,
-                request_key=uuid.uuid4(),
+            group = start_group(
+                self.point_a, by=self.staff_a, seats=5, first_meeting=timezone.now() + datetime.timedelta(hours=2)
             )
         for person in people:
             services.answer(signup=person, reply="yes")
@@ -179,18 +169,8 @@ class GroupStoryTests(Personas):
     def test_members_are_not_deleted_before_their_guide_is_sent(self):
         with self.run_on_commit():
             people = [waiting_person(self.point_a, f"q{n}@example.org", **PLAN) for n in range(5)]
-            group = services.start_group(
-                contact_point=self.point_a,
-                details=services.GroupDetails(
-                    plan=services.Plan(**PLAN),
-                    first_meeting=timezone.now() + datetime.timedelta(days=1),
-                    room=None,
-                    place_details="Kafeen",
-                    seats=5,
-                    starter_present=False,
-                ),
-                created_by=self.staff_a,
-                request_key=uuid.uuid4(),
+            group = start_group(
+                self.point_a, by=self.staff_a, seats=5, first_meeting=timezone.now() + datetime.timedelta(days=1)
             )
         for person in people:
             services.answer(signup=person, reply="yes")

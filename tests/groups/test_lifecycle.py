@@ -10,9 +10,9 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from groups import services, tasks
+from groups import tasks
 from groups.models import Email, MonthlyFigure, SignUp
-from tests.base import Personas, link_token, waiting_person
+from tests.base import Personas, link_token, person_signs_up, waiting_person
 
 WEBHOOK_SECRET = "hook-user:hook-password"
 
@@ -153,13 +153,7 @@ class IdempotentJobsTests(Personas):
 class OutboxTests(Personas):
     def test_an_email_whose_task_never_ran_is_sent_by_the_relay_once(self):
         # No on-commit run: as if the broker was down when the sign-up committed.
-        services.sign_up(
-            contact_point=self.point_a,
-            email="late@example.org",
-            nickname="",
-            preferences=services.Preferences(format="any", time_of_day="any", language="any", age_group="any"),
-            locale="nb",
-        )
+        person_signs_up(self.point_a, "late@example.org")
         self.assertEqual(len(mail.outbox), 0)
         self.assertEqual(tasks.relay_outbox(), 0)  # too fresh: its own task may still run
         Email.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=5))
@@ -168,13 +162,7 @@ class OutboxTests(Personas):
         self.assertEqual(len(mail.outbox), 1)
 
     def test_a_message_claimed_by_a_worker_that_died_is_sent_again_after_the_lease(self):
-        services.sign_up(
-            contact_point=self.point_a,
-            email="lease@example.org",
-            nickname="",
-            preferences=services.Preferences(format="any", time_of_day="any", language="any", age_group="any"),
-            locale="nb",
-        )
+        person_signs_up(self.point_a, "lease@example.org")
         stale = timezone.now() - datetime.timedelta(minutes=11)
         Email.objects.update(created_at=stale, claimed_at=stale)
         tasks.relay_outbox()
@@ -182,14 +170,49 @@ class OutboxTests(Personas):
         self.assertIsNotNone(Email.objects.get().sent_at)
 
     def test_the_same_email_is_never_sent_twice(self):
-        services.sign_up(
-            contact_point=self.point_a,
-            email="once@example.org",
-            nickname="",
-            preferences=services.Preferences(format="any", time_of_day="any", language="any", age_group="any"),
-            locale="nb",
-        )
+        person_signs_up(self.point_a, "once@example.org")
         email_id = Email.objects.get().pk
         tasks.send_email(email_id)
         tasks.send_email(email_id)
         self.assertEqual(len(mail.outbox), 1)
+
+
+class PermanentFailureTests(Personas):
+    def test_a_refused_address_is_not_retried_and_staff_see_a_count_without_the_address(self):
+        from unittest import mock
+
+        from anymail.exceptions import AnymailRecipientsRefused
+
+        with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=AnymailRecipientsRefused()):
+            with self.captureOnCommitCallbacks(execute=True):
+                person_signs_up(self.point_a, "refused@example.org")
+        email = Email.objects.get()
+        self.assertIsNotNone(email.failed_at)
+        self.assertEqual(email.attempts, 0)
+        self.assertNotIn("refused@", email.error)
+        Email.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1))
+        self.assertEqual(tasks.relay_outbox(), 0)  # given up: never picked up again
+        staff = Client(HTTP_ACCEPT_LANGUAGE="en")
+        staff.force_login(self.staff_a)
+        page = staff.get(reverse("staff:dashboard", args=[self.point_a.slug]))
+        self.assertContains(page, "1 email could not be delivered")
+        self.assertNotContains(page, "refused@example.org")
+
+    def test_a_transient_failure_is_tried_again_later_with_backoff(self):
+        from unittest import mock
+
+        from anymail.exceptions import AnymailAPIError
+
+        with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=AnymailAPIError(status_code=503)):
+            with self.captureOnCommitCallbacks(execute=True):
+                person_signs_up(self.point_a, "later@example.org")
+        email = Email.objects.get()
+        self.assertIsNone(email.failed_at)
+        self.assertEqual(email.attempts, 1)
+        self.assertGreater(email.next_attempt_at, timezone.now())
+        Email.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1))
+        self.assertEqual(tasks.relay_outbox(), 0)  # not before the backoff has passed
+        Email.objects.update(next_attempt_at=timezone.now() - datetime.timedelta(seconds=1))
+        self.assertEqual(tasks.relay_outbox(), 1)
+        self.assertEqual(len(mail.outbox), 1)
+        self.assertIsNotNone(Email.objects.get().sent_at)

@@ -1,0 +1,365 @@
+"""Nothing is lost (DESIGN.md §4.6), proved with real components.
+
+Each test runs its own Redis on a free port, so that it can stop the broker
+and start it again, and its own ``celery -A selvhjelp worker`` processes
+against the test database, sending through ``flaky_mail.EmailBackend`` into a
+temporary directory, where every accepted message is one file.
+"""
+
+import datetime
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from email import message_from_bytes
+from pathlib import Path
+from unittest import mock
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+from django.db.models import F
+from django.test import Client, TransactionTestCase
+from django.urls import reverse
+from django.utils import timezone
+
+from contactpoints.models import ContactPoint, County, Municipality
+from groups import outbox, services, tasks
+from groups.models import Email, SignUp
+from selvhjelp.celery import app
+
+DEADLINE = 30.0
+REDIS_SERVER = shutil.which("redis-server")
+PREFERENCES = services.Preferences(format="any", time_of_day="any", language="any", age_group="any")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def use_broker(*, always_eager: bool, broker_url: str) -> None:
+    """Point this process's Celery app at another broker, dropping the
+    connections it holds to the one it used before."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+    app.conf.task_always_eager = always_eager
+    app.conf.broker_url = broker_url
+
+
+@pytest.mark.postgres
+class NothingIsLostTests(TransactionTestCase):
+    def setUp(self):
+        self.tmp = Path(self.enterContext(tempfile.TemporaryDirectory()))
+        self.mail_dir = self.tmp / "mail"
+        self.mail_dir.mkdir()
+        self.redis_port = free_port()
+        self.broker_url = f"redis://127.0.0.1:{self.redis_port}/0"
+        self.redis_process = None
+        self.addCleanup(self.stop_redis)
+        self.start_redis()
+        saved = (app.conf.task_always_eager, app.conf.broker_url)
+        use_broker(always_eager=False, broker_url=self.broker_url)
+        self.addCleanup(use_broker, always_eager=saved[0], broker_url=saved[1])
+        self.workers: list[tuple[subprocess.Popen, Path]] = []
+        self.addCleanup(self.stop_workers)
+        county = County.objects.create(number="03", name="Oslo")
+        municipality = Municipality.objects.create(number="0301", name="Oslo", county=county)
+        self.point = ContactPoint.objects.create(
+            slug="sentral", name="Sentral", kind="frivilligsentral", municipality=municipality
+        )
+
+    # The broker --------------------------------------------------------------
+
+    def start_redis(self):
+        self.assertIsNotNone(REDIS_SERVER, "redis-server is not installed")
+        self.assertIsNone(self.redis_process)
+        self.redis_process = subprocess.Popen(  # noqa: S603 - a fixed command line
+            [
+                REDIS_SERVER,
+                "--port",
+                str(self.redis_port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.redis_port, socket_connect_timeout=1)
+        self.assertTrue(self.wait_for(lambda: self.answers(client), timeout=10), "Redis did not start")
+
+    def stop_redis(self):
+        if self.redis_process is None:
+            return
+        self.redis_process.terminate()
+        try:
+            self.redis_process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.redis_process.kill()
+            self.redis_process.wait(timeout=10)
+        self.redis_process = None
+
+    @staticmethod
+    def answers(client):
+        try:
+            return client.ping()
+        except redis.RedisError:
+            return False
+
+    def queue_length(self):
+        client = redis.Redis(port=self.redis_port, socket_timeout=2)
+        try:
+            return client.llen("celery")
+        except redis.RedisError:
+            return None
+        finally:
+            client.close()
+
+    # Workers -----------------------------------------------------------------
+
+    def worker_env(self, **extra):
+        database = settings.DATABASES["default"]
+        return {
+            **os.environ,
+            "CELERY_BROKER_URL": self.broker_url,
+            "DATABASE_URL": (
+                f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}"
+                f"/{connection.settings_dict['NAME']}"
+            ),
+            "EMAIL_BACKEND": "tests.integration.flaky_mail.EmailBackend",
+            "EMAIL_FILE_PATH": str(self.mail_dir),
+            **extra,
+        }
+
+    def start_worker(self, **extra):
+        number = len(self.workers) + 1
+        log = self.tmp / f"worker-{number}.log"
+        with log.open("wb") as output:
+            worker = subprocess.Popen(  # noqa: S603 - our own interpreter and app
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "selvhjelp",
+                    "worker",
+                    "--pool=solo",
+                    "--loglevel=INFO",
+                    "--without-mingle",
+                    "--without-gossip",
+                    "--without-heartbeat",
+                    "-n",
+                    f"faults-{number}@localhost",
+                ],
+                cwd=settings.BASE_DIR,
+                env=self.worker_env(**extra),
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        self.workers.append((worker, log))
+        ready = self.wait_for(lambda: " ready." in log.read_text(errors="replace") or worker.poll() is not None)
+        self.assertTrue(ready and worker.poll() is None, f"worker {number} did not start:\n{self.logs()}")
+        return worker
+
+    def stop_workers(self):
+        for worker, _log in self.workers:
+            if worker.poll() is None:
+                worker.terminate()
+        for worker, _log in self.workers:
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait(timeout=10)
+
+    def logs(self):
+        return "\n".join(f"--- {log.name}\n{log.read_text(errors='replace')[-4000:]}" for _worker, log in self.workers)
+
+    # Time and the outbox -------------------------------------------------------
+
+    @staticmethod
+    def wait_for(condition, timeout=DEADLINE, interval=0.1):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if condition():
+                return True
+            time.sleep(interval)
+        return condition()
+
+    def wait_until_quiet(self, timeout=DEADLINE):
+        """Until nothing waits in the queue and nothing is being sent, three checks in a row.
+
+        (Unacknowledged messages may stay behind: those of a killed worker, and
+        the retries a worker holds until their countdown ends.)
+        """
+        checks = []
+
+        def quiet():
+            sent = Email.objects.filter(sent_at__isnull=False).count()
+            claimed = Email.objects.filter(sent_at=None, claimed_at__isnull=False).count()
+            checks.append((self.queue_length(), sent, claimed))
+            return len(checks) >= 3 and checks[-1][0] == 0 and len(set(checks[-3:])) == 1
+
+        self.assertTrue(self.wait_for(quiet, timeout=timeout, interval=0.3), f"the queue never drained\n{self.logs()}")
+
+    def age_unsent_mail(self):
+        """Make every unsent message older than RELAY_AFTER, as if beat's next run had come."""
+        Email.objects.filter(sent_at=None).update(
+            created_at=F("created_at") - outbox.RELAY_AFTER - datetime.timedelta(minutes=1)
+        )
+
+    def relay(self):
+        """Run the relay task as beat would once RELAY_AFTER has passed for every unsent message."""
+        self.age_unsent_mail()
+        return tasks.relay_outbox()
+
+    def fast_forward_backoff(self):
+        Email.objects.filter(sent_at=None, next_attempt_at__isnull=False).update(next_attempt_at=timezone.now())
+
+    def delivered(self):
+        """How many messages the provider accepted for each address."""
+        return Counter(message_from_bytes(path.read_bytes())["To"] for path in self.mail_dir.glob("*.eml"))
+
+    def all_sent(self, count):
+        return Email.objects.filter(sent_at__isnull=False).count() == count
+
+    # The tests -----------------------------------------------------------------
+
+    def test_every_confirmation_is_sent_exactly_once_when_the_broker_is_down_for_a_while(self):
+        self.start_worker()
+        addresses = [f"deltaker.{n:03}@example.org" for n in range(200)]
+        url = reverse("signup", args=[self.point.slug])
+        client = Client()
+        slowest = 0.0
+        for n, address in enumerate(addresses):
+            if n == 50:
+                self.stop_redis()
+            if n == 150:
+                self.start_redis()
+            started = time.monotonic()
+            response = client.post(
+                url,
+                {
+                    "email": address,
+                    "for_myself": "on",
+                    "adult": "on",
+                    "privacy": "on",
+                    "nickname": "",
+                    "format": "any",
+                    "time_of_day": "any",
+                    "language": "any",
+                    "age_group": "any",
+                },
+            )
+            slowest = max(slowest, time.monotonic() - started)
+            self.assertEqual(response.status_code, 302, f"sign-up {n} was not accepted")
+            self.assertEqual(SignUp.objects.count(), n + 1, f"sign-up {n} made no row")
+        self.assertLess(slowest, 5, "a request waited on the dead broker")
+        self.assertEqual(Email.objects.filter(kind=Email.Kind.CONFIRM).count(), 200)
+
+        # Whatever reached the broker is sent; what did not waits for the relay.
+        self.wait_until_quiet()
+        unsent = Email.objects.filter(sent_at=None).count()
+        self.assertGreaterEqual(unsent, 100, "the broker outage did not keep mail from the queue")
+        self.assertEqual(self.relay(), unsent)
+        self.assertTrue(self.wait_for(lambda: self.all_sent(200)), f"not everything was sent\n{self.logs()}")
+        self.wait_until_quiet()
+
+        self.assertEqual(self.relay(), 0)
+        delivered = self.delivered()
+        self.assertEqual(set(delivered), set(addresses))
+        self.assertEqual({address for address, n in delivered.items() if n != 1}, set())
+
+    def test_a_worker_killed_while_sending_leaves_every_email_sent(self):
+        lease = 10
+        self.enterContext(mock.patch.object(outbox, "CLAIM_LEASE", datetime.timedelta(seconds=lease)))
+        env = {"FLAKY_MAIL_DELAY": "0.2", "OUTBOX_CLAIM_LEASE_SECONDS": str(lease)}
+        first = self.start_worker(**env)
+        addresses = [f"drept.{n:02}@example.org" for n in range(30)]
+        for address in addresses:
+            services.sign_up(contact_point=self.point, email=address, nickname="", preferences=PREFERENCES, locale="nb")
+
+        def accepted_but_not_recorded():
+            """At least ten sent, and the provider has accepted one more that is not marked sent."""
+            sent = Email.objects.filter(sent_at__isnull=False).count()
+            in_flight = Email.objects.filter(sent_at=None, claimed_at__isnull=False).count()
+            return sent >= 10 and in_flight == 1 and len(list(self.mail_dir.glob("*.eml"))) == sent + 1
+
+        self.assertTrue(self.wait_for(accepted_but_not_recorded, interval=0.01), f"no moment to kill\n{self.logs()}")
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+        in_flight = list(Email.objects.filter(sent_at=None, claimed_at__isnull=False))
+        self.assertEqual(len(in_flight), 1)
+        # Until the lease runs out, the message counts as being sent by someone.
+        self.age_unsent_mail()
+        due = outbox.due_for_relay()
+        self.assertTrue(due, "the messages still queued are due")
+        self.assertNotIn(in_flight[0].pk, due)
+
+        self.start_worker(**env)
+        self.wait_until_quiet()
+        self.assertEqual(list(Email.objects.filter(sent_at=None)), in_flight, "only the one in flight is left")
+        expires = in_flight[0].claimed_at + datetime.timedelta(seconds=lease)
+        time.sleep(max(0.0, (expires - timezone.now()).total_seconds() + 0.5))
+        self.assertEqual(self.relay(), 1)
+        self.assertTrue(self.wait_for(lambda: self.all_sent(30)), f"not everything was sent\n{self.logs()}")
+        self.wait_until_quiet()
+
+        delivered = self.delivered()
+        self.assertEqual(set(delivered), set(addresses))
+        self.assertLessEqual(sum(delivered.values()) - len(addresses), 1)
+        self.assertEqual({address for address, n in delivered.items() if n > 1}, {in_flight[0].signup.email})
+
+    def test_mail_is_delivered_after_the_provider_recovers_and_never_twice(self):
+        down = self.tmp / "provider-down"
+        down.touch()
+        self.start_worker(FLAKY_MAIL_DOWN_FLAG=str(down))
+        addresses = [f"nede.{n:02}@example.org" for n in range(20)]
+        for address in addresses:
+            services.sign_up(contact_point=self.point, email=address, nickname="", preferences=PREFERENCES, locale="en")
+
+        def failed(times):
+            return lambda: Email.objects.filter(attempts__gte=times, claimed_at=None).count() == len(addresses)
+
+        self.assertTrue(self.wait_for(failed(1)), f"the sends did not fail\n{self.logs()}")
+        now = timezone.now()
+        for email in Email.objects.all():
+            self.assertIsNone(email.sent_at)
+            self.assertEqual(email.error, "AnymailAPIError")
+            self.assertGreater(email.next_attempt_at, now + datetime.timedelta(seconds=25), "no backoff")
+        # Not due yet: the relay leaves them alone while they back off.
+        self.assertEqual(self.relay(), 0)
+
+        # Still down when their turn comes again.
+        self.fast_forward_backoff()
+        self.assertEqual(self.relay(), len(addresses))
+        self.assertTrue(self.wait_for(failed(2)), f"the second tries did not fail\n{self.logs()}")
+        self.assertEqual(self.delivered(), Counter())
+
+        down.unlink()
+        self.fast_forward_backoff()
+        self.assertEqual(self.relay(), len(addresses))
+        self.assertTrue(self.wait_for(lambda: self.all_sent(len(addresses))), f"not everything was sent\n{self.logs()}")
+        self.wait_until_quiet()
+        self.assertEqual(self.relay(), 0)
+
+        delivered = self.delivered()
+        self.assertEqual(set(delivered), set(addresses))
+        self.assertEqual({address for address, n in delivered.items() if n != 1}, set())
+        self.assertEqual(set(Email.objects.values_list("error", flat=True)), {""})
+        self.assertTrue(all(attempts >= 2 for attempts in Email.objects.values_list("attempts", flat=True)))
