@@ -6,7 +6,6 @@ the contact point in the URL gets a 404, as if it did not exist.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,7 +17,7 @@ from contactpoints.models import ContactPoint, Room
 from contactpoints.staff_forms import ContactPointForm, GroupForm, MessageForm, RoomForm, SeatsForm
 from groups import selectors, services
 from groups.models import Group
-from selvhjelp.access import members_only
+from selvhjelp.access import members_only, own_places
 
 
 def _invited_text(invited: int) -> str:
@@ -37,11 +36,7 @@ staff_view = members_only(
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     points = list(ContactPoint.objects.filter(staff=request.user))
-    if not points:
-        raise PermissionDenied
-    if len(points) == 1:
-        return redirect("staff:dashboard", points[0].slug)
-    return render(request, "staff/home.html", {"contact_points": points})
+    return own_places(request, points, url_name="staff:dashboard", template="staff/home.html")
 
 
 @staff_view

@@ -8,9 +8,8 @@ import datetime
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_GET
 from contactpoints.models import Office
 from figures import charts, selectors
 from figures.csv import csv_response
-from selvhjelp.access import View, members_only
+from selvhjelp.access import View, members_only, own_places
 
 MONTHS_BACK = 24
 
@@ -53,11 +52,7 @@ class MonthForm(forms.Form):
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     offices = list(Office.objects.filter(members=request.user))
-    if not offices:
-        raise PermissionDenied
-    if len(offices) == 1:
-        return redirect("figures:office", offices[0].slug)
-    return render(request, "figures/home.html", {"offices": offices})
+    return own_places(request, offices, url_name="figures:office", template="figures/home.html")
 
 
 @office_view

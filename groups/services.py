@@ -3,7 +3,7 @@
 import datetime
 import statistics
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -57,10 +57,7 @@ def sign_up(
                 email=normalise_address(email),
                 email_hash=digest,
                 nickname=nickname,
-                format=preferences.format,
-                time_of_day=preferences.time_of_day,
-                language=preferences.language,
-                age_group=preferences.age_group,
+                **asdict(preferences),
                 locale=locale,
                 created_at=now,
             )
@@ -110,13 +107,7 @@ def confirm(*, signup: SignUp) -> bool:
 def change_preferences(*, signup: SignUp, nickname: str, preferences: Preferences) -> None:
     with transaction.atomic():
         lock_contact_point(signup.contact_point_id)
-        SignUp.objects.filter(pk=signup.pk).update(
-            nickname=nickname,
-            format=preferences.format,
-            time_of_day=preferences.time_of_day,
-            language=preferences.language,
-            age_group=preferences.age_group,
-        )
+        SignUp.objects.filter(pk=signup.pk).update(nickname=nickname, **asdict(preferences))
         check_enough_waiting(contact_point_id=signup.contact_point_id)
     signup.refresh_from_db()
 
@@ -342,10 +333,7 @@ def start_group(
             )
         group = Group.objects.create(
             contact_point=contact_point,
-            format=details.plan.format,
-            time_of_day=details.plan.time_of_day,
-            language=details.plan.language,
-            age_group=details.plan.age_group,
+            **details.plan.as_query(),
             first_meeting=details.first_meeting,
             room=details.room,
             place_details=details.place_details,

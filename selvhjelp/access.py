@@ -5,8 +5,10 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 View = Callable[..., HttpResponse]
 
@@ -23,3 +25,12 @@ def members_only(lookup: Callable[[HttpRequest, str], Model]) -> Callable[[View]
         return wrapper
 
     return decorator
+
+
+def own_places(request: HttpRequest, places: list[Model], *, url_name: str, template: str) -> HttpResponse:
+    """A user's own contact points or offices: straight to the only one, a list of several, 403 for none."""
+    if not places:
+        raise PermissionDenied
+    if len(places) == 1:
+        return redirect(url_name, places[0].slug)  # type: ignore[attr-defined]
+    return render(request, template, {"places": places})
