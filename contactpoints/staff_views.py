@@ -58,7 +58,7 @@ def dashboard(request: HttpRequest, contact_point: ContactPoint) -> HttpResponse
 def edit(request: HttpRequest, contact_point: ContactPoint) -> HttpResponse:
     form = ContactPointForm(request.POST or None, instance=contact_point)
     if request.method == "POST" and form.is_valid():
-        services.update_contact_point(contact_point=form.save(commit=False))
+        services.update_contact_point(contact_point=form.save(commit=False), fields=list(form.fields))
         messages.success(request, _("The public page is updated."))
         return redirect("staff:dashboard", contact_point.slug)
     return render(request, "staff/edit.html", {"contact_point": contact_point, "form": form})

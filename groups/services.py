@@ -1,4 +1,7 @@
-"""Workflows for a person's sign-up. Each one is a single transaction."""
+"""Workflows: a person's sign-up, the threshold notice, starting a group,
+invitations, hand-off, and the scheduled clean-up. Each is one transaction
+that takes the contact point's lock first, so two changes at one contact
+point never interleave and never deadlock."""
 
 import datetime
 import statistics
@@ -133,7 +136,7 @@ def withdraw(*, signup: SignUp, reason: str = "withdrawn") -> None:
 
 
 def renew(*, signup: SignUp) -> bool:
-    """ "Keep me on the list": the person's place is kept for another full period."""
+    """Keep me on the list: the person's place is kept for another full period."""
     now = timezone.now()
     with transaction.atomic():
         lock_contact_point(signup.contact_point_id)
@@ -219,12 +222,16 @@ def _lock(signups: "QuerySet[SignUp]", *, skip_locked: bool = False) -> list[int
 # --- The contact point's own settings ----------------------------------------
 
 
-def update_contact_point(*, contact_point: ContactPoint) -> None:
-    """Save staff's edits to their public page; a new threshold may mean enough are waiting."""
+def update_contact_point(*, contact_point: ContactPoint, fields: list[str]) -> None:
+    """Save staff's edits to their public page; a new threshold may mean enough are waiting.
+
+    Only the edited fields are written, so that nothing the app changed in
+    the meantime (such as the threshold notice) is overwritten.
+    """
     with transaction.atomic():
         lock_contact_point(contact_point.pk)
         contact_point.details_confirmed_at = timezone.now()
-        contact_point.save()
+        contact_point.save(update_fields=[*fields, "details_confirmed_at"])
         check_enough_waiting(contact_point_id=contact_point.pk)
 
 
