@@ -1,0 +1,40 @@
+"""The admin manages organisations; people appear at most as counts."""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from groups.models import Email, Group, Invitation, PrivateLink, SignUp
+from selvhjelp.crypto import address_hash
+from tests.base import Personas
+
+
+class AdminTests(Personas):
+    def setUp(self):
+        self.admin_user = get_user_model().objects.create_superuser("admin@work.example", "a-long-password-9")
+        self.client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        self.client.force_login(self.admin_user)
+        SignUp.objects.create(
+            contact_point=self.point_a,
+            email="hidden.person@example.org",
+            email_hash=address_hash("hidden.person@example.org"),
+            nickname="Hemmelig",
+            status=SignUp.Status.WAITING,
+            waiting_since=timezone.now(),
+        )
+
+    def test_no_sign_up_invitation_link_or_email_can_be_seen_or_created_in_the_admin(self):
+        for model in (SignUp, Invitation, PrivateLink, Email, Group):
+            self.assertFalse(admin.site.is_registered(model), model)
+
+    def test_the_admin_shows_how_many_wait_never_who(self):
+        response = self.client.get(reverse("admin:contactpoints_contactpoint_changelist"))
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, "hidden.person")
+        self.assertNotContains(response, "Hemmelig")
+        detail = self.client.get(reverse("admin:contactpoints_contactpoint_change", args=[self.point_a.pk]))
+        self.assertEqual(detail.status_code, 200)
+        self.assertNotContains(detail, "hidden.person")
+        self.assertNotContains(detail, "Hemmelig")
