@@ -97,7 +97,7 @@ class GroupForm(CrispyForm):
     age_group = forms.ChoiceField(label=_("Age group"), choices=_concrete(AgeGroup.choices))
     first_meeting = forms.DateTimeField(
         label=_("First meeting"),
-        help_text=_("Date and time, for example 2027-01-14 18:00."),
+        help_text=_("The date and time the group first meets."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
     )

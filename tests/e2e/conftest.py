@@ -2,11 +2,14 @@
 
 Debian's Chromium is used (Playwright's own browser download is not needed):
 ``apt-get install chromium``; another binary can be named with ``E2E_CHROMIUM``.
+
+Accessibility is checked with axe-core, vendored in ``vendor/axe-core`` so that
+nothing is downloaded when the tests run.
 """
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -22,6 +25,12 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+AXE_SCRIPT = os.path.join(os.path.dirname(__file__), "vendor", "axe-core", "axe.min.js")
+# WCAG 2.1 level A and AA, which Norwegian law requires of the service (DESIGN §6).
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# How many elements of each violation to name; the rest are counted.
+TARGETS_SHOWN = 3
 
 
 def _chromium_path() -> str | None:
@@ -95,3 +104,58 @@ def artifacts() -> str:
     path = os.path.normpath(path)
     os.makedirs(path, exist_ok=True)
     return path
+
+
+@pytest.fixture
+def open_page(browser, live_server, requests_made: Requests) -> Iterator[Callable[..., "sync_api.Page"]]:  # type: ignore[no-untyped-def]
+    """Open a page in a browser context of its own, for axe-core to check.
+
+    The site's Content-Security-Policy allows no inline script, and Playwright
+    injects axe-core as one, so these contexts, and only these, bypass the CSP.
+    Tests that prove the CSP holds use the ``page`` fixture instead.
+    """
+    contexts: list[sync_api.BrowserContext] = []
+
+    def open_(*, locale: str = "nb-NO", width: int = 1280, height: int = 900) -> "sync_api.Page":
+        context = browser.new_context(
+            base_url=live_server.url, locale=locale, viewport={"width": width, "height": height}, bypass_csp=True
+        )
+        contexts.append(context)
+        context.on("request", requests_made.record)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+def accessibility_violations(page: "sync_api.Page") -> list[str]:
+    """axe-core's WCAG 2.1 A and AA violations on the page as it is now, one readable line each."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=AXE_SCRIPT)
+        if not page.evaluate("() => typeof window.axe === 'object'"):
+            raise AssertionError("axe-core did not load: was the page opened with bypass_csp=True (open_page)?")
+    results = page.evaluate(
+        """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})""",
+        WCAG_21_AA,
+    )
+    lines = []
+    for violation in results["violations"]:
+        nodes = violation["nodes"]
+        targets = [" ".join(map(str, node["target"])) for node in nodes[:TARGETS_SHOWN]]
+        if len(nodes) > TARGETS_SHOWN:
+            targets.append(f"and {len(nodes) - TARGETS_SHOWN} more")
+        checks = [check for node in nodes[:1] for kind in ("any", "all", "none") for check in node[kind]]
+        detail = f" ({checks[0]['message']})" if checks and checks[0].get("message") else ""
+        lines.append(f"{violation['id']} [{violation['impact']}]: {violation['help']}{detail} at {'; '.join(targets)}")
+    return lines
+
+
+def assert_accessible(page: "sync_api.Page") -> None:
+    """Fail, with a readable list, if axe-core finds any WCAG 2.1 A or AA violation on the page."""
+    violations = accessibility_violations(page)
+    assert not violations, f"{page.url} has {len(violations)} accessibility violation(s):\n" + "\n".join(
+        f"  - {line}" for line in violations
+    )
