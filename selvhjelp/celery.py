@@ -2,14 +2,20 @@
 
 import logging.config
 import os
+import uuid
 
 from celery import Celery, signals
+
+from selvhjelp.logging import request_id
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "selvhjelp.settings")
 
 app = Celery("selvhjelp")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# The message header that carries the id of the request that queued a task.
+REQUEST_ID_HEADER = "request_id"
 
 
 @signals.setup_logging.connect
@@ -22,3 +28,44 @@ def use_django_logging(**kwargs: object) -> None:
     from django.conf import settings
 
     logging.config.dictConfig(settings.LOGGING)
+
+
+@signals.before_task_publish.connect(dispatch_uid="selvhjelp.request_id.publish")
+def send_request_id(headers: dict[str, object] | None = None, **kwargs: object) -> None:
+    """A task queued while handling a request (or another task) carries that request's id."""
+    current = request_id.get()
+    if current and headers is not None:
+        headers.setdefault(REQUEST_ID_HEADER, current)
+
+
+def _request_id_of(task: object) -> str | None:
+    request = getattr(task, "request", None)
+    value = getattr(request, REQUEST_ID_HEADER, None) or (getattr(request, "headers", None) or {}).get(
+        REQUEST_ID_HEADER
+    )
+    return value if isinstance(value, str) and value else None
+
+
+_tokens: dict[str, object] = {}
+
+
+@signals.task_prerun.connect(dispatch_uid="selvhjelp.request_id.prerun")
+def receive_request_id(task_id: str | None = None, task: object = None, **kwargs: object) -> None:
+    """Log a task's lines under the id of the request that queued it.
+
+    A task run in-process keeps the id of the request running it; a task with
+    none (a beat task) gets a new one, which the tasks it queues carry on.
+    """
+    rid = _request_id_of(task) or request_id.get() or uuid.uuid4().hex
+    if task_id:
+        _tokens[task_id] = request_id.set(rid)
+
+
+@signals.task_postrun.connect(dispatch_uid="selvhjelp.request_id.postrun")
+def forget_task_request_id(task_id: str | None = None, **kwargs: object) -> None:
+    token = _tokens.pop(task_id, None) if task_id else None
+    if token is not None:
+        try:
+            request_id.reset(token)  # type: ignore[arg-type]
+        except ValueError:  # set in another context; nothing of ours to undo
+            request_id.set(None)

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every response carries the id and every log line of the request names it.
+    "selvhjelp.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -86,6 +88,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A request (and the health check) must not hang on an unreachable database.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -112,7 +117,8 @@ TIME_ZONE = "Europe/Oslo"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` writes, and where WhiteNoise serves from when DEBUG=0.
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -125,21 +131,22 @@ STORAGES = {
     },
 }
 
+# No other site uses our static files.
+WHITENOISE_ALLOW_ALL_ORIGINS = False
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("designsystemet",)
 CRISPY_TEMPLATE_PACK = "designsystemet"
 CRISPY_FAIL_SILENTLY = not DEBUG
 
 # Email. Django's meanings for EMAIL_BACKEND and EMAIL_FILE_PATH; anymail when
 # EMAIL_BACKEND names one of its backends and ANYMAIL_* settings are given.
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "selvhjelp <noreply@selvhjelp.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ANYMAIL = {
     key: value
     for key, value in {
-        "MAILGUN_API_KEY": env_str("ANYMAIL_MAILGUN_API_KEY"),
-        "MAILGUN_API_URL": env_str("ANYMAIL_MAILGUN_API_URL", "https://api.eu.mailgun.net/v3"),
         "MAILJET_API_KEY": env_str("ANYMAIL_MAILJET_API_KEY"),
         "MAILJET_SECRET_KEY": env_str("ANYMAIL_MAILJET_SECRET_KEY"),
         "BREVO_API_KEY": env_str("ANYMAIL_BREVO_API_KEY"),
@@ -195,17 +202,22 @@ INVITATION_REPLY_HOURS = env_int("INVITATION_REPLY_HOURS", 72)
 HAND_OFF_AFTER_HOURS = env_int("HAND_OFF_AFTER_HOURS", 3)
 
 if not DEBUG:
+    # TLS ends at a proxy in front of the app, which must set (overwrite)
+    # X-Forwarded-Proto; see docs/deployment.md.
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 63072000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
+# A load balancer asks for health over plain HTTP, inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^helse/"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -225,25 +237,46 @@ CONTENT_SECURITY_POLICY = {
 }
 CSRF_FAILURE_VIEW = "selvhjelp.views.csrf_failure"
 
+# Logs: plain text on a laptop, one JSON object per line in production
+# (LOG_FORMAT=json|plain overrides). Every handler redacts addresses and
+# private links, and every record names the request (or the request that
+# queued the task) it belongs to.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be 'plain' or 'json'")
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_addresses": {"()": "selvhjelp.logging.RedactAddresses"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "redact_addresses": {"()": "selvhjelp.logging.RedactAddresses"},
+        "request_id": {"()": "selvhjelp.logging.AddRequestId"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "selvhjelp.logging.JsonFormatter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["redact_addresses"],
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "redact_addresses"],
         }
     },
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # Django mails tracebacks to ADMINS by default; a traceback may hold
         # form data, so errors are logged (redacted) and never mailed.
-        "django": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO"), "propagate": False},
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # gunicorn takes this configuration too (selvhjelp/gunicorn_conf.py),
+        # so its own lines, and its access log, are redacted the same way.
+        "gunicorn.error": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+# Take the request id a proxy sends in X-Request-ID (when well formed), so
+# that its logs and ours name the same request. Off: always make a new one.
+TRUST_REQUEST_ID_HEADER = env_bool("TRUST_REQUEST_ID_HEADER", True)
 ADMINS: list[tuple[str, str]] = []
 
 

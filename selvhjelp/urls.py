@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from contactpoints import views as public
 from groups import views as person
+from selvhjelp import health
 from selvhjelp import views as selvhjelp_views
 from selvhjelp.views import webhook
 
@@ -36,4 +37,7 @@ urlpatterns = [
     path("anymail/mailjet/tracking/", webhook(MailjetTrackingWebhookView), name="mailjet_tracking"),
     path("anymail/postmark/tracking/", webhook(PostmarkTrackingWebhookView), name="postmark_tracking"),
     path("admin/", admin.site.urls),
+    # For load balancers and orchestrators: is the process up; can it serve.
+    path("helse/", health.health, name="health"),
+    path("helse/live/", health.liveness, name="liveness"),
 ]

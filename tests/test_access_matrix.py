@@ -71,6 +71,10 @@ MATRIX = {
     "brevo_tracking": WEBHOOK,
     "mailjet_tracking": WEBHOOK,
     "postmark_tracking": WEBHOOK,
+    # Health checks are open to all. Here the broker is in-process (no
+    # CELERY_BROKER_URL), so only the database is asked, and it answers.
+    "health": PUBLIC,
+    "liveness": PUBLIC,
     # The admin: only for administrators (none of these personas).
     "admin:*": dict.fromkeys(PERSONAS, LOGIN),
 }

@@ -1,0 +1,83 @@
+"""Security headers on every response: pages, 404 and 500 alike; HSTS and secure cookies in production."""
+
+from django.contrib.auth import get_user_model
+from django.test import Client, TestCase, override_settings
+
+from tests.ops.production import production_security_overrides, production_settings
+
+PAGES = {"a page": ("/", 200), "a missing page": ("/finnes-ikke/", 404), "a broken page": ("/test-ops/boom/", 500)}
+
+
+def directives(header: str) -> dict[str, list[str]]:
+    parsed = {}
+    for part in header.split(";"):
+        words = part.split()
+        if words:
+            parsed[words[0]] = words[1:]
+    return parsed
+
+
+@override_settings(ROOT_URLCONF="tests.ops.urls")
+class SecurityHeaderTests(TestCase):
+    def assert_security_headers(self, response) -> None:  # type: ignore[no-untyped-def]
+        policy = directives(response["Content-Security-Policy"])
+        self.assertEqual(policy["default-src"], ["'self'"])
+        self.assertEqual(policy["object-src"], ["'none'"])
+        self.assertEqual(policy["base-uri"], ["'none'"])
+        self.assertEqual(policy["frame-ancestors"], ["'none'"])
+        # Scripts fall back to default-src: only our own files, never inline or eval.
+        for directive in ("script-src", "script-src-elem", "script-src-attr", "default-src"):
+            for source in policy.get(directive, []):
+                self.assertNotIn(source, ("'unsafe-inline'", "'unsafe-eval'", "*", "data:", "http:", "https:"))
+        self.assertEqual(response["X-Content-Type-Options"], "nosniff")
+        self.assertEqual(response["Referrer-Policy"], "same-origin")
+        self.assertEqual(response["X-Frame-Options"], "DENY")
+        self.assertIn("X-Request-ID", response)
+
+    def test_every_kind_of_response_carries_the_headers(self):
+        client = Client(raise_request_exception=False)
+        for name, (path, status) in PAGES.items():
+            with self.subTest(name):
+                response = client.get(path)
+                self.assertEqual(response.status_code, status)
+                self.assert_security_headers(response)
+                self.assertNotIn("Strict-Transport-Security", response, "no HSTS over plain HTTP")
+
+    def test_in_production_every_kind_of_response_carries_hsts_too(self):
+        with override_settings(**production_security_overrides()):
+            client = Client(raise_request_exception=False)
+            for name, (path, status) in PAGES.items():
+                with self.subTest(name):
+                    # As the TLS-terminating proxy forwards it.
+                    response = client.get(path, headers={"X-Forwarded-Proto": "https"})
+                    self.assertEqual(response.status_code, status)
+                    self.assert_security_headers(response)
+                    hsts = response["Strict-Transport-Security"]
+                    max_age = int(hsts.split("max-age=")[1].split(";")[0])
+                    self.assertGreaterEqual(max_age, 365 * 24 * 3600)
+                    self.assertIn("includeSubDomains", hsts)
+
+    def test_in_production_cookies_are_secure_httponly_and_same_site(self):
+        User = get_user_model()
+        User.objects.create_user("staff-c@work.example", "a-long-password-9")
+        with override_settings(**production_security_overrides()):
+            client = Client(enforce_csrf_checks=False)
+            https = {"X-Forwarded-Proto": "https"}
+            client.get("/logg-inn/", headers=https)
+            response = client.post(
+                "/logg-inn/", {"username": "staff-c@work.example", "password": "a-long-password-9"}, headers=https
+            )
+            self.assertEqual(response.status_code, 302)
+            client.post("/i18n/setlang/", {"language": "en", "next": "/"}, headers=https)
+        names = {"sessionid", "csrftoken", "django_language"}
+        self.assertLessEqual(names, set(client.cookies))
+        for name in names:
+            with self.subTest(cookie=name):
+                cookie = client.cookies[name]
+                self.assertTrue(cookie["secure"])
+                self.assertTrue(cookie["httponly"])
+                self.assertEqual(cookie["samesite"], "Lax")
+
+    def test_production_redirects_plain_http_to_https(self):
+        self.assertTrue(production_settings()["SECURE_SSL_REDIRECT"])
+        self.assertEqual(production_settings()["SECURE_PROXY_SSL_HEADER"], ["HTTP_X_FORWARDED_PROTO", "https"])
