@@ -22,6 +22,11 @@ def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy.html")
 
 
+@require_GET
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "accessibility.html")
+
+
 class DirectoryForm(forms.Form):
     FORMATS = [("", _("Any")), ("in_person", _("Meets in person")), ("telephone", _("Meets by telephone"))]
 

@@ -9,6 +9,7 @@ import hashlib
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 
 from selvhjelp.env import env_bool, env_int, env_list, env_str
@@ -51,7 +52,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "selvhjelp.i18n.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -105,12 +106,18 @@ LOGIN_REDIRECT_URL = "after_login"
 LOGOUT_REDIRECT_URL = "home"
 
 # Languages: Norwegian bokmål is the default. Browsers that ask for plain
-# "no" get bokmål (see selvhjelp/locale.py).
+# "no" get bokmål (see selvhjelp/i18n.py).
 LANGUAGE_CODE = "nb"
 LANGUAGES = [
     ("nb", "Norsk bokmål"),
+    ("nn", "Norsk nynorsk"),
     ("en", "English"),
+    ("se", "Davvisámegiella"),
 ]
+# Django knows no Northern Sami: its name, and (below) its date formats. Its
+# catalogue falls back to bokmål, not English (manage.py build_sami_catalogue).
+LANG_INFO["se"] = {"bidi": False, "code": "se", "name": "Northern Sami", "name_local": "davvisámegiella"}
+FORMAT_MODULE_PATH = ["selvhjelp.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Oslo"

@@ -19,6 +19,7 @@ handler500 = "selvhjelp.views.server_error"
 urlpatterns = [
     path("", public.home, name="home"),
     path("personvern/", public.privacy, name="privacy"),
+    path("tilgjengelighet/", public.accessibility, name="accessibility"),
     path("kontaktpunkter/", public.directory, name="directory"),
     path("kontaktpunkter/<slug:slug>/", public.contact_point, name="contact_point"),
     path("kontaktpunkter/<slug:slug>/meld-interesse/", person.signup, name="signup"),

@@ -35,6 +35,7 @@ WEBHOOK = dict.fromkeys(PERSONAS, NOT_FOUND)
 MATRIX = {
     "home": PUBLIC,
     "privacy": PUBLIC,
+    "accessibility": PUBLIC,
     "directory": PUBLIC,
     "contact_point": PUBLIC,
     "signup": PUBLIC,

@@ -1,5 +1,5 @@
 """axe-core finds no WCAG 2.1 A or AA violation on any page the browser tests visit,
-on a 320 px phone and a 1280 px desktop, in bokmål and in English (DESIGN §6).
+on a 320 px phone and a 1280 px desktop, in bokmål, nynorsk, English and Northern Sami (DESIGN §6).
 
 Each page is also checked for the things axe-core leaves out: that it speaks the
 language asked for, has exactly one h1, and needs no sideways scrolling on a phone.
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.usefixtures("transactional_db")
 PHONE_WIDTH = 320
 DESKTOP_WIDTH = 1280
 # The language a browser asks for, by the language the page should then speak.
-BROWSER_LOCALES = {"nb": "nb-NO", "en": "en-GB"}
+BROWSER_LOCALES = {"nb": "nb-NO", "nn": "nn-NO", "en": "en-GB", "se": "se-NO"}
 STAFF_EMAIL = "koordinator@frivilligsentral.example"
 OFFICE_EMAIL = "radgiver@selvhjelp.example"
 PASSWORD = "a-long-staff-password-7"
@@ -142,7 +142,7 @@ class Visitor:
 
 
 @pytest.fixture(
-    params=[("nb", PHONE_WIDTH), ("nb", DESKTOP_WIDTH), ("en", PHONE_WIDTH), ("en", DESKTOP_WIDTH)],
+    params=[(language, width) for language in BROWSER_LOCALES for width in (PHONE_WIDTH, DESKTOP_WIDTH)],
     ids=lambda param: f"{param[0]}-{param[1]}px",
 )
 def visitor(request: pytest.FixtureRequest, open_page: Callable[..., Page], artifacts: str) -> Visitor:
@@ -190,6 +190,7 @@ def test_the_public_pages_are_accessible(visitor: Visitor, world: World) -> None
     visitor.visits("/kontaktpunkter/?q=Lindesnes", "directory, nothing found")
     visitor.visits(f"/kontaktpunkter/{point.slug}/", "contact point")
     visitor.visits("/personvern/", "privacy")
+    visitor.visits("/tilgjengelighet/", "accessibility statement")
     visitor.visits("/trukket/", "withdrawn")
     visitor.visits("/finnes-ikke/", "not found", status=404)
     visitor.visits("/p/not-a-real-link/", "private link that does not work", status=404)

@@ -1,0 +1,1 @@
+"""Date and number formats for languages Django does not know (FORMAT_MODULE_PATH)."""
