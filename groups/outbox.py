@@ -209,7 +209,7 @@ def _staff_message(email: Email, name: str) -> EmailMultiAlternatives | None:
             "link": f"{settings.SITE_URL}{reverse('staff:dashboard', args=[contact_point.slug])}",
         },
         to=user.email,  # type: ignore[attr-defined]
-        locale=settings.LANGUAGE_CODE,
+        locale=user.language,  # type: ignore[attr-defined]
     )
 
 

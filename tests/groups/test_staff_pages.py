@@ -261,3 +261,15 @@ class MessageTests(StaffTestCase):
         self.assertTrue(all("Informasjonsmøte" in m.body for m in mail.outbox))
         self.assertTrue(all(m.to[0].endswith("sentral-a@example.org") for m in mail.outbox))
         self.assertEqual(Broadcast.objects.get().recipients, 3)
+
+
+class StaffLanguageTests(StaffTestCase):
+    def test_the_enough_waiting_notice_comes_in_the_language_staff_last_signed_in_with(self):
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        client.post(reverse("login"), {"username": "staff-a@work.example", "password": "a-long-password-1"})
+        self.staff_a.refresh_from_db()
+        self.assertEqual(self.staff_a.language, "en")
+        mail.outbox.clear()
+        self.fill(self.point_a, 5, **IN_PERSON_EVENING.as_query())
+        notice = next(m for m in mail.outbox if m.to == ["staff-a@work.example"])
+        self.assertTrue(notice.subject.startswith("Enough people are waiting"), notice.subject)
