@@ -1,0 +1,1 @@
+"""The benchmark (``bench/run``). Nothing here is part of the app."""
