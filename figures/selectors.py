@@ -126,6 +126,10 @@ def month_figures(geo: Geography, month: datetime.date) -> MonthFigures:
     return MonthFigures(month=month, shown=shown, medians=medians)
 
 
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
 def _group_medians(months: list[datetime.date]) -> dict[datetime.date, dict[Hashable, list[int]]]:
     """Each started group's median days waited, by month and contact point: one query."""
     first, last = min(months), max(months)
@@ -135,8 +139,9 @@ def _group_medians(months: list[datetime.date]) -> dict[datetime.date, dict[Hash
         handed_off_at__isnull=False,
         members_at_start__gt=0,
         median_days_waited__isnull=False,
-        first_meeting__date__gte=first,
-        first_meeting__date__lt=until,
+        # A range on the column itself, so the index on first_meeting serves it.
+        first_meeting__gte=_midnight(first),
+        first_meeting__lt=_midnight(until),
     ).values_list("contact_point_id", "first_meeting", "median_days_waited"):
         found[month_start(timezone.localtime(meeting).date())][("point", point)].append(days)
     return found

@@ -73,8 +73,15 @@ def suppress(
     nodes = set(values) | set(children_of)
     reason = {node: Reason.SMALL if value_of(node) < THRESHOLD else Reason.SHOWN for node in nodes}
 
+    known: dict[Hashable, tuple[float, float]] = {}  # bounds() so far; emptied whenever a count is hidden
+
     def bounds(node: Hashable) -> tuple[float, float]:
         """What someone who sees the figures knows about a count: its least and greatest possible value."""
+        if node not in known:
+            known[node] = _bounds(node)
+        return known[node]
+
+    def _bounds(node: Hashable) -> tuple[float, float]:
         if reason[node] is Reason.SHOWN:
             return value_of(node), value_of(node)
         low, high = (0.0, math.inf)
@@ -105,5 +112,6 @@ def suppress(
         for parent, children in relations:
             if reason[parent] is Reason.SHOWN and gives_away(parent, children):
                 reason[parent] = Reason.COMPLEMENT
+                known.clear()
                 changed = True
     return {node: Shown(None if reason[node] is not Reason.SHOWN else value_of(node), reason[node]) for node in nodes}

@@ -36,9 +36,6 @@ class Plan:
     def as_query(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in PREFERENCE_FIELDS}
 
-    def fits(self, bucket: dict[str, str]) -> bool:
-        return all(bucket[name] in (ANY, getattr(self, name)) for name in PREFERENCE_FIELDS)
-
     def q(self) -> Q:
         condition = Q()
         for name in PREFERENCE_FIELDS:
@@ -81,11 +78,22 @@ def waiting_buckets(contact_point: ContactPoint) -> list[dict[str, str | int]]:
 
 
 def plan_counts(contact_point: ContactPoint, buckets: list[dict[str, str | int]] | None = None) -> dict[Plan, int]:
+    """How many waiting sign-ups fit each plan: each bucket adds its count to every plan it fits."""
     buckets = waiting_buckets(contact_point) if buckets is None else buckets
-    return {
-        plan: sum(int(b["n"]) for b in buckets if plan.fits(b))  # type: ignore[arg-type]
-        for plan in plans_for(contact_point)
+    counts = dict.fromkeys(plans_for(contact_point), 0)
+    offered = {
+        "format": formats_offered(contact_point),
+        "time_of_day": _concrete(TimeOfDay.values),
+        "language": _concrete(GroupLanguage.values),
+        "age_group": _concrete(AgeGroup.values),
     }
+    for bucket in buckets:
+        choices = [offered[name] if bucket[name] == ANY else [bucket[name]] for name in PREFERENCE_FIELDS]
+        for fmt, time, language, age in itertools.product(*choices):
+            plan = Plan(format=fmt, time_of_day=time, language=language, age_group=age)
+            if plan in counts:
+                counts[plan] += int(bucket["n"])
+    return counts
 
 
 def best_count(contact_point: ContactPoint) -> int:

@@ -21,8 +21,8 @@ timeout = env_int("WEB_TIMEOUT", 30)
 graceful_timeout = 30
 keepalive = 5
 # Recycle workers now and then, so that a slow leak never takes a machine down.
-max_requests = 2000
-max_requests_jitter = 200
+max_requests = 50000
+max_requests_jitter = 5000
 # gunicorn's control socket has one default path per user, which a second
 # gunicorn on the machine would fight over; the app needs none.
 control_socket_disable = True
