@@ -577,8 +577,8 @@ class Bench:
 
         from django.utils import timezone
 
-        from groups.models import ANY, AgeGroup, Format, GroupLanguage, SignUp, TimeOfDay
-        from selvhjelp.crypto import address_hash
+        from figures.management.commands.generate_large_dataset import made_up_signup
+        from groups.models import ANY, Format, SignUp
 
         rng = random.Random(len(prefix))  # noqa: S311 - made-up data
         now = timezone.now()
@@ -586,23 +586,11 @@ class Bench:
         for number in range(count):
             address = f"{prefix}-{number}@example.invalid"
             since = now - datetime.timedelta(days=rng.randint(1, 170) if mixed else 30 - number)
-            choice = rng.choice if mixed else (lambda values: ANY)
-            rows.append(
-                SignUp(
-                    contact_point=point,
-                    email=address,
-                    email_hash=address_hash(address),
-                    format=Format.IN_PERSON if not mixed else choice(Format.values),
-                    time_of_day=choice(TimeOfDay.values),
-                    language=choice(GroupLanguage.values),
-                    age_group=choice(AgeGroup.values),
-                    status=SignUp.Status.WAITING,
-                    created_at=since,
-                    confirmed_at=since,
-                    waiting_since=since,
-                    expires_at=since + datetime.timedelta(days=180),
-                )
-            )
+            wishes = (lambda values: rng.choice(values)) if mixed else (lambda values: ANY)
+            signup = made_up_signup(point, address, since, wishes)
+            if not mixed:
+                signup.format = Format.IN_PERSON
+            rows.append(signup)
         SignUp.objects.bulk_create(rows)
 
     def generated_points(self) -> int:

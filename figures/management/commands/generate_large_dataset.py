@@ -7,6 +7,7 @@ by default. The sign-ups use addresses at example.invalid; nobody is real.
 import datetime
 import random
 import uuid
+from collections.abc import Callable
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
@@ -19,6 +20,26 @@ from groups.models import AgeGroup, Format, Group, GroupLanguage, MonthlyFigure,
 from selvhjelp.crypto import address_hash
 
 PREFIX = "generert"
+
+
+def made_up_signup(
+    point: ContactPoint, address: str, since: datetime.datetime, choose: Callable[[list[str]], str]
+) -> SignUp:
+    """A confirmed, waiting sign-up of nobody, with wishes picked by ``choose``."""
+    return SignUp(
+        contact_point=point,
+        email=address,
+        email_hash=address_hash(address),
+        format=choose(Format.values),
+        time_of_day=choose(TimeOfDay.values),
+        language=choose(GroupLanguage.values),
+        age_group=choose(AgeGroup.values),
+        status=SignUp.Status.WAITING,
+        created_at=since,
+        confirmed_at=since,
+        waiting_since=since,
+        expires_at=since + datetime.timedelta(days=180),
+    )
 
 
 class Command(BaseCommand):
@@ -105,22 +126,7 @@ class Command(BaseCommand):
             for n in range(waiting):
                 address = f"person{n}@example.invalid"
                 since = now - datetime.timedelta(days=rng.randint(0, 170))
-                signups.append(
-                    SignUp(
-                        contact_point=choice(points),
-                        email=address,
-                        email_hash=address_hash(address),
-                        format=choice(Format.values),
-                        time_of_day=choice(TimeOfDay.values),
-                        language=choice(GroupLanguage.values),
-                        age_group=choice(AgeGroup.values),
-                        status=SignUp.Status.WAITING,
-                        created_at=since,
-                        confirmed_at=since,
-                        waiting_since=since,
-                        expires_at=since + datetime.timedelta(days=180),
-                    )
-                )
+                signups.append(made_up_signup(choice(points), address, since, choice))
             SignUp.objects.bulk_create(signups, batch_size=5000)
         self.stdout.write(
             f"{len(points)} contact points, {len(figures)} monthly figures, {len(groups)} groups, "
