@@ -43,7 +43,6 @@ class Row:
     name: str
     cells: list[Shown]
     median_days: int | None = None
-    level: str = ""
 
 
 @dataclass
@@ -183,16 +182,9 @@ def rows(geo: Geography, figures: MonthFigures, keys: list[Hashable]) -> list[Ro
             name=name(key),
             cells=[figures.shown[column][key] for column, _ in COLUMNS],
             median_days=figures.medians.get(key),
-            level=key[0],  # type: ignore[index]
         )
         for key in keys
     ]
-
-
-@dataclass
-class OfficeView:
-    office: Office
-    county_ids: list[int]
 
 
 def scope(office: Office, geo: Geography) -> list[int]:
@@ -227,7 +219,6 @@ def tables(geo: Geography, figures: MonthFigures, office: Office) -> Tables:
             name=str(_("All of Norway")) if office.is_national else office.name,
             cells=[figures.shown[column][total_key] for column, _ in COLUMNS],
             median_days=figures.medians.get(total_key),
-            level="total",
         )
     return Tables(
         counties=rows(geo, figures, [("county", pk) for pk in sorted(county_ids, key=lambda pk: geo.counties[pk])]),

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contactpoints.models import ContactPoint
-from groups import links
+from groups import links, matching
 from groups.models import Broadcast, Email, Group, Invitation, SignUp
 from selvhjelp.mail import build_message
 
@@ -197,8 +197,6 @@ def _staff_message(email: Email, name: str) -> EmailMultiAlternatives | None:
     contact_point = email.contact_point
     if user is None or contact_point is None or not user.is_active:  # type: ignore[attr-defined]
         return None
-    from groups import matching
-
     counts = matching.plan_counts(contact_point)
     ready = sorted((plan for plan, n in counts.items() if n >= contact_point.threshold), key=lambda p: -counts[p])
     return build_message(

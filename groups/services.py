@@ -404,11 +404,20 @@ class Answer:
     REMOVE_ME = "remove_me"
 
 
-def _back_on_list(*, invitation: Invitation, passed_on: bool) -> None:
+def _back_on_list(*, invitation: Invitation, passed_on: bool, tell: bool) -> None:
+    """The seat is given up; the person keeps their place on the list (and, if ``tell``, hears so)."""
     invitation.delete()
     SignUp.objects.filter(pk=invitation.signup_id).update(
         status=SignUp.Status.WAITING, passed_on_group=invitation.group if passed_on else None
     )
+    if tell:
+        outbox.queue(
+            kind=Email.Kind.BACK_ON_LIST,
+            dedupe_key=f"back:{invitation.group_id}:{invitation.signup_id}",
+            signup=invitation.signup,
+            group=invitation.group,
+            contact_point=invitation.group.contact_point,
+        )
 
 
 def answer(*, signup: SignUp, reply: str, share_email: bool = False) -> bool:
@@ -431,7 +440,7 @@ def answer(*, signup: SignUp, reply: str, share_email: bool = False) -> bool:
             figures.count(contact_point_id=group.contact_point_id, accepted=1)
             return True
         if reply == Answer.NOT_THIS_TIME:
-            _back_on_list(invitation=invitation, passed_on=True)
+            _back_on_list(invitation=invitation, passed_on=True, tell=False)
             Group.objects.filter(pk=group.pk).update(declined=F("declined") + 1)
             figures.count(contact_point_id=group.contact_point_id, declined=1)
             refill(group=group)
@@ -455,22 +464,15 @@ def expire_invitations(*, now: datetime.datetime | None = None) -> int:
             lock_contact_point(contact_point_id)
             invitation = (
                 Invitation.objects.select_for_update()
-                .select_related("group")
+                .select_related("group__contact_point", "signup")
                 .filter(pk=pk, status=Invitation.Status.PENDING, reply_by__lte=now)
                 .first()
             )
             if invitation is None:
                 continue
             group = invitation.group
-            _back_on_list(invitation=invitation, passed_on=True)
+            _back_on_list(invitation=invitation, passed_on=True, tell=True)
             Group.objects.filter(pk=group.pk).update(expired=F("expired") + 1)
-            outbox.queue(
-                kind=Email.Kind.BACK_ON_LIST,
-                dedupe_key=f"back:{group.pk}:{invitation.signup_id}",
-                signup=invitation.signup,
-                group=group,
-                contact_point=group.contact_point,
-            )
             refill(group=group)
             check_enough_waiting(contact_point_id=group.contact_point_id)
             expired += 1
@@ -495,14 +497,7 @@ def hand_off(*, group: Group, now: datetime.datetime | None = None) -> bool:
         if not group.is_forming or group.first_meeting > now:
             return False  # Only a group that has met can be handed off.
         for invitation in group.invitations.filter(status=Invitation.Status.PENDING).select_related("signup"):
-            _back_on_list(invitation=invitation, passed_on=False)
-            outbox.queue(
-                kind=Email.Kind.BACK_ON_LIST,
-                dedupe_key=f"back:{group.pk}:{invitation.signup_id}",
-                signup=invitation.signup,
-                group=group,
-                contact_point=group.contact_point,
-            )
+            _back_on_list(invitation=invitation, passed_on=False, tell=True)
         members = list(group.invitations.filter(status=Invitation.Status.ACCEPTED).select_related("signup"))
         start = min(group.first_meeting, now)
         days = [max(0, (start - m.signup.waiting_since).days) for m in members if m.signup.waiting_since]
