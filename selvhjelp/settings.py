@@ -219,6 +219,9 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
+# How many proxies we run in front of the app append to X-Forwarded-For
+# (0: none, the header is ignored). See selvhjelp/clientip.py.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # A load balancer asks for health over plain HTTP, inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^helse/"]
 SESSION_COOKIE_HTTPONLY = True
