@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from contactpoints.models import ContactPoint, County, Municipality, Office, Room
+from contactpoints.models import Application, ContactPoint, County, Municipality, Office, Room
 
 
 class RoomInline(admin.TabularInline):
@@ -55,3 +55,14 @@ class MunicipalityAdmin(admin.ModelAdmin):
     list_display = ["number", "name", "other_names", "county", "is_current"]
     list_filter = ["county", "is_current"]
     search_fields = ["name", "other_names", "number"]
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    """Applications are decided by the offices on their own pages; here they can be read and corrected."""
+
+    list_display = ["organisation", "municipality", "status", "created_at", "decided_at"]
+    list_filter = ["status", "municipality__county"]
+    search_fields = ["organisation", "municipality__name"]
+    autocomplete_fields = ["municipality"]
+    readonly_fields = ["status", "created_at", "decided_at", "decided_by", "contact_point"]

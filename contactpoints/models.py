@@ -3,10 +3,13 @@
 Nothing in this module describes a participant.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 GROUP_SIZE_MIN = 4
@@ -71,10 +74,40 @@ class Office(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def covers(self, municipality: Municipality) -> bool:
+        """Whether this office handles the contact points of ``municipality``."""
+        return responsible_offices(municipality).filter(pk=self.pk).exists()
+
+
+def responsible_offices(municipality: Municipality) -> "models.QuerySet[Office]":
+    """The district office covering the municipality's county, or the national office where none does."""
+    districts = Office.objects.filter(is_national=False, counties=municipality.county_id)
+    if districts.exists():
+        return districts
+    return Office.objects.filter(is_national=True)
+
+
+def organisation_key(name: str) -> str:
+    """An organisation's name as compared for duplicates: case, spacing and punctuation do not count."""
+    return " ".join("".join(c if c.isalnum() else " " for c in name.casefold()).split())
+
+
+def applications_handled_by(office: Office) -> "models.QuerySet[Application]":
+    """The applications this office decides: from its counties, or, for the national office, from counties no
+    district office covers (the same rule as ``responsible_offices``)."""
+    if office.is_national:
+        covered = County.objects.filter(offices__is_national=False)
+        return Application.objects.exclude(municipality__county__in=covered)
+    return Application.objects.filter(municipality__county__in=office.counties.all())
+
 
 class ContactPointQuerySet(models.QuerySet["ContactPoint"]):
     def listed(self) -> "ContactPointQuerySet":
-        return self.filter(is_active=True)
+        """In the public directory: published by its staff and not closed."""
+        return self.filter(is_active=True, closed_at=None)
+
+    def taking_signups(self) -> "ContactPointQuerySet":
+        return self.listed().filter(signups_paused_at=None)
 
 
 class ContactPoint(models.Model):
@@ -122,6 +155,17 @@ class ContactPoint(models.Model):
     # number drops below the threshold again, so each crossing tells them once.
     enough_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     details_confirmed_at = models.DateTimeField(_("details last confirmed"), null=True, blank=True)
+    # When staff were last asked whether the public details are still right,
+    # and when the office was told that nobody answered.
+    details_check_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    details_overdue_reported_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set when staff first published the page of a new contact point.
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    signups_paused_at = models.DateTimeField(_("new sign-ups paused"), null=True, blank=True)
+    pause_message = models.TextField(_("message while paused"), blank=True, max_length=500)
+    # A closed contact point is not listed; the people waiting there were
+    # offered other places, and what is left of their sign-ups is deleted later.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ContactPointQuerySet.as_manager()
@@ -155,6 +199,41 @@ class ContactPoint(models.Model):
     def county(self) -> County:
         return self.municipality.county
 
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def signups_paused(self) -> bool:
+        return self.signups_paused_at is not None
+
+    @property
+    def signups_deleted_on(self) -> datetime.datetime | None:
+        """When the sign-ups left at a closed contact point are deleted."""
+        if self.closed_at is None:
+            return None
+        return self.closed_at + datetime.timedelta(days=settings.CLOSED_SIGNUPS_KEPT_DAYS)
+
+    @property
+    def details_check_pending(self) -> bool:
+        """Staff were asked to confirm the public details and have not done so since."""
+        asked = self.details_check_sent_at
+        return asked is not None and (self.details_confirmed_at is None or self.details_confirmed_at < asked)
+
+    @property
+    def details_overdue(self) -> bool:
+        """Not confirmed for longer than the grace period after staff were asked."""
+        if not self.details_check_pending:
+            return False
+        asked = self.details_check_sent_at
+        return asked is not None and timezone.now() >= asked + datetime.timedelta(
+            days=settings.DETAILS_CHECK_GRACE_DAYS
+        )
+
 
 class Room(models.Model):
     contact_point = models.ForeignKey(ContactPoint, on_delete=models.CASCADE, related_name="rooms")
@@ -170,3 +249,77 @@ class Room(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Application(models.Model):
+    """An organisation's application to become a contact point, decided by its district office."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    organisation = models.CharField(_("organisation"), max_length=200)
+    # The name as compared for duplicates (see organisation_key).
+    organisation_key = models.CharField(max_length=200, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=ContactPoint.Kind.choices)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="applications", verbose_name=_("municipality")
+    )
+    street_address = models.CharField(_("visiting address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=4, blank=True)
+    post_town = models.CharField(_("post town"), max_length=100, blank=True)
+    public_email = models.EmailField(_("public email address"))
+    public_phone = models.CharField(_("public telephone"), max_length=30, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    first_staff_email = models.EmailField(_("work email of the first staff member"))
+    offers_in_person = models.BooleanField(_("groups that meet in person"), default=True)
+    offers_telephone = models.BooleanField(_("groups that meet by telephone"), default=False)
+    about = models.TextField(_("about the organisation"), blank=True, max_length=2000)
+    # The language the application was written in: mail about it uses it.
+    locale = models.CharField(max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("received"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_note = models.TextField(_("reason"), blank=True, max_length=2000)
+    contact_point = models.OneToOneField(
+        ContactPoint, null=True, blank=True, on_delete=models.SET_NULL, related_name="application"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "organisation_key"],
+                condition=models.Q(status="pending"),
+                name="one_pending_application_per_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.organisation
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+
+class ApplicationQuestion(models.Model):
+    """A question an office asked the applicant by email; the answer comes back by ordinary email."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="questions")
+    body = models.TextField(_("question"), max_length=2000)
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"question {self.pk}"

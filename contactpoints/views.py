@@ -1,12 +1,15 @@
-"""Public pages: the home page, the directory and each contact point's page."""
+"""Public pages: the home page, the directory, each contact point's page, and becoming one."""
 
 from django import forms
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
+from contactpoints import services
+from contactpoints.forms import ApplicationForm, municipality_choices
 from contactpoints.models import ContactPoint, County
 from groups import selectors
 from groups.forms import no_control_characters
@@ -74,3 +77,24 @@ def contact_point(request: HttpRequest, slug: str) -> HttpResponse:
     point = get_object_or_404(ContactPoint.objects.listed().select_related("municipality__county"), slug=slug)
     progress = selectors.progress(point) if point.show_progress else None
     return render(request, "contactpoints/detail.html", {"contact_point": point, "progress": progress})
+
+
+@require_http_methods(["GET", "POST"])
+def become_contact_point(request: HttpRequest) -> HttpResponse:
+    """What being a contact point means, and the application."""
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        application = form.save(commit=False)
+        application.locale = get_language()
+        try:
+            services.apply(application=application)
+        except services.ContactPointError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("application_sent")
+    return render(request, "contactpoints/become.html", {"form": form, "municipalities": municipality_choices()})
+
+
+@require_GET
+def application_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "contactpoints/application_sent.html")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from contactpoints.models import Office
+from contactpoints.models import Application, Office, applications_handled_by
 from figures import charts, selectors
 from figures.csv import csv_response
 from selvhjelp.access import View, members_only, own_places
@@ -85,6 +85,7 @@ def office(request: HttpRequest, office: Office) -> HttpResponse:
             "time_chart": charts.vertical([(formats.date_format(p.month, "M y"), p.median_days) for p in trend]),
             "waiting_chart": charts.horizontal(waiting),
             "attention": selectors.needing_attention(geo, office),
+            "pending_applications": applications_handled_by(office).filter(status=Application.Status.PENDING).count(),
         },
     )
 

@@ -217,6 +217,14 @@ class Email(models.Model):
         GUIDE = "guide", _("Getting started as a group")
         BROADCAST = "broadcast", _("Message from the contact point")
         EXPIRY_WARNING = "expiry", _("Keep your place on the list?")
+        SIGNUPS_PAUSED = "paused", _("The contact point has paused new sign-ups")
+        CLOSING = "closing", _("The contact point is closing")
+        DETAILS_CHECK = "details_check", _("Are your public details still right?")
+        DETAILS_OVERDUE = "details_overdue", _("Public details not confirmed")
+        NEW_APPLICATION = "application_new", _("A new application to become a contact point")
+        APPLICATION_QUESTION = "application_question", _("A question about an application")
+        APPLICATION_APPROVED = "application_approved", _("Application approved")
+        APPLICATION_DECLINED = "application_declined", _("Application declined")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     signup = models.ForeignKey(SignUp, null=True, blank=True, on_delete=models.CASCADE, related_name="emails")
@@ -227,6 +235,10 @@ class Email(models.Model):
     )
     group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.CASCADE)
     broadcast = models.ForeignKey(Broadcast, null=True, blank=True, on_delete=models.CASCADE)
+    # Mail about an application to become a contact point (to the applicant
+    # or to the office), and the office's question it carries.
+    application = models.ForeignKey("contactpoints.Application", null=True, blank=True, on_delete=models.CASCADE)
+    question = models.ForeignKey("contactpoints.ApplicationQuestion", null=True, blank=True, on_delete=models.CASCADE)
     dedupe_key = models.CharField(max_length=100, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     # A sender claims the row before sending; a claim older than the lease is
@@ -270,6 +282,10 @@ class MonthlyFigure(models.Model):
     members_at_start = models.PositiveIntegerField(default=0)
     # Sum of days waited by members at start; with members_at_start, an average.
     days_waited = models.PositiveIntegerField(default=0)
+    # Waiting people who moved their place (keeping their waiting time) away
+    # from this contact point, or to it.
+    moved_out = models.PositiveIntegerField(default=0)
+    moved_in = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["contact_point", "month"], name="one_figure_row_per_month")]

@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from contactpoints.models import ContactPoint
+from contactpoints.models import Application, ApplicationQuestion, ContactPoint, responsible_offices
 from groups import links, matching
 from groups.models import Broadcast, Email, Group, Invitation, SignUp
 from selvhjelp.mail import build_message
@@ -49,11 +49,13 @@ def queue(
     *,
     kind: str,
     dedupe_key: str,
-    contact_point: ContactPoint,
+    contact_point: ContactPoint | None,
     signup: SignUp | None = None,
     user: object = None,
     group: Group | None = None,
     broadcast: Broadcast | None = None,
+    application: Application | None = None,
+    question: ApplicationQuestion | None = None,
 ) -> bool:
     """Write an outbox row in the current transaction; send it after commit.
 
@@ -69,6 +71,8 @@ def queue(
                 user=user,
                 group=group,
                 broadcast=broadcast,
+                application=application,
+                question=question,
             )
     except IntegrityError:
         return False
@@ -104,7 +108,15 @@ def deliver(email_id: int) -> Email | None:
     if not _claim(email_id, now):
         return None
     email = (
-        Email.objects.select_related("signup", "contact_point", "user", "group__room", "broadcast")
+        Email.objects.select_related(
+            "signup",
+            "contact_point",
+            "user",
+            "group__room",
+            "broadcast",
+            "application__decided_by",
+            "question__asked_by",
+        )
         .filter(pk=email_id)
         .first()
     )
@@ -160,6 +172,7 @@ def _signup_message(email: Email, name: str, *, with_link: bool = True) -> Email
         "group": email.group,
         "broadcast": email.broadcast,
         "confirm_hours": settings.SIGNUP_CONFIRM_HOURS,
+        "closed_signups_kept_days": settings.CLOSED_SIGNUPS_KEPT_DAYS,
     }
     if with_link:
         context["link"] = f"{settings.SITE_URL}{links.url(links.mint(signup=signup))}"
@@ -211,6 +224,62 @@ def _staff_message(email: Email, name: str) -> EmailMultiAlternatives | None:
     )
 
 
+def _work_message(email: Email, name: str) -> EmailMultiAlternatives | None:
+    """A message to a work account (contact-point staff or an office) about a contact point or an application."""
+    user = email.user
+    if user is None or not user.is_active:  # type: ignore[attr-defined]
+        return None
+    contact_point, application = email.contact_point, email.application
+    if email.kind == Email.Kind.DETAILS_CHECK and contact_point is not None:
+        path = reverse("staff:confirm_details", args=[contact_point.slug])
+    elif email.kind == Email.Kind.NEW_APPLICATION and application is not None:
+        office = user.offices.filter(pk__in=_responsible(application)).first()  # type: ignore[attr-defined]
+        if office is None:
+            return None  # No longer a member of the office that handles it.
+        path = reverse("figures:application", args=[office.slug, application.pk])
+    elif email.kind == Email.Kind.DETAILS_OVERDUE and contact_point is not None:
+        office = user.offices.filter(counties=contact_point.municipality.county_id).first()  # type: ignore[attr-defined]
+        path = reverse("figures:office", args=[office.slug]) if office else reverse("figures:home")
+    else:
+        return None
+    return build_message(
+        name=name,
+        context={
+            "contact_point": contact_point,
+            "application": application,
+            "link": f"{settings.SITE_URL}{path}",
+            "grace_days": settings.DETAILS_CHECK_GRACE_DAYS,
+        },
+        to=user.email,  # type: ignore[attr-defined]
+        locale=user.language,  # type: ignore[attr-defined]
+    )
+
+
+def _responsible(application: Application) -> list[int]:
+    return list(responsible_offices(application.municipality).values_list("pk", flat=True))
+
+
+def _applicant_message(email: Email, name: str) -> EmailMultiAlternatives | None:
+    """A message to an organisation that applied, at the address it gave; replies go to the office."""
+    application = email.application
+    if application is None:
+        return None
+    question = email.question
+    # Replies go to the person at the office who asked or decided.
+    replier = question.asked_by if question is not None else application.decided_by
+    office = question.office if question is not None else None
+    if office is None:
+        office = responsible_offices(application.municipality).first()
+    return build_message(
+        name=name,
+        context={"application": application, "question": question, "office": office},
+        to=application.public_email,
+        locale=application.locale,
+        sender_name=office.name if office else "",
+        reply_to=replier.email if replier is not None else "",  # type: ignore[attr-defined]
+    )
+
+
 RENDERERS: dict[str, Callable[[Email], EmailMultiAlternatives | None]] = {
     Email.Kind.CONFIRM: lambda email: _signup_message(email, "confirm"),
     Email.Kind.ALREADY_SIGNED_UP: lambda email: _signup_message(email, "already-signed-up"),
@@ -220,6 +289,14 @@ RENDERERS: dict[str, Callable[[Email], EmailMultiAlternatives | None]] = {
     Email.Kind.GUIDE: lambda email: _signup_message(email, "guide", with_link=False),
     Email.Kind.EXPIRY_WARNING: lambda email: _signup_message(email, "expiry-warning"),
     Email.Kind.ENOUGH_WAITING: lambda email: _staff_message(email, "enough-waiting"),
+    Email.Kind.SIGNUPS_PAUSED: lambda email: _signup_message(email, "signups-paused"),
+    Email.Kind.CLOSING: lambda email: _signup_message(email, "closing"),
+    Email.Kind.DETAILS_CHECK: lambda email: _work_message(email, "details-check"),
+    Email.Kind.DETAILS_OVERDUE: lambda email: _work_message(email, "details-overdue"),
+    Email.Kind.NEW_APPLICATION: lambda email: _work_message(email, "application-new"),
+    Email.Kind.APPLICATION_QUESTION: lambda email: _applicant_message(email, "application-question"),
+    Email.Kind.APPLICATION_APPROVED: lambda email: _applicant_message(email, "application-approved"),
+    Email.Kind.APPLICATION_DECLINED: lambda email: _applicant_message(email, "application-declined"),
 }
 
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from contactpoints.models import ContactPoint
@@ -101,3 +101,42 @@ def group_summaries(contact_point: ContactPoint) -> list[GroupSummary]:
 
 def undelivered_count(contact_point: ContactPoint) -> int:
     return Email.objects.filter(contact_point=contact_point, failed_at__isnull=False).count()
+
+
+# Other contact points offered to a person whose contact point closes.
+NEARBY_OFFERS = 5
+
+
+@dataclass(frozen=True)
+class MoveOffers:
+    nearby: list[ContactPoint]
+    nationwide: list[ContactPoint]
+
+    def allows(self, contact_point: ContactPoint) -> bool:
+        return any(point.pk == contact_point.pk for point in [*self.nearby, *self.nationwide])
+
+
+def move_offers(signup: SignUp) -> MoveOffers:
+    """Where a person waiting at a closed contact point may move their place.
+
+    Contact points that take sign-ups and offer a way of meeting the person
+    accepts: those in the same municipality first, then the rest of the
+    county, a few in all; and, apart, the nationwide ones (telephone groups).
+    """
+    source = signup.contact_point
+    if not source.is_closed or not signup.is_waiting:
+        return MoveOffers(nearby=[], nationwide=[])
+    open_points = ContactPoint.objects.taking_signups().exclude(pk=source.pk).select_related("municipality__county")
+    nearby = open_points.filter(nationwide=False, municipality__county_id=source.municipality.county_id)
+    if signup.format == Format.IN_PERSON:
+        nearby = nearby.filter(offers_in_person=True)
+    elif signup.format == Format.TELEPHONE:
+        nearby = nearby.filter(offers_telephone=True)
+    nearby = nearby.annotate(
+        elsewhere=Case(
+            When(municipality_id=source.municipality_id, then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
+    ).order_by("elsewhere", "name")
+    return MoveOffers(
+        nearby=list(nearby[:NEARBY_OFFERS]), nationwide=list(open_points.filter(nationwide=True).order_by("name"))
+    )

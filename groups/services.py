@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from contactpoints.models import ContactPoint, Room
 from groups import figures, matching, outbox
 from groups.matching import Plan
-from groups.models import Broadcast, Email, Group, Invitation, SignUp
+from groups.models import ANY, Broadcast, Email, Group, Invitation, SignUp
 from selvhjelp.crypto import address_hash, normalise_address
 
 # A person who submits the form again for an address already on the list gets
@@ -324,6 +324,8 @@ def start_group(
             if existing.contact_point_id != contact_point.pk:
                 raise GroupError(_("This form was already used. Reload the page and try again."))
             return existing  # The same form submitted twice.
+        if ContactPoint.objects.filter(pk=contact_point.pk, closed_at__isnull=False).exists():
+            raise GroupError(_("This contact point is closed. It cannot start new groups."))
         if details.first_meeting <= now:
             raise GroupError(_("The first meeting must be in the future."))
         if details.room is not None and details.room.contact_point_id != contact_point.pk:
@@ -563,6 +565,55 @@ def hand_off_due(*, now: datetime.datetime | None = None) -> int:
     for group_id in Group.objects.filter(status=Group.Status.HANDING_OFF).values_list("pk", flat=True):
         finish_hand_off(group_id=group_id)
     return count
+
+
+# --- Moving a place ------------------------------------------------------------
+
+
+class MoveError(Exception):
+    """A place could not be moved; the message is for the person."""
+
+
+def move_place(*, signup: SignUp, to: ContactPoint) -> SignUp:
+    """The person moves their own place on the list to another contact point.
+
+    Only the person's own button calls this: nothing is ever moved for them.
+    The same sign-up changes contact point and keeps its waiting time; both
+    contact points' monthly figures count the move, and each checks again
+    whether enough people are waiting there.
+    """
+    with transaction.atomic():
+        source_id = SignUp.objects.filter(pk=signup.pk).values_list("contact_point_id", flat=True).first()
+        if source_id is None:
+            raise MoveError(_("Your sign-up no longer exists."))
+        if source_id == to.pk:
+            raise MoveError(_("Your place is already there."))
+        # Both contact points, always in the same order, so that two moves never deadlock.
+        for contact_point_id in sorted((source_id, to.pk)):
+            lock_contact_point(contact_point_id)
+        target = ContactPoint.objects.taking_signups().filter(pk=to.pk).first()
+        if target is None:
+            raise MoveError(_("%(name)s is not taking new sign-ups right now.") % {"name": to.name})
+        row = (
+            SignUp.objects.select_for_update()
+            .filter(pk=signup.pk, contact_point_id=source_id, status=SignUp.Status.WAITING)
+            .first()
+        )
+        if row is None:
+            raise MoveError(_("Only a place on the waiting list can be moved."))
+        if SignUp.objects.filter(contact_point=target, email_hash=row.email_hash).exists():
+            raise MoveError(_("You are already on the list at %(name)s.") % {"name": target.name})
+        changes: dict[str, object] = {"contact_point": target, "passed_on_group": None}
+        if row.format != ANY and row.format not in matching.formats_offered(target):
+            # The person chose this contact point knowing how its groups meet.
+            changes["format"] = ANY
+        SignUp.objects.filter(pk=row.pk).update(**changes)
+        figures.count(contact_point_id=source_id, moved_out=1)
+        figures.count(contact_point_id=target.pk, moved_in=1)
+        check_enough_waiting(contact_point_id=source_id)
+        check_enough_waiting(contact_point_id=target.pk)
+    signup.refresh_from_db()
+    return signup
 
 
 # --- Messages to those waiting -------------------------------------------------

@@ -17,6 +17,9 @@ from groups.models import Invitation, SignUp
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest, slug: str) -> HttpResponse:
     contact_point = get_object_or_404(ContactPoint.objects.listed().select_related("municipality"), slug=slug)
+    if contact_point.signups_paused:
+        # Nothing is recorded while new sign-ups are paused, whatever is posted.
+        return render(request, "groups/signups_paused.html", {"contact_point": contact_point})
     form = SignUpForm(request.POST or None, contact_point=contact_point)
     if request.method == "POST" and form.is_valid():
         services.sign_up(
@@ -71,6 +74,21 @@ def signup_page(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 messages.success(request, _("Thank you for telling us. You keep your place on the list."))
             return redirect(links.url(token))
+        if action == "move":
+            target = ContactPoint.objects.filter(slug=request.POST.get("to", "")).first()
+            if target is None or not selectors.move_offers(signup).allows(target):
+                messages.error(request, _("Your place cannot be moved there. Choose one of the places below."))
+                return redirect(links.url(token))
+            try:
+                services.move_place(signup=signup, to=target)
+            except services.MoveError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request,
+                    _("Your place is moved to %(name)s. You keep the time you have waited.") % {"name": target.name},
+                )
+            return redirect(links.url(token))
         if action == "preferences" and signup.is_waiting:
             form = PreferencesForm(request.POST, contact_point=contact_point)
             if form.is_valid():
@@ -99,6 +117,7 @@ def signup_page(request: HttpRequest, token: str) -> HttpResponse:
             "contact_point": contact_point,
             "form": form,
             "place": selectors.place_in_words(signup),
+            "offers": selectors.move_offers(signup) if contact_point.is_closed else None,
         },
     )
 

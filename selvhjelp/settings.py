@@ -208,6 +208,15 @@ INVITATION_REPLY_HOURS = env_int("INVITATION_REPLY_HOURS", 72)
 # Groups are handed off by themselves this long after their first meeting began.
 HAND_OFF_AFTER_HOURS = env_int("HAND_OFF_AFTER_HOURS", 3)
 
+# Staying findable: staff are asked this often whether their public details
+# are still right; unanswered for the grace period, their district office is
+# told and the public page says when the details were last confirmed.
+DETAILS_CHECK_EVERY_DAYS = env_int("DETAILS_CHECK_EVERY_DAYS", 365)
+DETAILS_CHECK_GRACE_DAYS = env_int("DETAILS_CHECK_GRACE_DAYS", 60)
+# After a contact point closes, the people waiting there have this long to
+# move their place; then their sign-ups are deleted.
+CLOSED_SIGNUPS_KEPT_DAYS = env_int("CLOSED_SIGNUPS_KEPT_DAYS", 30)
+
 if not DEBUG:
     # TLS ends at a proxy in front of the app, which must set (overwrite)
     # X-Forwarded-Proto; see docs/deployment.md.
@@ -297,4 +306,9 @@ CELERY_BEAT_SCHEDULE = {
     "warn-before-a-place-runs-out": {"task": "groups.tasks.warn_expiring", "schedule": 60 * 60.0},
     "delete-expired-signups": {"task": "groups.tasks.expire_signups", "schedule": 60 * 60.0},
     "hand-off-groups-that-have-met": {"task": "groups.tasks.hand_off_due", "schedule": 5 * 60.0},
+    "ask-staff-to-confirm-their-details": {"task": "contactpoints.tasks.check_details", "schedule": 60 * 60.0},
+    "delete-signups-left-at-closed-contact-points": {
+        "task": "contactpoints.tasks.delete_after_closing",
+        "schedule": 60 * 60.0,
+    },
 }

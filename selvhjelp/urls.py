@@ -26,6 +26,8 @@ urlpatterns = [
     path("kontaktpunkter/<slug:slug>/sjekk-e-posten/", person.signup_sent, name="signup_sent"),
     path("p/<str:token>/", person.signup_page, name="signup_page"),
     path("trukket/", person.withdrawn, name="withdrawn"),
+    path("bli-kontaktpunkt/", public.become_contact_point, name="become_contact_point"),
+    path("bli-kontaktpunkt/sendt/", public.application_sent, name="application_sent"),
     path("ansatt/", include("contactpoints.staff_urls")),
     path("kontor/", include("figures.urls")),
     path("logg-inn/", auth.LoginView.as_view(redirect_authenticated_user=True), name="login"),

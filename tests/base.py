@@ -6,8 +6,8 @@ import uuid
 
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.test import TestCase
-from django.utils import timezone
+from django.test import Client, TestCase
+from django.utils import timezone, translation
 
 from contactpoints.models import ContactPoint, County, Municipality, Office
 from groups import services
@@ -120,3 +120,19 @@ def waiting_person(point, email: str, *, days_ago: int = 0, **preferences: str):
         SignUp.objects.filter(pk=signup.pk).update(waiting_since=timezone.now() - datetime.timedelta(days=days_ago))
     signup.refresh_from_db()
     return signup
+
+
+class InEnglish(TestCase):
+    """Pages and messages in the source language, so that tests read the words they check
+    whether or not the catalogues translate them yet."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        translation.activate("en")
+        self.addCleanup(translation.deactivate)
+
+    def client_for(self, user=None) -> Client:
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        if user is not None:
+            client.force_login(user)
+        return client

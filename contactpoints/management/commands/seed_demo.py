@@ -150,6 +150,7 @@ class Command(BaseCommand):
         rooms = spec.pop("rooms")
         spec["municipality"] = Municipality.objects.get(number=spec["municipality"])
         spec.setdefault("details_confirmed_at", timezone.now())
+        spec.setdefault("published_at", timezone.now())
         point, _ = ContactPoint.objects.update_or_create(slug=spec.pop("slug"), defaults=spec)
         for name, address, capacity, accessibility in rooms:
             Room.objects.update_or_create(

@@ -1,0 +1,189 @@
+"""Forms for organisations and offices: the application, an office's question and decisions."""
+
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from contactpoints.models import Application, Municipality
+from contactpoints.staff_forms import CrispyForm, CrispyModelForm
+from groups.forms import no_control_characters
+
+
+def municipality_label(municipality: Municipality) -> str:
+    """How a municipality is written in the list to choose from: unique even where two share a name."""
+    return f"{municipality.name} ({municipality.county.name})"
+
+
+def find_municipality(text: str) -> Municipality:
+    """The current municipality a person typed, by number, by name (also its Sami or Kven name), or as listed."""
+    text = " ".join(text.split())
+    current = Municipality.objects.filter(is_current=True).select_related("county")
+    if text.isdigit():
+        found = list(current.filter(number=text.zfill(4)))
+    else:
+        found = [m for m in current if municipality_label(m).casefold() == text.casefold()]
+        if not found:
+            wanted = text.casefold()
+            found = [
+                m
+                for m in current
+                if m.name.casefold() == wanted or wanted in {n.strip().casefold() for n in m.other_names.split(";")}
+            ]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise forms.ValidationError(
+            _("There is more than one %(name)s. Choose one from the list: %(choices)s.")
+            % {"name": text, "choices": ", ".join(municipality_label(m) for m in found)}
+        )
+    raise forms.ValidationError(
+        _("There is no municipality called “%(name)s”. Check the spelling, or write its four-digit number.")
+        % {"name": text}
+    )
+
+
+class ApplicationForm(CrispyModelForm):
+    municipality_name = forms.CharField(
+        label=_("Municipality"),
+        help_text=_("Where you are. Start typing and choose from the list, or write the municipality number."),
+        max_length=100,
+        widget=forms.TextInput(attrs={"list": "municipalities", "autocomplete": "off"}),
+    )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Application
+        fields = [
+            "organisation",
+            "kind",
+            "street_address",
+            "postcode",
+            "post_town",
+            "public_email",
+            "public_phone",
+            "website",
+            "first_staff_email",
+            "offers_in_person",
+            "offers_telephone",
+            "about",
+        ]
+        labels = {
+            "organisation": _("Name of the organisation or the place"),
+            "kind": _("What kind of place it is"),
+            "street_address": _("Visiting address"),
+            "postcode": _("Postcode"),
+            "post_town": _("Post town"),
+            "public_email": _("Public email address"),
+            "public_phone": _("Public telephone"),
+            "first_staff_email": _("Your work email address"),
+            "offers_in_person": _("Groups that meet in person"),
+            "offers_telephone": _("Groups that meet by telephone"),
+            "about": _("Anything the district office should know"),
+        }
+        help_texts = {
+            "organisation": _("As people know it, for example “Nordby frivilligsentral”."),
+            "public_email": _(
+                "Shown on your public page, for people who want to ask before they sign up. "
+                "The district office also writes here about this application."
+            ),
+            "first_staff_email": _(
+                "The first staff member's account. You get an email to set a password; "
+                "you can then invite your colleagues."
+            ),
+            "about": _("For example who you are, and who will look after the contact point."),
+        }
+        widgets = {
+            "about": forms.Textarea(attrs={"rows": 4}),
+            "public_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "first_staff_email": forms.EmailInput(attrs={"autocomplete": "work email"}),
+            "public_phone": forms.TextInput(attrs={"autocomplete": "tel"}),
+        }
+
+    field_order = ["organisation", "kind", "municipality_name"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = Application._meta.get_field("kind").choices
+        self.helper.layout = Layout(
+            Fieldset(_("Your organisation"), "organisation", "kind", "municipality_name"),
+            Fieldset(
+                _("What people will see"),
+                "street_address",
+                "postcode",
+                "post_town",
+                "public_email",
+                "public_phone",
+                "website",
+            ),
+            Fieldset(_("How groups can meet"), "offers_in_person", "offers_telephone"),
+            Fieldset(_("You"), "first_staff_email", "about"),
+        )
+
+    def clean_municipality_name(self) -> str:
+        text = self.cleaned_data["municipality_name"]
+        self.instance.municipality = find_municipality(text)
+        return text
+
+    def clean_postcode(self) -> str:
+        postcode = self.cleaned_data["postcode"].strip()
+        if postcode and (len(postcode) != 4 or not postcode.isdigit()):
+            raise forms.ValidationError(_("A postcode has four digits."))
+        return postcode
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if not data.get("offers_in_person") and not data.get("offers_telephone"):
+            raise forms.ValidationError(_("Offer groups in person, by telephone, or both."))
+        if data.get("offers_in_person") and not (data.get("street_address") and data.get("postcode")):
+            self.add_error("street_address", _("Give the address where groups can meet, with its postcode."))
+        return data
+
+
+class QuestionForm(CrispyForm):
+    body = forms.CharField(
+        label=_("Your question"),
+        help_text=_("Sent by email to the organisation's public address. Their answer comes to your email."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=2000,
+        validators=[no_control_characters],
+    )
+
+
+class DeclineForm(CrispyForm):
+    reason = forms.CharField(
+        label=_("Why the application is declined"),
+        help_text=_("Sent to the organisation."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        validators=[no_control_characters],
+    )
+
+
+class PauseForm(CrispyForm):
+    message = forms.CharField(
+        label=_("Message on your public page"),
+        help_text=_("For example: “We are closed for the summer. Sign up again from 15 August.”"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        validators=[no_control_characters],
+    )
+
+
+class ColleagueForm(CrispyForm):
+    email = forms.EmailField(
+        label=_("Your colleague's work email address"),
+        help_text=_("They get an email to set a password and sign in."),
+        max_length=254,
+        validators=[no_control_characters],
+    )
+
+
+class CloseForm(CrispyForm):
+    understood = forms.BooleanField(
+        label=_("I understand that the contact point closes for good"),
+        error_messages={"required": _("Tick the box to close the contact point.")},
+    )
+
+
+def municipality_choices() -> list[str]:
+    return [municipality_label(m) for m in Municipality.objects.filter(is_current=True).select_related("county")]
