@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from contactpoints.models import Office, Room
+from contactpoints.models import Application, Office, Room
 from groups.models import Group, SignUp
 from selvhjelp.crypto import address_hash
 from tests.base import Personas
@@ -43,6 +43,8 @@ MATRIX = {
     # A private link is reached only with its token; without one, nobody gets in.
     "signup_page": dict.fromkeys(PERSONAS, NOT_FOUND),
     "withdrawn": PUBLIC,
+    "become_contact_point": PUBLIC,
+    "application_sent": PUBLIC,
     "login": {**dict.fromkeys(PERSONAS, REDIRECT), "anonymous": OK},
     "logout": dict.fromkeys(PERSONAS, BAD),  # GET is refused: signing out is a POST
     "after_login": {
@@ -63,12 +65,20 @@ MATRIX = {
     "staff:start_group": only("staff_a"),
     "staff:group": only("staff_a"),
     "staff:message": only("staff_a"),
+    "staff:checklist": only("staff_a"),
+    "staff:confirm_details": only("staff_a"),
+    "staff:pause": only("staff_a"),
+    "staff:close": only("staff_a"),
+    "staff:colleagues": only("staff_a"),
     "figures:home": {
         **only("district_x", "district_y", "national", others=FORBIDDEN),
         **dict.fromkeys(("district_x", "district_y", "national"), REDIRECT),
     },
     "figures:office": only("district_x"),
     "figures:csv": only("district_x"),
+    # Applications from Oslo: decided by the district office covering Oslo, nobody else.
+    "figures:applications": only("district_x"),
+    "figures:application": only("district_x"),
     "brevo_tracking": WEBHOOK,
     "mailjet_tracking": WEBHOOK,
     "postmark_tracking": WEBHOOK,
@@ -115,6 +125,14 @@ class AccessMatrixTests(Personas):
             seats=8,
             request_key=uuid.uuid4(),
         )
+        cls.application = Application.objects.create(
+            organisation="Nordby frivilligsentral",
+            organisation_key="nordby frivilligsentral",
+            kind="frivilligsentral",
+            municipality=cls.oslo,
+            public_email="post@nordby.example",
+            first_staff_email="kari@nordby.example",
+        )
         SignUp.objects.create(
             contact_point=cls.point_a,
             email="p@example.org",
@@ -153,6 +171,13 @@ class AccessMatrixTests(Personas):
             "staff:message": [slug],
             "figures:office": [self.district_east.slug],
             "figures:csv": [self.district_east.slug, "counties"],
+            "staff:checklist": [slug],
+            "staff:confirm_details": [slug],
+            "staff:pause": [slug],
+            "staff:close": [slug],
+            "staff:colleagues": [slug],
+            "figures:applications": [self.district_east.slug],
+            "figures:application": [self.district_east.slug, self.application.pk],
         }
         if name == "admin:*":
             return reverse("admin:index")
@@ -194,7 +219,29 @@ class AccessMatrixTests(Personas):
 
     def test_other_offices_and_contact_points_get_404_on_writes_too(self):
         clients = self.clients()
-        for name in ("staff:edit", "staff:rooms", "staff:start_group", "staff:group", "staff:message"):
+        staff_pages = (
+            "staff:edit",
+            "staff:rooms",
+            "staff:start_group",
+            "staff:group",
+            "staff:message",
+            "staff:checklist",
+            "staff:confirm_details",
+            "staff:pause",
+            "staff:close",
+            "staff:colleagues",
+        )
+        for name in staff_pages:
             for persona in ("staff_b", "district_x", "district_y", "national"):
-                response = clients[persona].post(self.url_for(name), {"action": "has_met", "body": "hello there"})
+                response = clients[persona].post(
+                    self.url_for(name),
+                    {"action": "has_met", "body": "hello there", "understood": "on", "message": "a pause"},
+                )
                 self.assertEqual(response.status_code, 404, (name, persona))
+        for persona in ("staff_a", "staff_b", "district_y", "national"):
+            response = clients[persona].post(self.url_for("figures:application"), {"action": "approve"})
+            self.assertEqual(response.status_code, 404, persona)
+        self.point_a.refresh_from_db()
+        self.application.refresh_from_db()
+        self.assertFalse(self.point_a.is_closed or self.point_a.signups_paused)
+        self.assertTrue(self.application.is_pending)

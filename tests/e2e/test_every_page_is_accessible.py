@@ -281,3 +281,83 @@ def test_the_office_figures_are_accessible(visitor: Visitor, world: World) -> No
     previous = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
     visitor.visits(f"/kontor/{world.office.slug}/?month={previous}", "district office figures, last month")
     visitor.is_clean()
+
+
+def test_becoming_a_contact_point_is_accessible(visitor: Visitor, world: World) -> None:
+    page = visitor.page
+    visitor.visits("/bli-kontaktpunkt/", "become a contact point")
+    page.locator("#id_municipality_name").fill("Narvikk")
+    page.locator("main .form-actions button[type=submit]").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    visitor.checks("application with errors")
+    visitor.screenshot("application-errors")
+    page.locator("#id_organisation").fill("Romsa frivilligsentral")
+    page.locator("#id_municipality_name").fill("Tromsø (Troms)")
+    page.locator("#id_street_address").fill("Storgata 2")
+    page.locator("#id_postcode").fill("9008")
+    page.locator("#id_post_town").fill("Tromsø")
+    page.locator("#id_public_email").fill("post@romsa.example")
+    page.locator("#id_first_staff_email").fill("leder@romsa.example")
+    page.locator("#id_offers_in_person").check()
+    page.locator("main .form-actions button[type=submit]").click()
+    page.wait_for_url("**/bli-kontaktpunkt/sendt/")
+    visitor.checks("application sent")
+
+    visitor.signs_in(OFFICE_EMAIL)
+    office = world.office.slug
+    visitor.visits(f"/kontor/{office}/soknader/", "applications")
+    page.get_by_role("link", name="Romsa frivilligsentral").click()
+    visitor.checks("an application")
+    page.locator("#id_body").fill("Hvem skal være koordinator?")
+    page.locator('main button[name="action"][value="ask"]').click()
+    expect(page.get_by_role("status")).to_be_visible()
+    visitor.checks("an application, question sent")
+    visitor.is_clean()
+
+
+def test_looking_after_a_contact_point_is_accessible(
+    visitor: Visitor, world: World, mailoutbox: list[mail.EmailMessage]
+) -> None:
+    page, slug = visitor.page, world.point.slug
+    visitor.signs_in(STAFF_EMAIL)
+    page.wait_for_url(f"**/ansatt/{slug}/")
+    visitor.visits(f"/ansatt/{slug}/kom-i-gang/", "checklist of a listed contact point")
+    visitor.visits(f"/ansatt/{slug}/bekreft-opplysninger/", "confirm the details")
+    visitor.visits(f"/ansatt/{slug}/kolleger/", "colleagues")
+    visitor.visits(f"/ansatt/{slug}/pause/", "pause new sign-ups")
+    page.locator("main .form-actions button[value=pause]").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    visitor.checks("pause with errors")
+    page.locator("#id_message").fill("Stengt i jula. Velkommen igjen i januar.")
+    page.locator("main .form-actions button[value=pause]").click()
+    expect(page.get_by_role("status")).to_be_visible()
+    visitor.checks("staff dashboard, paused")
+    visitor.visits(f"/ansatt/{slug}/pause/", "pause, while paused")
+    visitor.visits(f"/kontaktpunkter/{slug}/", "contact point, paused")
+    visitor.visits(f"/kontaktpunkter/{slug}/meld-interesse/", "sign-up form, paused")
+    visitor.screenshot("contact-point-paused")
+
+    tromso = world.point.municipality
+    ContactPoint.objects.create(slug="romsa", name="Romsa LMS", kind="lms", municipality=tromso)
+    ContactPoint.objects.create(
+        slug="telefon",
+        name="Selvhjelp på telefon",
+        kind="organisation",
+        municipality=tromso,
+        nationwide=True,
+        offers_in_person=False,
+        offers_telephone=True,
+    )
+    visitor.visits(f"/ansatt/{slug}/legg-ned/", "close the contact point")
+    page.locator("#id_understood").check()
+    page.locator("main .form-actions button[type=submit]").click()
+    expect(page.get_by_role("status")).to_be_visible()
+    visitor.checks("staff dashboard, closed")
+    visitor.visits(f"/ansatt/{slug}/legg-ned/", "closed contact point")
+
+    visitor.visits(private_path(mailoutbox, world.waiting[0].email), "closing offer")
+    visitor.screenshot("closing-offer")
+    page.locator('main button[name="action"][value="move"]').first.click()
+    expect(page.get_by_role("status")).to_be_visible()
+    visitor.checks("your sign-up, moved")
+    visitor.is_clean()
