@@ -254,3 +254,108 @@ class OfficeTests(JoiningTestCase):
         self.assertEqual(
             client.get(reverse("figures:application", args=["nasjonalt", application.pk])).status_code, 200
         )
+
+
+class ApprovalTests(JoiningTestCase):
+    def approve(self, application, office=None, user=None):
+        with self.captureOnCommitCallbacks(execute=True):
+            return self.as_user(user or self.district_east_user).post(
+                reverse("figures:application", args=[(office or self.district_east).slug, application.pk]),
+                {"action": "approve"},
+            )
+
+    def test_approval_makes_an_unlisted_contact_point_and_invites_its_first_staff_member(self):
+        application = self.pending()
+        mail.outbox.clear()
+
+        response = self.approve(application)
+
+        self.assertRedirects(response, reverse("figures:application", args=["ost", application.pk]))
+        application.refresh_from_db()
+        self.assertEqual(application.status, Application.Status.APPROVED)
+        point = application.contact_point
+        self.assertEqual(
+            (point.name, point.municipality, point.kind), ("Nordby frivilligsentral", self.oslo, "frivilligsentral")
+        )
+        self.assertEqual((point.public_email, point.street_address), ("post@nordby.example", "Storgata 1"))
+        self.assertFalse(point.is_active)
+        self.assertIsNone(point.published_at)
+        self.assertEqual(self.client_for().get(point.get_absolute_url()).status_code, 404)
+        [staff] = point.staff.all()
+        self.assertEqual(staff.email, "kari@nordby.example")
+        self.assertFalse(staff.has_usable_password())  # nobody chose a password for them
+        self.assertEqual(sorted(m.to[0] for m in mail.outbox), ["kari@nordby.example", "post@nordby.example"])
+        self.assertContains(
+            self.as_user(self.district_east_user).get(reverse("figures:application", args=["ost", application.pk])),
+            "its staff have not completed its public page",
+        )
+
+    def test_an_office_cannot_approve_outside_its_counties(self):
+        application = self.pending(municipality=self.kautokeino)
+        mail.outbox.clear()
+        users = get_user_model().objects.count()
+
+        with self.assertRaisesMessage(
+            services.ContactPointError, "Øst does not cover Guovdageaidnu in Finnmark. Nothing was changed."
+        ):
+            services.approve(application=application, office=self.district_east, by=self.district_east_user)
+
+        application.refresh_from_db()
+        self.assertTrue(application.is_pending)
+        self.assertFalse(ContactPoint.objects.filter(name="Nordby frivilligsentral").exists())
+        self.assertEqual(get_user_model().objects.count(), users)
+        self.assertEqual(mail.outbox, [])
+
+    def test_an_application_is_decided_once(self):
+        application = self.pending()
+        self.approve(application)
+
+        with self.assertRaisesMessage(services.ContactPointError, "already been decided"):
+            services.approve(application=application, office=self.district_east, by=self.district_east_user)
+        response = self.approve(application)
+
+        self.assertEqual(ContactPoint.objects.filter(name="Nordby frivilligsentral").count(), 1)
+        self.assertEqual(response.status_code, 302)
+
+    def test_a_new_contact_point_with_a_name_taken_elsewhere_gets_its_own_address(self):
+        north = get_user_model().objects.create_user("north@office.example")
+        self.district_north.members.add(north)
+        application = self.pending(organisation="Sentral A", municipality=self.kautokeino)
+
+        self.approve(application, office=self.district_north, user=north)
+
+        application.refresh_from_db()
+        self.assertEqual(application.contact_point.slug, "sentral-a-guovdageaidnu")
+
+    def test_from_application_to_a_listed_page(self):
+        self.apply()
+        application = Application.objects.get()
+        self.approve(application)
+        point = ContactPoint.objects.get(application=application)
+        kari = point.staff.get()
+        staff = self.as_user(kari)
+
+        self.assertRedirects(staff.get(reverse("after_login")), reverse("staff:home"), target_status_code=302)
+        staff.post(
+            reverse("staff:edit", args=[point.slug]),
+            {
+                "description": "Vi er en møteplass i Nordby, og hjelper deg å finne en gruppe.",
+                "street_address": "Storgata 1",
+                "postcode": "0155",
+                "post_town": "Oslo",
+                "opening_hours": "Mandag–fredag 9–15",
+                "public_email": "post@nordby.example",
+                "offers_in_person": "on",
+                "threshold": 5,
+                "seats": 8,
+            },
+        )
+        staff.post(
+            reverse("staff:rooms", args=[point.slug]), {"name": "Peisestua", "address": "Storgata 1", "capacity": 8}
+        )
+        staff.post(reverse("staff:checklist", args=[point.slug]))
+
+        point.refresh_from_db()
+        self.assertTrue(point.is_active)
+        self.assertContains(self.client_for().get(reverse("directory")), "Nordby frivilligsentral")
+        self.assertEqual(self.client_for().get(reverse("signup", args=[point.slug])).status_code, 200)
