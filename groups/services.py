@@ -152,7 +152,8 @@ def warn_expiring(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     soon = now + datetime.timedelta(days=settings.SIGNUP_EXPIRY_WARNING_DAYS)
     warned = 0
-    due = SignUp.objects.waiting().filter(expires_at__lte=soon, expiry_warned_at=None)
+    # At a closed contact point the person was told already when their sign-up goes.
+    due = SignUp.objects.waiting().filter(expires_at__lte=soon, expiry_warned_at=None, contact_point__closed_at=None)
     for pk, contact_point_id, expires_at in list(due.values_list("pk", "contact_point_id", "expires_at")):
         with transaction.atomic():
             if not SignUp.objects.filter(pk=pk, expiry_warned_at=None).update(expiry_warned_at=now):

@@ -279,3 +279,12 @@ class MovePlaceTests(PauseAndCloseTestCase):
         with self.assertRaisesMessage(signups.MoveError, "Only a place on the waiting list can be moved."):
             signups.move_place(signup=invited, to=self.point_b)
         self.assertFalse(Email.objects.filter(kind=Email.Kind.CLOSING).exists())
+
+
+class ClosedAndExpiringTests(PauseAndCloseTestCase):
+    def test_nobody_at_a_closed_contact_point_is_asked_to_keep_a_place_there(self):
+        [person] = self.waiting(self.point_a, 1)
+        services.close(contact_point=self.point_a)
+        SignUp.objects.filter(pk=person.pk).update(expires_at=timezone.now() + datetime.timedelta(days=3))
+
+        self.assertEqual(signups.warn_expiring(), 0)
