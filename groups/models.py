@@ -217,6 +217,8 @@ class Email(models.Model):
         GUIDE = "guide", _("Getting started as a group")
         BROADCAST = "broadcast", _("Message from the contact point")
         EXPIRY_WARNING = "expiry", _("Keep your place on the list?")
+        STAFF_INVITATION = "staff-invite", _("Invitation to a work account")
+        SET_PASSWORD = "set-password", _("Choose a new password")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     signup = models.ForeignKey(SignUp, null=True, blank=True, on_delete=models.CASCADE, related_name="emails")

@@ -211,6 +211,26 @@ def _staff_message(email: Email, name: str) -> EmailMultiAlternatives | None:
     )
 
 
+def _account_message(email: Email, name: str) -> EmailMultiAlternatives | None:
+    """A one-time set-password link for a work account, made when the message is sent."""
+    from accounts.tokens import set_password_path
+
+    user = email.user
+    if user is None or not user.is_active:  # type: ignore[attr-defined]
+        return None
+    places = [point.name for point in user.contact_points.all()] + [o.name for o in user.offices.all()]  # type: ignore[attr-defined]
+    return build_message(
+        name=name,
+        context={
+            "places": places,
+            "link": f"{settings.SITE_URL}{set_password_path(user)}",
+            "hours": settings.SET_PASSWORD_LINK_HOURS,
+        },
+        to=user.email,  # type: ignore[attr-defined]
+        locale=user.language,  # type: ignore[attr-defined]
+    )
+
+
 RENDERERS: dict[str, Callable[[Email], EmailMultiAlternatives | None]] = {
     Email.Kind.CONFIRM: lambda email: _signup_message(email, "confirm"),
     Email.Kind.ALREADY_SIGNED_UP: lambda email: _signup_message(email, "already-signed-up"),
@@ -220,6 +240,8 @@ RENDERERS: dict[str, Callable[[Email], EmailMultiAlternatives | None]] = {
     Email.Kind.GUIDE: lambda email: _signup_message(email, "guide", with_link=False),
     Email.Kind.EXPIRY_WARNING: lambda email: _signup_message(email, "expiry-warning"),
     Email.Kind.ENOUGH_WAITING: lambda email: _staff_message(email, "enough-waiting"),
+    Email.Kind.STAFF_INVITATION: lambda email: _account_message(email, "staff-invitation"),
+    Email.Kind.SET_PASSWORD: lambda email: _account_message(email, "set-password"),
 }
 
 
