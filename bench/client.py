@@ -7,11 +7,14 @@ they came over the wire (still compressed), so that page weight is what a
 browser would download.
 """
 
+import base64
 import http.client
 import re
 import time
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
+
+from django_otp.oath import totp
 
 CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -96,8 +99,12 @@ class Browser:
         """POST a form shown on ``page``, with the page's CSRF token."""
         return self.request("POST", path, data={**data, "csrfmiddlewaretoken": page.csrf_token()})
 
-    def log_in(self, email: str, password: str) -> None:
+    def log_in(self, email: str, password: str, code_key: str) -> None:
+        """Both steps: the password, then the code a code app with ``code_key`` (base32) shows now."""
         page = self.get("/logg-inn/")
-        response = self.post("/logg-inn/", {"username": email, "password": password}, page)
+        self.post("/logg-inn/", {"username": email, "password": password}, page)
+        page = self.get("/logg-inn/kode/")
+        key = base64.b32decode(code_key + "=" * (-len(code_key) % 8))
+        response = self.post("/logg-inn/kode/", {"code": f"{totp(key):06d}"}, page)
         if response.status != 302 or "sessionid" not in self.cookies:
             raise RuntimeError(f"could not sign in as {email}: {response.status}")

@@ -345,6 +345,8 @@ class Bench:
         self.redis_url = ""
         self.password = secrets.token_urlsafe(18)
         self.logins: dict[tuple[str, str], str] = {}
+        # Each demo login's code-app key (base32), as seed_demo prints it.
+        self.code_keys: dict[str, str] = {}
         self.facts: dict[str, str] = {}
         self.results: list[Result] = []
         self.mail: dict[str, float | str] = {}
@@ -470,8 +472,9 @@ class Bench:
         output = run([*manage, "seed_demo", "--password", self.password], env)
         for line in output.splitlines():
             parts = line.split("\t")
-            if len(parts) == 3:
+            if len(parts) == 4:
                 self.logins[(parts[0], parts[2])] = parts[1]
+                self.code_keys[parts[1]] = parts[3]
         self.timings["seed_demo"] = time.monotonic() - started
         started = time.monotonic()
         summary = run([*manage, "generate_large_dataset", *DATASETS[self.options.dataset]], env)
@@ -663,8 +666,7 @@ class Bench:
         # Enough people for a group of eight, then staff start it on their form.
         waiting = point.signups.filter(status="waiting").count()
         self.add_waiting(point, max(0, 10 - waiting), prefix="more")
-        staff = Browser(self.base)
-        staff.log_in(staff_email, self.password)
+        staff = self.signed_in("staff", THRESHOLD_POINT)
         start_path = f"/ansatt/{THRESHOLD_POINT}/ny-gruppe/"
         form = staff.get(start_path)
         first_meeting = datetime.datetime.now() + datetime.timedelta(days=7)  # noqa: DTZ005 - local time, as typed
@@ -769,13 +771,17 @@ class Bench:
 
     # Load ----------------------------------------------------------------------------------
 
+    def signed_in(self, role: str, scope: str) -> Browser:
+        """A browser signed in as a demo login, with its password and its code app's current code."""
+        browser = Browser(self.base)
+        email = self.logins[(role, scope)]
+        browser.log_in(email, self.password, self.code_keys[email])
+        return browser
+
     def scenarios(self) -> list[Scenario]:
-        staff = Browser(self.base)
-        staff.log_in(self.logins[("staff", STAFF_POINT)], self.password)
-        district = Browser(self.base)
-        district.log_in(self.logins[("district", DISTRICT)], self.password)
-        national = Browser(self.base)
-        national.log_in(self.logins[("national", NATIONAL)], self.password)
+        staff = self.signed_in("staff", STAFF_POINT)
+        district = self.signed_in("district", DISTRICT)
+        national = self.signed_in("national", NATIONAL)
         point = self.first_generated_point()
         return [
             Scenario("bare", "bare view (baseline)", "/bench/bare/", None),

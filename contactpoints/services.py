@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.invitations import invite
 from accounts.models import User
 from contactpoints.models import (
     Application,
@@ -123,8 +124,6 @@ def _unique_slug(name: str, municipality_name: str) -> str:
 
 def approve(*, application: Application, office: Office, by: User) -> ContactPoint:
     """Approve an application: the contact point is made, not yet listed, and its first staff member invited."""
-    from accounts.invitations import invite
-
     now = timezone.now()
     with transaction.atomic():
         application = _decidable(application=application, office=office)
@@ -415,8 +414,6 @@ def delete_after_closing(*, now: datetime.datetime | None = None) -> int:
 
 
 def invite_colleague(*, contact_point: ContactPoint, email: str, by: User) -> User:
-    from accounts.invitations import invite
-
     return invite(email=email, invited_by=by, contact_point=contact_point)
 
 

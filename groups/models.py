@@ -225,6 +225,8 @@ class Email(models.Model):
         APPLICATION_QUESTION = "application_question", _("A question about an application")
         APPLICATION_APPROVED = "application_approved", _("Application approved")
         APPLICATION_DECLINED = "application_declined", _("Application declined")
+        STAFF_INVITATION = "staff-invite", _("Invitation to a work account")
+        SET_PASSWORD = "set-password", _("Choose a new password")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     signup = models.ForeignKey(SignUp, null=True, blank=True, on_delete=models.CASCADE, related_name="emails")

@@ -255,6 +255,26 @@ def _work_message(email: Email, name: str) -> EmailMultiAlternatives | None:
     )
 
 
+def _account_message(email: Email, name: str) -> EmailMultiAlternatives | None:
+    """A one-time set-password link for a work account, made when the message is sent."""
+    from accounts.tokens import set_password_path
+
+    user = email.user
+    if user is None or not user.is_active:  # type: ignore[attr-defined]
+        return None
+    places = [point.name for point in user.contact_points.all()] + [o.name for o in user.offices.all()]  # type: ignore[attr-defined]
+    return build_message(
+        name=name,
+        context={
+            "places": places,
+            "link": f"{settings.SITE_URL}{set_password_path(user)}",
+            "hours": settings.SET_PASSWORD_LINK_HOURS,
+        },
+        to=user.email,  # type: ignore[attr-defined]
+        locale=user.language,  # type: ignore[attr-defined]
+    )
+
+
 def _responsible(application: Application) -> list[int]:
     return list(responsible_offices(application.municipality).values_list("pk", flat=True))
 
@@ -297,6 +317,8 @@ RENDERERS: dict[str, Callable[[Email], EmailMultiAlternatives | None]] = {
     Email.Kind.APPLICATION_QUESTION: lambda email: _applicant_message(email, "application-question"),
     Email.Kind.APPLICATION_APPROVED: lambda email: _applicant_message(email, "application-approved"),
     Email.Kind.APPLICATION_DECLINED: lambda email: _applicant_message(email, "application-declined"),
+    Email.Kind.STAFF_INVITATION: lambda email: _account_message(email, "staff-invitation"),
+    Email.Kind.SET_PASSWORD: lambda email: _account_message(email, "set-password"),
 }
 
 

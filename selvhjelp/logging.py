@@ -9,7 +9,9 @@ import re
 ADDRESS = re.compile(r"[^\s<>\"'(),;:@]+@[^\s<>\"'(),;:@]+\.[^\s<>\"'(),;:@]+")
 REDACTED = "[address]"
 # Private links are secrets too: a 404 for a mistyped link must not log it.
-PRIVATE_LINK = re.compile(r"/p/[^/\s\"']+")
+# A person's link is /p/<token>/; a work account's set-password link is
+# /passord/<id>/<token>/.
+PRIVATE_LINK = re.compile(r"/(p|passord)/[^\s\"']+?(?=/?(?:[\s\"']|$))")
 
 # The id of the web request (or of the request that queued the task) being
 # handled now. Set by selvhjelp.middleware.RequestIdMiddleware and, in workers,
@@ -18,7 +20,7 @@ request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request
 
 
 def redact(text: str) -> str:
-    return PRIVATE_LINK.sub("/p/[link]", ADDRESS.sub(REDACTED, text))
+    return PRIVATE_LINK.sub(r"/\1/[link]", ADDRESS.sub(REDACTED, text))
 
 
 class RedactAddresses(logging.Filter):

@@ -5,6 +5,7 @@ console. ``DEBUG=0`` switches on production strictness.
 """
 
 import base64
+import datetime
 import hashlib
 from pathlib import Path
 
@@ -39,6 +40,12 @@ INSTALLED_APPS = [
     "anymail",
     "crispy_forms",
     "csp",
+    # Two factors for every account that can sign in (accounts/views.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # Failed sign-ins are counted and locked out (AXES_* below).
+    "axes",
     "selvhjelp",
     "accounts",
     "contactpoints",
@@ -56,9 +63,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A session that has not passed both factors, or has timed out, is signed out.
+    "accounts.middleware.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "selvhjelp.urls"
@@ -104,6 +116,39 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "after_login"
 LOGOUT_REDIRECT_URL = "home"
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out client is refused before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Signing in: a password, then a code from an authenticator app (or a
+# recovery code). Sessions end after SESSION_IDLE_MINUTES without activity
+# and SESSION_MAX_HOURS after sign-in, whichever comes first.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+# Between the password and the code: how long the first step is remembered.
+SIGN_IN_CODE_MINUTES = 5
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "selvhjelp")
+# Invitations and "forgot password" send a one-time link to set a password.
+SET_PASSWORD_LINK_HOURS = env_int("SET_PASSWORD_LINK_HOURS", 72)
+PASSWORD_RESET_TIMEOUT = SET_PASSWORD_LINK_HOURS * 3600
+
+# Failed sign-ins: after AXES_FAILURE_LIMIT failures from one client address,
+# or for one account, sign-in is refused for AXES_COOLOFF_MINUTES. The address
+# is the one selvhjelp/clientip.py trusts, so a forged X-Forwarded-For does
+# not start a fresh count.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "selvhjelp.clientip.client_ip"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Successful sign-ins are not kept: no log of addresses and browsers to look after.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 # Languages: Norwegian bokmål is the default. Browsers that ask for plain
 # "no" get bokmål (see selvhjelp/i18n.py).

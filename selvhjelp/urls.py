@@ -2,7 +2,6 @@ from anymail.webhooks.brevo import BrevoTrackingWebhookView
 from anymail.webhooks.mailjet import MailjetTrackingWebhookView
 from anymail.webhooks.postmark import PostmarkTrackingWebhookView
 from django.contrib import admin
-from django.contrib.auth import views as auth
 from django.urls import include, path
 
 from contactpoints import views as public
@@ -30,8 +29,7 @@ urlpatterns = [
     path("bli-kontaktpunkt/sendt/", public.application_sent, name="application_sent"),
     path("ansatt/", include("contactpoints.staff_urls")),
     path("kontor/", include("figures.urls")),
-    path("logg-inn/", auth.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logg-ut/", auth.LogoutView.as_view(), name="logout"),
+    path("", include("accounts.urls")),
     path("innlogget/", selvhjelp_views.after_login, name="after_login"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Bounce and complaint reports from the mail provider (shared secret:

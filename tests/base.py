@@ -132,7 +132,9 @@ class InEnglish(TestCase):
         self.addCleanup(translation.deactivate)
 
     def client_for(self, user=None) -> Client:
+        from tests.signin import sign_in
+
         client = Client(HTTP_ACCEPT_LANGUAGE="en")
         if user is not None:
-            client.force_login(user)
+            sign_in(client, user)
         return client

@@ -16,6 +16,7 @@ from contactpoints.models import Application, Office, Room
 from groups.models import Group, SignUp
 from selvhjelp.crypto import address_hash
 from tests.base import Personas
+from tests.signin import sign_in
 
 PERSONAS = ("anonymous", "staff_a", "staff_b", "district_x", "district_y", "national")
 
@@ -47,6 +48,15 @@ MATRIX = {
     "application_sent": PUBLIC,
     "login": {**dict.fromkeys(PERSONAS, REDIRECT), "anonymous": OK},
     "logout": dict.fromkeys(PERSONAS, BAD),  # GET is refused: signing out is a POST
+    # The second step needs the first, minutes before, in the same session.
+    "sign_in_code": dict.fromkeys(PERSONAS, LOGIN),
+    "set_up_code_app": dict.fromkeys(PERSONAS, LOGIN),
+    # Shown once, right after setting up the code app; otherwise on to one's own pages.
+    "recovery_codes": {**dict.fromkeys(PERSONAS, REDIRECT), "anonymous": LOGIN},
+    "forgot_password": PUBLIC,
+    "forgot_password_sent": PUBLIC,
+    "set_password": dict.fromkeys(PERSONAS, NOT_FOUND),  # without a valid one-time link
+    "admin_login": dict.fromkeys(PERSONAS, REDIRECT),  # to the two-step sign-in
     "after_login": {
         "anonymous": LOGIN,
         "staff_a": REDIRECT,
@@ -152,7 +162,7 @@ class AccessMatrixTests(Personas):
         clients = {"anonymous": Client()}
         for persona, user in users.items():
             clients[persona] = Client()
-            clients[persona].force_login(user)
+            sign_in(clients[persona], user)
         return clients
 
     def url_for(self, name: str) -> str:
@@ -169,6 +179,7 @@ class AccessMatrixTests(Personas):
             "staff:start_group": [slug],
             "staff:group": [slug, self.group.pk],
             "staff:message": [slug],
+            "set_password": ["MQ", "not-a-valid-token"],
             "figures:office": [self.district_east.slug],
             "figures:csv": [self.district_east.slug, "counties"],
             "staff:checklist": [slug],

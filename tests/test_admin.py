@@ -9,13 +9,14 @@ from django.utils import timezone
 from groups.models import Email, Group, Invitation, PrivateLink, SignUp
 from selvhjelp.crypto import address_hash
 from tests.base import Personas
+from tests.signin import sign_in
 
 
 class AdminTests(Personas):
     def setUp(self):
         self.admin_user = get_user_model().objects.create_superuser("admin@work.example", "a-long-password-9")
         self.client = Client(HTTP_ACCEPT_LANGUAGE="en")
-        self.client.force_login(self.admin_user)
+        sign_in(self.client, self.admin_user)
         SignUp.objects.create(
             contact_point=self.point_a,
             email="hidden.person@example.org",

@@ -83,6 +83,12 @@ class RedactAddressesTests(SimpleTestCase):
         self.assert_clean(text)
         self.assertIn("https://selvhjelp.example/p/[link]/", text)
 
+    def test_a_work_accounts_set_password_link_is_redacted(self) -> None:
+        text = self.formatted(
+            record('"GET %s HTTP/1.1" 200', ("/passord/MTQ/disfbd-64739fcf549398633f73e1ca81a62e49/",))
+        )
+        self.assertEqual(text, '"GET /passord/[link]/ HTTP/1.1" 200')
+
     def test_an_address_in_an_exception_is_removed(self) -> None:
         text = self.formatted(record("sending failed", exc_info=exc_info_for(f"rejected recipient {ADDRESS}")))
         self.assert_clean(text)

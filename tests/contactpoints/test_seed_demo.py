@@ -4,10 +4,12 @@ import io
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.test import TestCase, override_settings
+from django.test import Client, TestCase, override_settings
+from django.urls import reverse
 
 from contactpoints.models import ContactPoint, County, Municipality, Office, Room
 from groups.models import SignUp
+from tests.signin import code_for_secret, sign_in_through_the_pages
 
 PASSWORD = "pw-for-tests-123"
 ROLES = {"staff", "district", "national"}
@@ -38,24 +40,25 @@ class SeedDemoTests(TestCase):
         self.assertTrue(lines)
         for line in lines:
             with self.subTest(line=line):
-                self.assertEqual(len(line), 3, "ROLE<TAB>EMAIL<TAB>SCOPE")
-                role, email, scope = line
+                self.assertEqual(len(line), 4, "ROLE<TAB>EMAIL<TAB>SCOPE<TAB>TOTP-SECRET")
+                role, email, scope, secret = line
+                self.assertRegex(secret, r"^[A-Z2-7]{32}$", "a base32 key a code app takes")
                 self.assertIn(role, ROLES)
                 self.assertIn("@", email)
                 self.assertTrue(scope)
 
     def test_it_prints_staff_district_and_national_logins(self) -> None:
-        roles = [role for role, _, _ in seed()]
+        roles = [role for role, *_ in seed()]
         self.assertEqual(set(roles), ROLES)
         self.assertEqual(roles.count("national"), 1)
         self.assertEqual(roles.count("district"), 7)
 
     def test_every_login_is_printed_once(self) -> None:
-        emails = [email for _, email, _ in seed()]
+        emails = [email for _, email, *_ in seed()]
         self.assertEqual(len(emails), len(set(emails)))
 
     def test_staff_scopes_are_contact_points_the_login_works_at(self) -> None:
-        for role, email, scope in seed():
+        for role, email, scope, _ in seed():
             if role != "staff":
                 continue
             with self.subTest(email=email):
@@ -64,7 +67,7 @@ class SeedDemoTests(TestCase):
                 self.assertTrue(point.staff.filter(email=email).exists())
 
     def test_district_and_national_scopes_are_offices_the_login_belongs_to(self) -> None:
-        for role, email, scope in seed():
+        for role, email, scope, _ in seed():
             if role == "staff":
                 continue
             with self.subTest(email=email):
@@ -81,15 +84,27 @@ class SeedDemoTests(TestCase):
                 covered.update(office.counties.values_list("number", flat=True))
         self.assertEqual(covered, set(County.objects.filter(is_current=True).values_list("number", flat=True)))
 
-    def test_every_printed_login_can_sign_in_with_the_password(self) -> None:
-        for _, email, _ in seed():
+    def test_every_printed_login_signs_in_with_the_password_and_a_code_from_its_key(self) -> None:
+        for _, email, _, secret in seed():
             with self.subTest(email=email):
-                self.assertTrue(self.client.login(email=email, password=PASSWORD))
-                self.client.logout()
+                client = Client()
+                response = sign_in_through_the_pages(client, email, PASSWORD, code_for_secret(secret))
+                self.assertRedirects(response, reverse("after_login"), fetch_redirect_response=False)
+                self.assertEqual(client.get(reverse("after_login")).status_code, 302)
+                self.assertEqual(int(client.session["_auth_user_id"]), get_user_model().objects.get(email=email).pk)
+
+    def test_the_password_alone_does_not_sign_in(self) -> None:
+        _, email, _, _ = seed()[0]
+        client = Client()
+        client.post(reverse("login"), {"username": email, "password": PASSWORD})
+        self.assertNotIn("_auth_user_id", client.session)
+        self.assertEqual(client.post(reverse("sign_in_code"), {"code": "000000"}).status_code, 200)
+        self.assertNotIn("_auth_user_id", client.session)
 
     def test_a_wrong_password_does_not_sign_in(self) -> None:
-        _, email, _ = seed()[0]
-        self.assertFalse(self.client.login(email=email, password="not-the-password"))
+        _, email, _, secret = seed()[0]
+        response = sign_in_through_the_pages(Client(), email, "not-the-password", code_for_secret(secret))
+        self.assertRedirects(response, reverse("login"), fetch_redirect_response=False)
 
     def test_running_it_twice_changes_nothing(self) -> None:
         first = seed()
@@ -101,10 +116,9 @@ class SeedDemoTests(TestCase):
     def test_running_it_again_with_a_new_password_changes_the_password(self) -> None:
         seed()
         lines = seed(password="another-pw-for-tests-456")
-        _, email, _ = lines[0]
-        self.assertTrue(self.client.login(email=email, password="another-pw-for-tests-456"))
-        self.client.logout()
-        self.assertFalse(self.client.login(email=email, password=PASSWORD))
+        user = get_user_model().objects.get(email=lines[0][1])
+        self.assertTrue(user.check_password("another-pw-for-tests-456"))
+        self.assertFalse(user.check_password(PASSWORD))
 
     def test_it_never_creates_a_signup(self) -> None:
         seed()

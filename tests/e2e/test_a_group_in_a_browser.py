@@ -27,6 +27,7 @@ from groups.matching import Plan
 from groups.models import Email, Group, Invitation, PrivateLink, SignUp
 from tests.base import LINK, waiting_person
 from tests.e2e.conftest import Requests
+from tests.signin import current_code, ensure_device
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
@@ -132,10 +133,14 @@ class Staff:
         self.sees_nobody()
 
     def signs_in(self) -> None:
+        device = ensure_device(get_user_model().objects.get(email=STAFF_EMAIL))
         self.page.goto("/logg-inn/")
         self.sees_page(t("Sign in"))
         self.page.locator('input[name="username"]').fill(STAFF_EMAIL)
         self.page.locator('input[name="password"]').fill(STAFF_PASSWORD)
+        self.page.locator("main .form-actions button[type=submit]").click()
+        self.sees_page(t("Code from your app"))
+        self.page.locator('input[name="code"]').fill(current_code(device))
         self.page.locator("main .form-actions button[type=submit]").click()
         self.sees_page(self.world.point.name)
         assert urlsplit(self.page.url).path == f"/ansatt/{self.world.point.slug}/"

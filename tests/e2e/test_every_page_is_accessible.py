@@ -10,17 +10,21 @@ import datetime
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
+from accounts.invitations import invite
 from contactpoints.models import ContactPoint, County, Municipality, Office, Room
 from groups.models import MonthlyFigure, SignUp
 from tests.base import EVENING_PLAN, link_token, start_group, waiting_person
 from tests.e2e.conftest import Requests, accessibility_violations, assert_accessible
+from tests.signin import current_code, ensure_device
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
@@ -130,10 +134,19 @@ class Visitor:
         path = os.path.join(self.artifacts, f"a11y-{name}-{self.language}-{self.width}.png")
         self.page.screenshot(path=path, full_page=True)
 
-    def signs_in(self, email: str, password: str = PASSWORD) -> None:
+    def signs_in(self, email: str, password: str = PASSWORD, *, check: bool = False) -> None:
+        """Both steps: the password, then the code the account's code app shows now."""
+        device = ensure_device(get_user_model().objects.get(email=email))
         self.page.goto("/logg-inn/")
         self.page.locator('input[name="username"]').fill(email)
         self.page.locator('input[name="password"]').fill(password)
+        self.page.locator("main .form-actions button[type=submit]").click()
+        self.page.wait_for_load_state()
+        if "/logg-inn/kode/" not in self.page.url:
+            return  # the password was refused
+        if check:
+            self.checks("sign-in, the code step")
+        self.page.locator('input[name="code"]').fill(current_code(device))
         self.page.locator("main .form-actions button[type=submit]").click()
         self.page.wait_for_load_state()
 
@@ -242,6 +255,41 @@ def test_signing_in_is_accessible(visitor: Visitor, world: World) -> None:
     visitor.signs_in(STAFF_EMAIL, "not-the-password")
     expect(visitor.page.locator(".ds-error-summary, .ds-validation-message").first).to_be_visible()
     visitor.checks("sign-in with a wrong password")
+    visitor.signs_in(OFFICE_EMAIL, check=True)
+    visitor.is_clean()
+
+
+def test_the_account_pages_are_accessible(visitor: Visitor, world: World, settings) -> None:
+    page = visitor.page
+    visitor.visits("/passord/glemt/", "forgot password")
+    visitor.visits("/passord/glemt/sendt/", "forgot password, sent")
+    visitor.visits("/passord/MQ/not-a-token/", "a used or expired set-password link", status=404)
+
+    mail.outbox.clear()
+    invite(email="ny.kollega@frivilligsentral.example", invited_by=None, contact_point=world.point)
+    link = next(word for word in mail.outbox[-1].body.split() if "/passord/" in word)
+    visitor.visits(urlsplit(link).path, "choose a password")
+    page.locator("main .form-actions button[type=submit]").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    visitor.checks("choose a password, with errors")
+    page.locator("#id_new_password1").fill("correct horse battery staple")
+    page.locator("#id_new_password2").fill("correct horse battery staple")
+    page.locator("main .form-actions button[type=submit]").click()
+    page.wait_for_url("**/logg-inn/kodeapp/")
+    visitor.checks("set up a code app")
+    visitor.screenshot("set-up-code-app")
+    device = TOTPDevice.objects.get(user__email="ny.kollega@frivilligsentral.example", confirmed=False)
+    page.locator("#id_code").fill(current_code(device))
+    page.locator("main .form-actions button[type=submit]").click()
+    page.wait_for_url("**/logg-inn/reservekoder/")
+    visitor.checks("recovery codes")
+    page.locator("main a.ds-button").click()
+    page.wait_for_url(f"**/ansatt/{world.point.slug}/")
+
+    settings.AXES_FAILURE_LIMIT = 1
+    page.context.clear_cookies()
+    visitor.signs_in(STAFF_EMAIL, "not-the-password")
+    visitor.checks("sign-in paused after too many attempts")
     visitor.is_clean()
 
 

@@ -18,6 +18,7 @@ from contactpoints.models import ContactPoint, County, Municipality, Room
 from groups.models import Email, Group, Invitation, PrivateLink, SignUp
 from tests.e2e.conftest import assert_accessible
 from tests.integration.stack import STAFF_EMAIL, STAFF_PASSWORD, RealStack, wait_for
+from tests.signin import current_code, ensure_device
 
 PEOPLE = [f"member{n}@example.org" for n in range(5)]
 WIDTHS = (320, 1280)
@@ -101,9 +102,14 @@ class RealStackInABrowserTests(RealStack, TransactionTestCase):
 
         # Staff sign in and start a group; the app picks who.
         staff = self.open(1280)
+        device = ensure_device(get_user_model().objects.get(email=STAFF_EMAIL))
         staff.goto("/logg-inn/")
         staff.fill("#id_username", STAFF_EMAIL)
         staff.fill("#id_password", STAFF_PASSWORD)
+        staff.locator("main form button[type=submit]").click()
+        staff.wait_for_url("**/logg-inn/kode/")
+        self.check(staff, "sign-in, the code step")
+        staff.fill("#id_code", current_code(device))
         staff.locator("main form button[type=submit]").click()
         staff.wait_for_url(f"**/ansatt/{self.point.slug}/")
         self.check(staff, "staff dashboard")

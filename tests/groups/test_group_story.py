@@ -14,6 +14,7 @@ from contactpoints.models import Room
 from groups import services, tasks
 from groups.models import Email, Group, Invitation, MonthlyFigure, PrivateLink, SignUp
 from tests.base import Personas, link_token, start_group, waiting_person
+from tests.signin import sign_in
 
 PLAN = {"format": "in_person", "time_of_day": "evening", "language": "no", "age_group": "30-44"}
 
@@ -39,7 +40,7 @@ class GroupStoryTests(Personas):
     def test_from_five_waiting_to_a_group_started_and_nothing_left_of_its_members(self):
         room = Room.objects.create(contact_point=self.point_a, name="Rom 1", address="Gata 1", accessibility="Heis")
         staff = Client()
-        staff.force_login(self.staff_a)
+        sign_in(staff, self.staff_a)
 
         # Nine people sign up over time; nobody is told anything until five fit one group.
         people = []

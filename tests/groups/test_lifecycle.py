@@ -13,6 +13,7 @@ from django.utils import timezone
 from groups import tasks
 from groups.models import Email, MonthlyFigure, SignUp
 from tests.base import Personas, link_token, person_signs_up, waiting_person
+from tests.signin import sign_in
 
 WEBHOOK_SECRET = "hook-user:hook-password"
 
@@ -193,7 +194,7 @@ class PermanentFailureTests(Personas):
         Email.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1))
         self.assertEqual(tasks.relay_outbox(), 0)  # given up: never picked up again
         staff = Client(HTTP_ACCEPT_LANGUAGE="en")
-        staff.force_login(self.staff_a)
+        sign_in(staff, self.staff_a)
         page = staff.get(reverse("staff:dashboard", args=[self.point_a.slug]))
         self.assertContains(page, "1 email could not be delivered")
         self.assertNotContains(page, "refused@example.org")

@@ -33,6 +33,7 @@ from tests.integration.stack import (
     RealStack,
     wait_for,
 )
+from tests.signin import current_code, ensure_device
 
 PEOPLE = 6
 
@@ -78,8 +79,12 @@ class ScaleOutTests(RealStack, TransactionTestCase):
 
         # Staff sign in and start a group.
         staff = self.visitor()
+        device = ensure_device(get_user_model().objects.get(email=STAFF_EMAIL))
         login = self.get(staff, "/logg-inn/")
-        self.post(staff, "/logg-inn/", {"username": STAFF_EMAIL, "password": STAFF_PASSWORD}, login)
+        code_step = self.post(staff, "/logg-inn/", {"username": STAFF_EMAIL, "password": STAFF_PASSWORD}, login)
+        self.assertTrue(code_step.headers["Location"].endswith("/logg-inn/kode/"))
+        code_page = self.get(staff, "/logg-inn/kode/")
+        self.post(staff, "/logg-inn/kode/", {"code": current_code(device)}, code_page)
         start_path = f"/ansatt/{self.point.slug}/ny-gruppe/"
         form = self.get(staff, start_path)
         first_meeting = timezone.localtime(timezone.now() + datetime.timedelta(days=2))

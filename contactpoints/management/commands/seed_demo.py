@@ -1,6 +1,9 @@
 """A demo world: offices, counties, contact points, rooms and work accounts.
 
-Prints one line per demo login: ROLE<TAB>EMAIL<TAB>SCOPE. Safe to run again.
+Prints one line per demo login: ROLE<TAB>EMAIL<TAB>SCOPE<TAB>TOTP-SECRET.
+Every account signs in with a password and a code app; the last column is
+the code app's key (base32), for a code app or a test. Safe to run again: an
+account keeps its key.
 It never creates a sign-up: those only come from the public form.
 """
 
@@ -12,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import codeapp
 from contactpoints.models import ContactPoint, County, Municipality, Office, Room
 
 DOMAIN = "demo.selvhjelp.example"
@@ -106,7 +110,7 @@ CONTACT_POINTS = [
 
 
 class Command(BaseCommand):
-    help = "Load a demo world and print its logins (ROLE<TAB>EMAIL<TAB>SCOPE)."
+    help = "Load a demo world and print its logins (ROLE<TAB>EMAIL<TAB>SCOPE<TAB>TOTP-SECRET)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--password", help="Password for every demo login (default: a new random one).")
@@ -124,20 +128,24 @@ class Command(BaseCommand):
                 office.counties.set(County.objects.filter(number__in=county_numbers))
                 user = self._user(f"distrikt.{slug}@{DOMAIN}", password, f"{name}")
                 office.members.add(user)
-                lines.append(("district", user.email, office.slug))
+                lines.append(self._login("district", user, office.slug))
             national, _ = Office.objects.update_or_create(
                 slug="nasjonalt", defaults={"name": "Selvhjelp Norge", "is_national": True}
             )
             user = self._user(f"nasjonalt@{DOMAIN}", password, "Selvhjelp Norge")
             national.members.add(user)
-            lines.append(("national", user.email, national.slug))
+            lines.append(self._login("national", user, national.slug))
             for spec in CONTACT_POINTS:
                 point = self._contact_point(dict(spec))
                 user = self._user(f"koordinator.{point.slug}@{DOMAIN}", password, f"Koordinator, {point.name}")
                 point.staff.add(user)
-                lines.append(("staff", user.email, point.slug))
-        for role, email, scope in lines:
-            self.stdout.write(f"{role}\t{email}\t{scope}")
+                lines.append(self._login("staff", user, point.slug))
+        for role, email, scope, secret in lines:
+            self.stdout.write(f"{role}\t{email}\t{scope}\t{secret}")
+
+    def _login(self, role: str, user, scope: str) -> tuple[str, str, str, str]:  # type: ignore[no-untyped-def]
+        """One printed line; the account gets a code app if it has none, and keeps the one it has."""
+        return (role, user.email, scope, codeapp.secret(codeapp.ensure_device(user)))
 
     def _user(self, email: str, password: str, name: str):  # type: ignore[no-untyped-def]
         user, _ = get_user_model().objects.get_or_create(email=email, defaults={"first_name": name[:150]})
