@@ -1,15 +1,18 @@
 """An organisation applies to become a contact point; the office covering its county decides."""
 
 from email.header import decode_header, make_header
+from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from contactpoints import services
 from contactpoints.models import Application, ApplicationQuestion, ContactPoint, County, Municipality, Office
 from tests.base import InEnglish, Personas
+from tests.signin import current_code
 
 
 def application_data(**overrides: object) -> dict[str, object]:
@@ -327,16 +330,25 @@ class ApprovalTests(JoiningTestCase):
         application.refresh_from_db()
         self.assertEqual(application.contact_point.slug, "sentral-a-guovdageaidnu")
 
-    def test_from_application_to_a_listed_page(self):
+    def test_from_application_to_a_listed_page_with_two_factors(self):
         self.apply()
         application = Application.objects.get()
+        mail.outbox.clear()
         self.approve(application)
         point = ContactPoint.objects.get(application=application)
-        kari = point.staff.get()
-        staff = self.as_user(kari)
+        invitation = next(m for m in mail.outbox if m.to == ["kari@nordby.example"])
+        link = urlsplit(next(word for word in invitation.body.split() if "/passord/" in word)).path
 
-        self.assertRedirects(staff.get(reverse("after_login")), reverse("staff:home"), target_status_code=302)
-        staff.post(
+        kari = self.client_for()
+        password = "correct horse battery staple"
+        response = kari.post(link, {"new_password1": password, "new_password2": password})
+        self.assertRedirects(response, reverse("set_up_code_app"), fetch_redirect_response=False)
+        kari.get(reverse("set_up_code_app"))
+        device = TOTPDevice.objects.get(user__email="kari@nordby.example", confirmed=False)
+        kari.post(reverse("set_up_code_app"), {"code": current_code(device)})
+        self.assertContains(kari.get(reverse("staff:dashboard", args=[point.slug])), "not in the directory yet")
+
+        kari.post(
             reverse("staff:edit", args=[point.slug]),
             {
                 "description": "Vi er en møteplass i Nordby, og hjelper deg å finne en gruppe.",
@@ -350,10 +362,10 @@ class ApprovalTests(JoiningTestCase):
                 "seats": 8,
             },
         )
-        staff.post(
+        kari.post(
             reverse("staff:rooms", args=[point.slug]), {"name": "Peisestua", "address": "Storgata 1", "capacity": 8}
         )
-        staff.post(reverse("staff:checklist", args=[point.slug]))
+        kari.post(reverse("staff:checklist", args=[point.slug]))
 
         point.refresh_from_db()
         self.assertTrue(point.is_active)
