@@ -111,9 +111,19 @@ def _decidable(*, application: Application, office: Office) -> Application:
     return locked
 
 
+# Letters that do not decompose into a base letter and an accent, which slugify would drop.
+NORDIC_LETTERS = str.maketrans(
+    {"æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ŋ": "n", "Ŋ": "n", "ŧ": "t", "Ŧ": "t"}
+)
+
+
+def _slug(text: str) -> str:
+    return slugify(text.translate(NORDIC_LETTERS))
+
+
 def _unique_slug(name: str, municipality_name: str) -> str:
-    base = slugify(name)[:70].strip("-") or "kontaktpunkt"
-    for candidate in (base, f"{base}-{slugify(municipality_name)}"[:76].strip("-")):
+    base = _slug(name)[:70].strip("-") or "kontaktpunkt"
+    for candidate in (base, f"{base}-{_slug(municipality_name)}"[:76].strip("-")):
         if not ContactPoint.objects.filter(slug=candidate).exists():
             return candidate
     number = 2

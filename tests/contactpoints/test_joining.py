@@ -330,6 +330,12 @@ class ApprovalTests(JoiningTestCase):
         application.refresh_from_db()
         self.assertEqual(application.contact_point.slug, "sentral-a-guovdageaidnu")
 
+    def test_a_contact_point_address_keeps_its_norwegian_and_sami_letters_readable(self):
+        application = self.pending(organisation="Bodø og Ævre frivilligsentral – Čáhcesuolu ŋ đ")
+        self.approve(application)
+        application.refresh_from_db()
+        self.assertEqual(application.contact_point.slug, "bodo-og-aevre-frivilligsentral-cahcesuolu-n-d")
+
     def test_from_application_to_a_listed_page_with_two_factors(self):
         self.apply()
         application = Application.objects.get()

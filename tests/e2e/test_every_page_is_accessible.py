@@ -360,6 +360,9 @@ def test_becoming_a_contact_point_is_accessible(visitor: Visitor, world: World) 
     page.locator('main button[name="action"][value="ask"]').click()
     expect(page.get_by_role("status")).to_be_visible()
     visitor.checks("an application, question sent")
+    page.locator('main button[name="action"][value="approve"]').click()
+    expect(page.get_by_role("status")).to_be_visible()
+    visitor.checks("an application, approved")
     visitor.is_clean()
 
 
@@ -370,6 +373,17 @@ def test_looking_after_a_contact_point_is_accessible(
     visitor.signs_in(STAFF_EMAIL)
     page.wait_for_url(f"**/ansatt/{slug}/")
     visitor.visits(f"/ansatt/{slug}/kom-i-gang/", "checklist of a listed contact point")
+    new = ContactPoint.objects.create(
+        slug="ny",
+        name="Nordstrand frivilligsentral",
+        kind="frivilligsentral",
+        municipality=world.point.municipality,
+        is_active=False,
+        public_email="post@nordstrand.example",
+    )
+    new.staff.add(get_user_model().objects.get(email=STAFF_EMAIL))
+    visitor.visits("/ansatt/ny/", "dashboard of a contact point not yet listed")
+    visitor.visits("/ansatt/ny/kom-i-gang/", "checklist of a new contact point")
     visitor.visits(f"/ansatt/{slug}/bekreft-opplysninger/", "confirm the details")
     visitor.visits(f"/ansatt/{slug}/kolleger/", "colleagues")
     visitor.visits(f"/ansatt/{slug}/pause/", "pause new sign-ups")
