@@ -33,3 +33,11 @@ def _valid(address: str) -> str:
         return str(ipaddress.ip_address(address))
     except ValueError:
         return "unknown"
+
+
+def address_for_lockouts(request: HttpRequest) -> str | None:
+    """The client address for counting failed sign-ins, or None when there is none to count by
+    (a sign-in without a request, such as a test's ``force_login``): the lockout table keeps
+    addresses in an IP column, which on PostgreSQL refuses the word "unknown"."""
+    address = client_ip(request)
+    return None if address == "unknown" else address

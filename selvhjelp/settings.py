@@ -142,7 +142,7 @@ PASSWORD_RESET_TIMEOUT = SET_PASSWORD_LINK_HOURS * 3600
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
-AXES_CLIENT_IP_CALLABLE = "selvhjelp.clientip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "selvhjelp.clientip.address_for_lockouts"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"

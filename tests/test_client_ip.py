@@ -35,3 +35,11 @@ class ClientAddressTests(SimpleTestCase):
     @override_settings(TRUSTED_PROXY_COUNT=1)
     def test_garbage_in_the_header_is_not_an_address(self) -> None:
         self.assertEqual(client_ip(request("10.0.0.2", "<script>")), "unknown")
+
+
+def test_a_sign_in_without_an_address_is_counted_by_account_only() -> None:
+    from django.http import HttpRequest
+
+    from selvhjelp.clientip import address_for_lockouts
+
+    assert address_for_lockouts(HttpRequest()) is None
