@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contactpoints.models import ContactPoint
-from groups import links, matching
+from groups import guide, links, matching
 from groups.models import Broadcast, Email, Group, Invitation, SignUp
 from selvhjelp.mail import build_message
 
@@ -170,6 +170,7 @@ def _signup_message(email: Email, name: str, *, with_link: bool = True) -> Email
         context["invitation"] = invitation
     if email.kind == Email.Kind.GUIDE and email.group is not None:
         context["shared"] = _shared_addresses(email.group, signup)
+        context["guide"] = guide.HOW_A_GROUP_RUNS_ITSELF
     return build_message(
         name=name,
         context=context,

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "contactpoints",
     "groups",
     "figures",
+    "materials",
 ]
 
 MIDDLEWARE = [

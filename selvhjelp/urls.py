@@ -28,6 +28,8 @@ urlpatterns = [
     path("trukket/", person.withdrawn, name="withdrawn"),
     path("ansatt/", include("contactpoints.staff_urls")),
     path("kontor/", include("figures.urls")),
+    # Posters, cards, materials and the getting-started guide, under the paths above.
+    path("", include("materials.urls")),
     path("logg-inn/", auth.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logg-ut/", auth.LogoutView.as_view(), name="logout"),
     path("innlogget/", selvhjelp_views.after_login, name="after_login"),

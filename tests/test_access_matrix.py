@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from contactpoints.models import Office, Room
 from groups.models import Group, SignUp
+from materials.models import Material
 from selvhjelp.crypto import address_hash
 from tests.base import Personas
 
@@ -69,6 +70,16 @@ MATRIX = {
     },
     "figures:office": only("district_x"),
     "figures:csv": only("district_x"),
+    # Posters, cards and materials: only those who handle them.
+    "materials:guide": PUBLIC,
+    "materials:short_signup": dict.fromkeys(PERSONAS, REDIRECT),  # to the sign-up form
+    "materials:poster": only("staff_a"),
+    "materials:card": only("staff_a"),
+    "materials:orders": only("staff_a"),
+    "materials:order": only("staff_a"),
+    "materials:office_orders": only("district_x"),
+    "materials:catalogue": only("national"),
+    "materials:material": only("national"),
     "brevo_tracking": WEBHOOK,
     "mailjet_tracking": WEBHOOK,
     "postmark_tracking": WEBHOOK,
@@ -115,6 +126,7 @@ class AccessMatrixTests(Personas):
             seats=8,
             request_key=uuid.uuid4(),
         )
+        cls.material = Material.objects.create(title="Selvhjelp – en innføring", languages=["nb"])
         SignUp.objects.create(
             contact_point=cls.point_a,
             email="p@example.org",
@@ -151,6 +163,14 @@ class AccessMatrixTests(Personas):
             "staff:start_group": [slug],
             "staff:group": [slug, self.group.pk],
             "staff:message": [slug],
+            "materials:short_signup": [slug],
+            "materials:poster": [slug],
+            "materials:card": [slug],
+            "materials:orders": [slug],
+            "materials:order": [slug],
+            "materials:office_orders": [self.district_east.slug],
+            "materials:catalogue": [self.national_office.slug],
+            "materials:material": [self.national_office.slug, self.material.pk],
             "figures:office": [self.district_east.slug],
             "figures:csv": [self.district_east.slug, "counties"],
         }
@@ -198,3 +218,15 @@ class AccessMatrixTests(Personas):
             for persona in ("staff_b", "district_x", "district_y", "national"):
                 response = clients[persona].post(self.url_for(name), {"action": "has_met", "body": "hello there"})
                 self.assertEqual(response.status_code, 404, (name, persona))
+
+    def test_office_and_national_pages_refuse_writes_from_everyone_else(self):
+        clients = self.clients()
+        for name, allowed in (("materials:office_orders", "district_x"), ("materials:catalogue", "national")):
+            for persona in PERSONAS:
+                if persona in (allowed, "anonymous"):
+                    continue
+                response = clients[persona].post(self.url_for(name), {"action": "sent", "order": "1", "title": "X"})
+                self.assertEqual(response.status_code, 404, (name, persona))
+        for persona in ("staff_b", "district_x", "district_y", "national"):
+            response = clients[persona].post(self.url_for("materials:order"), {"organisation": "X"})
+            self.assertEqual(response.status_code, 404, ("materials:order", persona))

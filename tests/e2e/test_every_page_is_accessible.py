@@ -8,6 +8,7 @@ A test visits all its pages before it fails, so one run lists every problem.
 
 import datetime
 import os
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -19,6 +20,8 @@ from playwright.sync_api import Page, expect
 
 from contactpoints.models import ContactPoint, County, Municipality, Office, Room
 from groups.models import MonthlyFigure, SignUp
+from materials import services as materials
+from materials.models import Material
 from tests.base import EVENING_PLAN, link_token, start_group, waiting_person
 from tests.e2e.conftest import Requests, accessibility_violations, assert_accessible
 
@@ -93,7 +96,7 @@ def world() -> World:
     waiting = [
         waiting_person(point, f"deltaker{n}@example.org", days_ago=60 - n, **EVENING_PLAN) for n in range(WAITING)
     ]
-    return World(point=point, room=room, office=office, waiting=waiting)
+    return World(point=point, room=room, office=office, waiting=waiting, small_point=small_point, nationwide=nationwide)
 
 
 @dataclass
@@ -189,6 +192,7 @@ def test_the_public_pages_are_accessible(visitor: Visitor, world: World) -> None
     visitor.visits("/kontaktpunkter/?q=Troms%C3%B8", "directory, searched")
     visitor.visits("/kontaktpunkter/?q=Lindesnes", "directory, nothing found")
     visitor.visits(f"/kontaktpunkter/{point.slug}/", "contact point")
+    visitor.visits("/veiledning/", "getting-started guide")
     visitor.visits("/personvern/", "privacy")
     visitor.visits("/tilgjengelighet/", "accessibility statement")
     visitor.visits("/trukket/", "withdrawn")
@@ -280,4 +284,72 @@ def test_the_office_figures_are_accessible(visitor: Visitor, world: World) -> No
     visitor.screenshot("office-figures")
     previous = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
     visitor.visits(f"/kontor/{world.office.slug}/?month={previous}", "district office figures, last month")
+    visitor.is_clean()
+
+
+def test_posters_cards_and_ordering_materials_are_accessible(visitor: Visitor, world: World) -> None:
+    page, slug = visitor.page, world.point.slug
+    material = Material.objects.create(
+        title="Selvhjelp – en innføring", description="Kort innføring.", languages=["nb", "nn", "se", "en"]
+    )
+    Material.objects.create(title="Hvordan sette i gang en selvorganisert selvhjelpsgruppe", languages=["nb", "se"])
+    visitor.signs_in(STAFF_EMAIL)
+    visitor.visits(f"/ansatt/{slug}/plakat/", "poster")
+    visitor.screenshot("poster")
+    visitor.visits(f"/ansatt/{slug}/plakat/?language=se", "poster in Northern Sami")
+    visitor.visits(f"/ansatt/{slug}/kort/", "cards")
+    visitor.visits(f"/ansatt/{slug}/materiell/", "materials, no orders yet")
+
+    visitor.visits(f"/ansatt/{slug}/materiell/bestill/", "order materials")
+    page.locator("#id_organisation").fill("")
+    page.locator("main .form-actions button[type=submit]").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    visitor.checks("order materials with errors")
+    visitor.screenshot("order-errors")
+
+    page.locator("#id_organisation").fill("Tromsø frivilligsentral")
+    page.locator("#id_contact_person").fill("Kari Koordinator")
+    page.locator(f"#id_quantity_{material.pk}_se").fill("20")
+    page.locator("main .form-actions button[type=submit]").click()
+    expect(page.get_by_role("status")).to_be_visible()
+    visitor.checks("materials, just ordered")
+    visitor.is_clean()
+
+
+def test_the_offices_material_pages_are_accessible(visitor: Visitor, world: World) -> None:
+    page = visitor.page
+    material = Material.objects.create(title="Selvhjelp – en innføring", languages=["nb", "nn", "se", "en"])
+    User = get_user_model()
+    materials.place_order(
+        contact_point=world.point,
+        recipient=materials.Recipient(
+            organisation="Tromsø frivilligsentral",
+            contact_person="Kari Koordinator",
+            email="post@tromso-frivilligsentral.example",
+            postal_address="Storgata 1",
+            postcode="9008",
+            place="Tromsø",
+            notes="Ring på.",
+        ),
+        lines=[materials.Line(material=material, language="se", quantity=20)],
+        by=User.objects.get(email=STAFF_EMAIL),
+        request_key=uuid.uuid4(),
+    )
+    national = Office.objects.create(slug="nasjonalt", name="Selvhjelp Norge", is_national=True)
+    national.members.add(User.objects.create_user("nasjonalt@selvhjelp.example", PASSWORD))
+
+    visitor.signs_in(OFFICE_EMAIL)
+    visitor.visits(f"/kontor/{world.office.slug}/bestillinger/", "material orders to send")
+    visitor.screenshot("office-orders")
+    page.locator('main button[name="action"][value="sent"]').click()
+    expect(page.get_by_role("status")).to_be_visible()
+    visitor.checks("material orders, one just sent")
+
+    page.context.clear_cookies()
+    visitor.signs_in("nasjonalt@selvhjelp.example")
+    visitor.visits("/kontor/nasjonalt/materiell/", "the national office's materials")
+    page.locator("main .form-actions button[type=submit]").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    visitor.checks("add a material, with errors")
+    visitor.visits(f"/kontor/nasjonalt/materiell/{material.pk}/", "a material")
     visitor.is_clean()

@@ -185,7 +185,7 @@ class ScaleTests(OfficeTestCase):
         url = reverse("figures:office", args=[self.national.slug])
         client.get(url)
         self.add_contact_points(5)
-        with self.assertNumQueries(14) as small:
+        with self.assertNumQueries(15) as small:
             client.get(url)
         self.add_contact_points(40)
         with self.assertNumQueries(len(small.captured_queries)):

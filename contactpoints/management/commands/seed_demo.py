@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from contactpoints.models import ContactPoint, County, Municipality, Office, Room
+from materials.demo import seed_materials
 
 DOMAIN = "demo.selvhjelp.example"
 
@@ -136,6 +137,7 @@ class Command(BaseCommand):
                 user = self._user(f"koordinator.{point.slug}@{DOMAIN}", password, f"Koordinator, {point.name}")
                 point.staff.add(user)
                 lines.append(("staff", user.email, point.slug))
+            seed_materials()
         for role, email, scope in lines:
             self.stdout.write(f"{role}\t{email}\t{scope}")
 
