@@ -26,6 +26,8 @@ MONTHLY = [
     ("confirmed", _("Confirmed")),
     ("withdrawn", _("Withdrew")),
     ("expired", _("Place ran out")),
+    ("moved_out", _("Moved their place away")),
+    ("moved_in", _("Moved their place here")),
     ("groups_started", _("Groups started")),
     ("members_at_start", _("Members at start")),
 ]

@@ -12,7 +12,8 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from contactpoints.models import Office, Room
+from contactpoints.models import ContactPoint, Office, Room
+from groups import links
 from groups.models import Group, SignUp
 from materials.models import Material
 from selvhjelp.crypto import address_hash
@@ -230,3 +231,50 @@ class AccessMatrixTests(Personas):
         for persona in ("staff_b", "district_x", "district_y", "national"):
             response = clients[persona].post(self.url_for("materials:order"), {"organisation": "X"})
             self.assertEqual(response.status_code, 404, ("materials:order", persona))
+
+    def test_nobody_but_the_person_can_move_their_place(self):
+        """Every page, sent what the person's own button sends, by every persona, the staff of
+        the nationwide list and an administrator: the place stays. Only the person's link moves it."""
+        nationwide = ContactPoint.objects.create(
+            slug="selvhjelp-pa-telefon",
+            name="Selvhjelp på telefon",
+            kind=ContactPoint.Kind.VOLUNTARY_ORGANISATION,
+            municipality=self.oslo,
+            nationwide=True,
+            offers_in_person=False,
+            offers_telephone=True,
+        )
+        User = get_user_model()
+        nationwide_staff = User.objects.create_user("telefon@work.example", "a-long-password-6")
+        nationwide.staff.add(nationwide_staff)
+        signup = SignUp.objects.get(contact_point=self.point_a)
+        SignUp.objects.filter(pk=signup.pk).update(
+            move_offered_at=timezone.now(), waiting_since=timezone.now() - datetime.timedelta(days=200)
+        )
+        clients = self.clients()
+        for persona, user in (
+            ("nationwide_staff", nationwide_staff),
+            ("admin", User.objects.create_superuser("admin@work.example", "a-long-password-9")),
+        ):
+            clients[persona] = Client()
+            clients[persona].force_login(user)
+        move = {"action": "move", "to": nationwide.slug, "signup": signup.pk, "pk": signup.pk}
+        urls = [self.url_for(name) for name in sorted(MATRIX, key=lambda name: name == "logout")]
+        urls[-1:-1] = [
+            *(reverse(f"staff:{name}", args=[nationwide.slug]) for name in ("dashboard", "edit", "message")),
+            reverse("admin:contactpoints_contactpoint_changelist"),
+            reverse("admin:contactpoints_contactpoint_change", args=[self.point_a.pk]),
+            reverse("admin:contactpoints_contactpoint_change", args=[nationwide.pk]),
+        ]
+        admin_action = {"action": "move", "_selected_action": [self.point_a.pk, nationwide.pk], **move}
+        for url in urls:
+            for client in clients.values():
+                client.post(url, admin_action if "/admin/" in url else move)
+        self.assertEqual(SignUp.objects.get(pk=signup.pk).contact_point, self.point_a)
+        self.assertEqual(SignUp.objects.count(), 1)
+
+        # The person's own link, and its button, do move it.
+        token = links.mint(signup=signup)
+        Client().post(links.url(token), move)
+        self.assertEqual(SignUp.objects.get(pk=signup.pk).contact_point, nationwide)
+        self.assertEqual(SignUp.objects.count(), 1)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from contactpoints.models import ContactPoint, County, Municipality, Office, Room
+from groups import services
 from groups.models import MonthlyFigure, SignUp
 from materials import services as materials
 from materials.models import Material
@@ -43,6 +44,8 @@ class World:
     room: Room
     office: Office
     waiting: list[SignUp]
+    small_point: ContactPoint
+    nationwide: ContactPoint
 
 
 @pytest.fixture
@@ -51,7 +54,7 @@ def world() -> World:
     vestland = County.objects.create(number="46", name="Vestland")
     tromso = Municipality.objects.create(number="5501", name="Tromsø", other_names="Romsa", county=troms)
     bergen = Municipality.objects.create(number="4601", name="Bergen", county=vestland)
-    ContactPoint.objects.create(
+    small_point = ContactPoint.objects.create(
         slug="bergen-frisklivssentral",
         name="Bergen frisklivssentral",
         kind=ContactPoint.Kind.FRISKLIVSSENTRAL,
@@ -68,6 +71,16 @@ def world() -> World:
         post_town="Tromsø",
         opening_hours="Mandag–fredag 10–15",
         public_email="post@tromso-frivilligsentral.example",
+    )
+    nationwide = ContactPoint.objects.create(
+        slug="selvhjelp-pa-telefon",
+        name="Selvhjelp på telefon",
+        kind=ContactPoint.Kind.VOLUNTARY_ORGANISATION,
+        municipality=bergen,
+        nationwide=True,
+        offers_in_person=False,
+        offers_telephone=True,
+        description="Grupper som møtes på telefon, for hele landet.",
     )
     room = Room.objects.create(
         contact_point=point, name="Peisestua", address="Storgata 8, 2. etasje", capacity=12, accessibility="Heis"
@@ -192,6 +205,7 @@ def test_the_public_pages_are_accessible(visitor: Visitor, world: World) -> None
     visitor.visits("/kontaktpunkter/?q=Troms%C3%B8", "directory, searched")
     visitor.visits("/kontaktpunkter/?q=Lindesnes", "directory, nothing found")
     visitor.visits(f"/kontaktpunkter/{point.slug}/", "contact point")
+    visitor.visits(f"/kontaktpunkter/{world.small_point.slug}/", "contact point whose list is short")
     visitor.visits("/veiledning/", "getting-started guide")
     visitor.visits("/personvern/", "privacy")
     visitor.visits("/tilgjengelighet/", "accessibility statement")
@@ -284,6 +298,23 @@ def test_the_office_figures_are_accessible(visitor: Visitor, world: World) -> No
     visitor.screenshot("office-figures")
     previous = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
     visitor.visits(f"/kontor/{world.office.slug}/?month={previous}", "district office figures, last month")
+    visitor.is_clean()
+
+
+def test_the_offer_to_move_to_a_nationwide_list_is_accessible(
+    visitor: Visitor, world: World, mailoutbox: list[mail.EmailMessage]
+) -> None:
+    page = visitor.page
+    address = "venter.lenge@example.org"
+    waiting_person(world.small_point, address, days_ago=120, format="telephone")
+    assert services.offer_moves() == 1
+
+    visitor.visits(private_path(mailoutbox, address), "your sign-up, with the offer to move")
+    visitor.screenshot("move-offer")
+    page.locator('main button[name="action"][value="move"]').click()
+    expect(page.get_by_role("status")).to_be_visible()
+    visitor.checks("your sign-up, moved to the nationwide list")
+    assert SignUp.objects.get(contact_point=world.nationwide).waiting_since is not None
     visitor.is_clean()
 
 
