@@ -54,6 +54,17 @@ class WhoSeesWhatTests(OfficeTestCase):
         for name in ("Oslo", "Finnmark", "Sentral A", "Sentral B", "All of Norway"):
             self.assertContains(response, name)
 
+    def test_a_county_without_contact_points_does_not_break_the_page(self):
+        akershus = County.objects.create(number="32", name="Akershus")
+        self.district_east.counties.add(akershus)
+        for user, office in ((self.district_east_user, self.district_east), (self.national_user, self.national)):
+            response = self.page(user, office)
+            self.assertEqual(response.status_code, 200)
+            self.assertContains(response, "Sentral A")
+            self.assertNotIn("Akershus", [row.name for row in response.context["tables"].counties])
+        csv = self.client_for(self.district_east_user).get(reverse("figures:csv", args=["ost", "counties"]))
+        self.assertEqual(csv.status_code, 200)
+
     def test_it_checks_ownership(self):
         url = reverse("figures:office", args=[self.district_north.slug])
         self.assertEqual(self.client_for(self.district_east_user).get(url).status_code, 404)
