@@ -220,6 +220,8 @@ class CatalogueTests(OrderTestCase):
         url = reverse("materials:catalogue", args=["nasjonalt"])
         page = client.get(url)
         self.assertContains(page, "Selvhjelp – en innføring")
+        # Several languages can be ticked: checkboxes, not radio buttons.
+        self.assertContains(page, 'type="checkbox" name="languages" value="se"')
         self.assertContains(page, "Bokmål, Nynorsk, Northern Sami, English")
 
         response = client.post(
