@@ -318,6 +318,18 @@ def test_the_offer_to_move_to_a_nationwide_list_is_accessible(
     visitor.is_clean()
 
 
+def overflows_its_paper(page: Page, selector: str) -> list[str]:
+    """Each printed sheet (poster or card) whose content does not fit its paper when printed."""
+    page.emulate_media(media="print")
+    sizes = page.evaluate(
+        "s => [...document.querySelectorAll(s)]"
+        ".map(e => [e.scrollWidth, e.clientWidth, e.scrollHeight, e.clientHeight])",
+        selector,
+    )
+    page.emulate_media(media="screen")
+    return [f"{selector} {w}x{h} > {cw}x{ch}" for w, cw, h, ch in sizes if w > cw + 1 or h > ch + 1]
+
+
 def test_posters_cards_and_ordering_materials_are_accessible(visitor: Visitor, world: World) -> None:
     page, slug = visitor.page, world.point.slug
     material = Material.objects.create(
@@ -325,6 +337,11 @@ def test_posters_cards_and_ordering_materials_are_accessible(visitor: Visitor, w
     )
     Material.objects.create(title="Hvordan sette i gang en selvorganisert selvhjelpsgruppe", languages=["nb", "se"])
     visitor.signs_in(STAFF_EMAIL)
+    # Printed in any of the four languages, the poster fills one A4 page and each card its quarter.
+    for language in BROWSER_LOCALES:
+        for kind, sheet in (("plakat", ".poster"), ("kort", ".print-card")):
+            page.goto(f"/ansatt/{slug}/{kind}/?language={language}")
+            visitor.problems.extend(f"{language}: {problem}" for problem in overflows_its_paper(page, sheet))
     visitor.visits(f"/ansatt/{slug}/plakat/", "poster")
     visitor.screenshot("poster")
     visitor.visits(f"/ansatt/{slug}/plakat/?language=se", "poster in Northern Sami")

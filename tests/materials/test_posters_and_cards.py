@@ -61,6 +61,8 @@ class PosterTests(Personas):
         sami = self.poster(language="se")
         self.assertContains(sami, 'lang="se"')
         self.assertNotContains(sami, "Join a self-help group", msg_prefix="Sami falls back to bokmål, not English")
+        self.assertContains(sami, "Text that has no Northern Sami translation yet is printed in bokmål.")
+        self.assertNotContains(nynorsk, "no Northern Sami translation")
 
     def test_an_unknown_language_falls_back_to_the_page_language(self):
         self.assertContains(self.poster(language="xx"), '<article class="poster" lang="en"')
