@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from contactpoints.models import Office
 from figures import charts, selectors
 from figures.csv import csv_response
+from materials.selectors import open_order_count
 from selvhjelp.access import View, members_only, own_places
 
 MONTHS_BACK = 24
@@ -85,6 +86,7 @@ def office(request: HttpRequest, office: Office) -> HttpResponse:
             "time_chart": charts.vertical([(formats.date_format(p.month, "M y"), p.median_days) for p in trend]),
             "waiting_chart": charts.horizontal(waiting),
             "attention": selectors.needing_attention(geo, office),
+            "open_orders": open_order_count(office),
         },
     )
 

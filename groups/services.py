@@ -19,6 +19,7 @@ from contactpoints.models import ContactPoint, Room
 from groups import figures, matching, outbox
 from groups.matching import Plan
 from groups.models import Broadcast, Email, Group, Invitation, SignUp
+from groups.selectors import MOVE_FORMATS, list_is_short, move_targets, nationwide_lists
 from selvhjelp.crypto import address_hash, normalise_address
 
 # A person who submits the form again for an address already on the list gets
@@ -584,3 +585,100 @@ def send_message(*, contact_point: ContactPoint, body: str, created_by: object) 
             )
         Broadcast.objects.filter(pk=broadcast.pk).update(recipients=len(signups))
     return len(signups)
+
+
+# --- When a local list stays short ---------------------------------------------
+#
+# Most local lists stay below the threshold for a long time. A person who has
+# waited long at such a place, and who accepts telephone groups, is offered
+# once to move their place to a nationwide list. Only the person can move it,
+# with the button on their own page: the same sign-up changes contact point,
+# keeping the date it started waiting.
+
+
+def offer_moves(*, now: datetime.datetime | None = None) -> int:
+    """Offer, once, a nationwide list to people who have waited long at a short local list."""
+    now = now or timezone.now()
+    if not nationwide_lists().exists():
+        return 0
+    cutoff = now - datetime.timedelta(days=settings.MOVE_OFFER_AFTER_DAYS)
+    due = (
+        SignUp.objects.waiting()
+        .filter(
+            move_offered_at=None,
+            waiting_since__lte=cutoff,
+            format__in=MOVE_FORMATS,
+            contact_point__nationwide=False,
+        )
+        .select_related("contact_point")
+        .order_by("contact_point_id", "waiting_since", "pk")
+    )
+    offered = 0
+    short: dict[int, bool] = {}
+    for signup in list(due):
+        point = signup.contact_point
+        if point.pk not in short:
+            short[point.pk] = list_is_short(point)
+        if not short[point.pk] or not move_targets(signup=signup):
+            continue
+        with transaction.atomic():
+            if not SignUp.objects.filter(pk=signup.pk, move_offered_at=None, status=SignUp.Status.WAITING).update(
+                move_offered_at=now
+            ):
+                continue
+            offered += outbox.queue(
+                kind=Email.Kind.MOVE_OFFER,
+                dedupe_key=f"move_offer:{signup.pk}",
+                signup=signup,
+                contact_point=point,
+            )
+    return offered
+
+
+class MoveResult:
+    MOVED = "moved"
+    ALREADY_THERE = "already_there"
+    NOT_POSSIBLE = "not_possible"
+
+
+def move_to_nationwide(*, signup: SignUp, to: ContactPoint) -> str:
+    """The person moves their own place to a nationwide list, keeping the date they started waiting.
+
+    The same row changes contact point: nothing is created for them. Figures
+    count the move at both places, and both lists' "enough waiting" is checked.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        # Both contact points, always in the same order, so two moves never deadlock.
+        for contact_point_id in sorted({signup.contact_point_id, to.pk}):
+            lock_contact_point(contact_point_id)
+        current = (
+            SignUp.objects.select_for_update()
+            .select_related("contact_point")
+            .filter(pk=signup.pk, move_offered_at__isnull=False)
+            .first()
+        )
+        if current is None or current.contact_point_id != signup.contact_point_id:
+            return MoveResult.NOT_POSSIBLE
+        if SignUp.objects.filter(contact_point=to, email_hash=current.email_hash).exists():
+            return MoveResult.ALREADY_THERE
+        if to not in move_targets(signup=current):
+            return MoveResult.NOT_POSSIBLE
+        origin = current.contact_point_id
+        try:
+            with transaction.atomic():
+                SignUp.objects.filter(pk=current.pk).update(
+                    contact_point=to,
+                    passed_on_group=None,
+                    # Choosing to move says "I still want a group": the place is kept for a full period.
+                    expires_at=now + datetime.timedelta(days=settings.SIGNUP_EXPIRY_DAYS),
+                    expiry_warned_at=None,
+                )
+        except IntegrityError:
+            return MoveResult.ALREADY_THERE  # The same address signed up there a moment ago.
+        figures.count(contact_point_id=origin, moved_out=1)
+        figures.count(contact_point_id=to.pk, moved_in=1)
+        check_enough_waiting(contact_point_id=origin)
+        check_enough_waiting(contact_point_id=to.pk)
+    signup.refresh_from_db()
+    return MoveResult.MOVED

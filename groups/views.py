@@ -58,6 +58,25 @@ def signup_page(request: HttpRequest, token: str) -> HttpResponse:
             if services.renew(signup=signup):
                 messages.success(request, _("Thank you. Your place on the list is kept."))
             return redirect(links.url(token))
+        if action == "move":
+            # Only the person, with their own link and this button, can move their place.
+            target = ContactPoint.objects.filter(slug=request.POST.get("to", "")).first()
+            result = services.MoveResult.NOT_POSSIBLE
+            if target is not None:
+                result = services.move_to_nationwide(signup=signup, to=target)
+            if result == services.MoveResult.MOVED:
+                messages.success(
+                    request,
+                    _("Your place is moved to %(name)s. You keep the time you have waited.") % {"name": target.name},  # type: ignore[union-attr]
+                )
+            elif result == services.MoveResult.ALREADY_THERE:
+                messages.warning(
+                    request,
+                    _("You are already on the list at %(name)s.") % {"name": target.name},  # type: ignore[union-attr]
+                )
+            else:
+                messages.warning(request, _("Your place could not be moved. It is where it was."))
+            return redirect(links.url(token))
         if action == "answer":
             reply = request.POST.get("reply", "")
             if reply not in (services.Answer.YES, services.Answer.NOT_THIS_TIME, services.Answer.REMOVE_ME):
@@ -99,6 +118,7 @@ def signup_page(request: HttpRequest, token: str) -> HttpResponse:
             "contact_point": contact_point,
             "form": form,
             "place": selectors.place_in_words(signup),
+            "move_options": selectors.move_options(signup),
         },
     )
 
