@@ -75,8 +75,16 @@ def directory(request: HttpRequest) -> HttpResponse:
 @require_GET
 def contact_point(request: HttpRequest, slug: str) -> HttpResponse:
     point = get_object_or_404(ContactPoint.objects.listed().select_related("municipality__county"), slug=slug)
-    progress = selectors.progress(point) if point.show_progress else None
-    return render(request, "contactpoints/detail.html", {"contact_point": point, "progress": progress})
+    progress = selectors.progress(point)
+    return render(
+        request,
+        "contactpoints/detail.html",
+        {
+            "contact_point": point,
+            "progress": progress if point.show_progress else None,
+            "nationwide": selectors.nationwide_suggestions(point, progress),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -26,6 +26,8 @@ MONTHLY = [
     ("confirmed", _("Confirmed")),
     ("withdrawn", _("Withdrew")),
     ("expired", _("Place ran out")),
+    ("moved_out", _("Moved their place away")),
+    ("moved_in", _("Moved their place here")),
     ("groups_started", _("Groups started")),
     ("members_at_start", _("Members at start")),
 ]
@@ -220,8 +222,10 @@ def tables(geo: Geography, figures: MonthFigures, office: Office) -> Tables:
             cells=[figures.shown[column][total_key] for column, _ in COLUMNS],
             median_days=figures.medians.get(total_key),
         )
+    # A county with no contact point has no figures; it gets no row.
+    counties = [("county", pk) for pk in sorted(county_ids, key=lambda pk: geo.counties[pk])]
     return Tables(
-        counties=rows(geo, figures, [("county", pk) for pk in sorted(county_ids, key=lambda pk: geo.counties[pk])]),
+        counties=rows(geo, figures, [key for key in counties if key in figures.shown["signed_up"]]),
         municipalities=rows(geo, figures, [("municipality", pk) for pk in municipality_ids]),
         points=rows(geo, figures, [("point", pk) for pk in sorted(in_scope, key=lambda pk: geo.points[pk][0])]),
         total=total,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from contactpoints.models import Application, Office, applications_handled_by
 from figures import charts, selectors
 from figures.csv import csv_response
+from materials.selectors import open_order_count
 from selvhjelp.access import View, members_only, own_places
 
 MONTHS_BACK = 24
@@ -86,6 +87,7 @@ def office(request: HttpRequest, office: Office) -> HttpResponse:
             "waiting_chart": charts.horizontal(waiting),
             "attention": selectors.needing_attention(geo, office),
             "pending_applications": applications_handled_by(office).filter(status=Application.Status.PENDING).count(),
+            "open_orders": open_order_count(office),
         },
     )
 

@@ -78,6 +78,8 @@ class SignUp(models.Model):
     waiting_since = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     expiry_warned_at = models.DateTimeField(null=True, blank=True)
+    # When the person was offered, once, to move their place to a nationwide list.
+    move_offered_at = models.DateTimeField(null=True, blank=True)
     # The forming group this person said "not this time" to, or let lapse:
     # they are not offered the same seat again. Cleared at hand-off.
     passed_on_group = models.ForeignKey("Group", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -227,6 +229,7 @@ class Email(models.Model):
         APPLICATION_DECLINED = "application_declined", _("Application declined")
         STAFF_INVITATION = "staff-invite", _("Invitation to a work account")
         SET_PASSWORD = "set-password", _("Choose a new password")
+        MOVE_OFFER = "move_offer", _("Move your place to a nationwide list?")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     signup = models.ForeignKey(SignUp, null=True, blank=True, on_delete=models.CASCADE, related_name="emails")
@@ -277,6 +280,10 @@ class MonthlyFigure(models.Model):
     expired = models.PositiveIntegerField(default=0)
     # Sign-ups removed because mail to them bounced or was reported as spam.
     undeliverable = models.PositiveIntegerField(default=0)
+    # Waiting people who moved their place (keeping their waiting time) away
+    # from this contact point, or to it.
+    moved_out = models.PositiveIntegerField(default=0)
+    moved_in = models.PositiveIntegerField(default=0)
     invited = models.PositiveIntegerField(default=0)
     accepted = models.PositiveIntegerField(default=0)
     declined = models.PositiveIntegerField(default=0)
@@ -284,10 +291,6 @@ class MonthlyFigure(models.Model):
     members_at_start = models.PositiveIntegerField(default=0)
     # Sum of days waited by members at start; with members_at_start, an average.
     days_waited = models.PositiveIntegerField(default=0)
-    # Waiting people who moved their place (keeping their waiting time) away
-    # from this contact point, or to it.
-    moved_out = models.PositiveIntegerField(default=0)
-    moved_in = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["contact_point", "month"], name="one_figure_row_per_month")]

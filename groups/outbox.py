@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contactpoints.models import Application, ApplicationQuestion, ContactPoint, responsible_offices
-from groups import links, matching
+from groups import guide, links, matching, selectors
 from groups.models import Broadcast, Email, Group, Invitation, SignUp
 from selvhjelp.mail import build_message
 
@@ -183,6 +183,11 @@ def _signup_message(email: Email, name: str, *, with_link: bool = True) -> Email
         context["invitation"] = invitation
     if email.kind == Email.Kind.GUIDE and email.group is not None:
         context["shared"] = _shared_addresses(email.group, signup)
+        context["guide"] = guide.HOW_A_GROUP_RUNS_ITSELF
+    if email.kind == Email.Kind.MOVE_OFFER:
+        context["nationwide"] = selectors.move_options(signup)
+        if not context["nationwide"]:
+            return None  # The place moved, or the nationwide list closed, before the message went out.
     return build_message(
         name=name,
         context=context,
@@ -308,6 +313,7 @@ RENDERERS: dict[str, Callable[[Email], EmailMultiAlternatives | None]] = {
     Email.Kind.BROADCAST: lambda email: _signup_message(email, "message"),
     Email.Kind.GUIDE: lambda email: _signup_message(email, "guide", with_link=False),
     Email.Kind.EXPIRY_WARNING: lambda email: _signup_message(email, "expiry-warning"),
+    Email.Kind.MOVE_OFFER: lambda email: _signup_message(email, "move-offer"),
     Email.Kind.ENOUGH_WAITING: lambda email: _staff_message(email, "enough-waiting"),
     Email.Kind.SIGNUPS_PAUSED: lambda email: _signup_message(email, "signups-paused"),
     Email.Kind.CLOSING: lambda email: _signup_message(email, "closing"),

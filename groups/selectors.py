@@ -140,3 +140,41 @@ def move_offers(signup: SignUp) -> MoveOffers:
     return MoveOffers(
         nearby=list(nearby[:NEARBY_OFFERS]), nationwide=list(open_points.filter(nationwide=True).order_by("name"))
     )
+
+
+# --- When a local list stays short ---------------------------------------------
+
+MOVE_FORMATS = (Format.TELEPHONE, Format.ANY)
+
+
+def nationwide_lists() -> "QuerySet[ContactPoint]":
+    """Listed contact points that run telephone groups for the whole country."""
+    return ContactPoint.objects.taking_signups().filter(nationwide=True, offers_telephone=True)
+
+
+def move_targets(*, signup: SignUp) -> list[ContactPoint]:
+    """The nationwide lists this sign-up could move to; empty when it cannot move."""
+    if signup.status != SignUp.Status.WAITING or signup.format not in MOVE_FORMATS or signup.contact_point.nationwide:
+        return []
+    # The same address cannot be on one list twice.
+    already = SignUp.objects.filter(email_hash=signup.email_hash).values("contact_point_id")
+    return list(nationwide_lists().exclude(pk=signup.contact_point_id).exclude(pk__in=already))
+
+
+def list_is_short(contact_point: ContactPoint) -> bool:
+    """Not enough are waiting for any one group to start."""
+    return matching.best_count(contact_point) < contact_point.threshold
+
+
+def move_options(signup: SignUp) -> list[ContactPoint]:
+    """For the person's own page: the nationwide lists they were offered and can still move to."""
+    if signup.move_offered_at is None:
+        return []
+    return move_targets(signup=signup)
+
+
+def nationwide_suggestions(contact_point: ContactPoint, progress: Progress) -> list[ContactPoint]:
+    """For a local contact point's public page: the nationwide telephone lists, while its own list is short."""
+    if contact_point.nationwide or not progress.needed:
+        return []
+    return list(nationwide_lists().exclude(pk=contact_point.pk))

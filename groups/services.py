@@ -19,6 +19,7 @@ from contactpoints.models import ContactPoint, Room
 from groups import figures, matching, outbox
 from groups.matching import Plan
 from groups.models import ANY, Broadcast, Email, Group, Invitation, SignUp
+from groups.selectors import MOVE_FORMATS, list_is_short, move_targets, nationwide_lists
 from selvhjelp.crypto import address_hash, normalise_address
 
 # A person who submits the form again for an address already on the list gets
@@ -574,15 +575,21 @@ def hand_off_due(*, now: datetime.datetime | None = None) -> int:
 class MoveError(Exception):
     """A place could not be moved; the message is for the person."""
 
+    def __init__(self, message: str, *, already_there: bool = False) -> None:
+        super().__init__(message)
+        self.already_there = already_there
+
 
 def move_place(*, signup: SignUp, to: ContactPoint) -> SignUp:
     """The person moves their own place on the list to another contact point.
 
-    Only the person's own button calls this: nothing is ever moved for them.
-    The same sign-up changes contact point and keeps its waiting time; both
-    contact points' monthly figures count the move, and each checks again
-    whether enough people are waiting there.
+    The one way a place moves, whether the person's contact point closed or
+    they took up the offer of a nationwide list; only the person's own button
+    calls it: nothing is ever moved for them. The same sign-up changes contact
+    point and keeps the date it started waiting; both contact points' monthly
+    figures count the move, and each checks again whether enough are waiting.
     """
+    now = timezone.now()
     with transaction.atomic():
         source_id = SignUp.objects.filter(pk=signup.pk).values_list("contact_point_id", flat=True).first()
         if source_id is None:
@@ -602,13 +609,24 @@ def move_place(*, signup: SignUp, to: ContactPoint) -> SignUp:
         )
         if row is None:
             raise MoveError(_("Only a place on the waiting list can be moved."))
+        already_there = _("You are already on the list at %(name)s.") % {"name": target.name}
         if SignUp.objects.filter(contact_point=target, email_hash=row.email_hash).exists():
-            raise MoveError(_("You are already on the list at %(name)s.") % {"name": target.name})
-        changes: dict[str, object] = {"contact_point": target, "passed_on_group": None}
+            raise MoveError(already_there, already_there=True)
+        changes: dict[str, object] = {
+            "contact_point": target,
+            "passed_on_group": None,
+            # Choosing to move says "I still want a group": the place is kept for a full period.
+            "expires_at": now + datetime.timedelta(days=settings.SIGNUP_EXPIRY_DAYS),
+            "expiry_warned_at": None,
+        }
         if row.format != ANY and row.format not in matching.formats_offered(target):
             # The person chose this contact point knowing how its groups meet.
             changes["format"] = ANY
-        SignUp.objects.filter(pk=row.pk).update(**changes)
+        try:
+            with transaction.atomic():
+                SignUp.objects.filter(pk=row.pk).update(**changes)
+        except IntegrityError:
+            raise MoveError(already_there, already_there=True) from None  # signed up there a moment ago
         figures.count(contact_point_id=source_id, moved_out=1)
         figures.count(contact_point_id=target.pk, moved_in=1)
         check_enough_waiting(contact_point_id=source_id)
@@ -636,3 +654,75 @@ def send_message(*, contact_point: ContactPoint, body: str, created_by: object) 
             )
         Broadcast.objects.filter(pk=broadcast.pk).update(recipients=len(signups))
     return len(signups)
+
+
+# --- When a local list stays short ---------------------------------------------
+#
+# Most local lists stay below the threshold for a long time. A person who has
+# waited long at such a place, and who accepts telephone groups, is offered
+# once to move their place to a nationwide list. Only the person can move it,
+# with the button on their own page: the same sign-up changes contact point,
+# keeping the date it started waiting.
+
+
+def offer_moves(*, now: datetime.datetime | None = None) -> int:
+    """Offer, once, a nationwide list to people who have waited long at a short local list."""
+    now = now or timezone.now()
+    if not nationwide_lists().exists():
+        return 0
+    cutoff = now - datetime.timedelta(days=settings.MOVE_OFFER_AFTER_DAYS)
+    due = (
+        SignUp.objects.waiting()
+        .filter(
+            move_offered_at=None,
+            waiting_since__lte=cutoff,
+            format__in=MOVE_FORMATS,
+            contact_point__nationwide=False,
+            # People at a closed contact point were offered every way on already.
+            contact_point__closed_at=None,
+        )
+        .select_related("contact_point")
+        .order_by("contact_point_id", "waiting_since", "pk")
+    )
+    offered = 0
+    short: dict[int, bool] = {}
+    for signup in list(due):
+        point = signup.contact_point
+        if point.pk not in short:
+            short[point.pk] = list_is_short(point)
+        if not short[point.pk] or not move_targets(signup=signup):
+            continue
+        with transaction.atomic():
+            if not SignUp.objects.filter(pk=signup.pk, move_offered_at=None, status=SignUp.Status.WAITING).update(
+                move_offered_at=now
+            ):
+                continue
+            offered += outbox.queue(
+                kind=Email.Kind.MOVE_OFFER,
+                dedupe_key=f"move_offer:{signup.pk}",
+                signup=signup,
+                contact_point=point,
+            )
+    return offered
+
+
+class MoveResult:
+    MOVED = "moved"
+    ALREADY_THERE = "already_there"
+    NOT_POSSIBLE = "not_possible"
+
+
+def move_to_nationwide(*, signup: SignUp, to: ContactPoint) -> str:
+    """The person takes up the offer of a nationwide list: the offer is checked, and ``move_place`` moves them."""
+    current = SignUp.objects.select_related("contact_point").filter(pk=signup.pk, move_offered_at__isnull=False).first()
+    if current is None or current.contact_point_id != signup.contact_point_id:
+        return MoveResult.NOT_POSSIBLE
+    if SignUp.objects.filter(contact_point=to, email_hash=current.email_hash).exists():
+        return MoveResult.ALREADY_THERE
+    if to not in move_targets(signup=current):
+        return MoveResult.NOT_POSSIBLE
+    try:
+        move_place(signup=signup, to=to)
+    except MoveError as error:
+        return MoveResult.ALREADY_THERE if error.already_there else MoveResult.NOT_POSSIBLE
+    return MoveResult.MOVED

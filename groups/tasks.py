@@ -66,3 +66,8 @@ def hand_off_due() -> int:
 @shared_task
 def finish_hand_off(group_id: int) -> bool:
     return services.finish_hand_off(group_id=group_id)
+
+
+@shared_task
+def offer_moves() -> int:
+    return services.offer_moves()

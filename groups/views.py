@@ -75,18 +75,25 @@ def signup_page(request: HttpRequest, token: str) -> HttpResponse:
                 messages.success(request, _("Thank you for telling us. You keep your place on the list."))
             return redirect(links.url(token))
         if action == "move":
+            # Only the person, with their own link and this button, can move their place.
             target = ContactPoint.objects.filter(slug=request.POST.get("to", "")).first()
-            if target is None or not selectors.move_offers(signup).allows(target):
-                messages.error(request, _("Your place cannot be moved there. Choose one of the places below."))
-                return redirect(links.url(token))
             try:
-                services.move_place(signup=signup, to=target)
+                if target is not None and selectors.move_offers(signup).allows(target):
+                    services.move_place(signup=signup, to=target)  # their contact point closed
+                else:
+                    result = services.move_to_nationwide(signup=signup, to=target) if target else None
+                    if result == services.MoveResult.ALREADY_THERE:
+                        raise services.MoveError(
+                            _("You are already on the list at %(name)s.") % {"name": target.name}  # type: ignore[union-attr]
+                        )
+                    if result != services.MoveResult.MOVED:
+                        raise services.MoveError(_("Your place could not be moved. It is where it was."))
             except services.MoveError as error:
-                messages.error(request, str(error))
+                messages.warning(request, str(error))
             else:
                 messages.success(
                     request,
-                    _("Your place is moved to %(name)s. You keep the time you have waited.") % {"name": target.name},
+                    _("Your place is moved to %(name)s. You keep the time you have waited.") % {"name": target.name},  # type: ignore[union-attr]
                 )
             return redirect(links.url(token))
         if action == "preferences" and signup.is_waiting:
@@ -118,6 +125,8 @@ def signup_page(request: HttpRequest, token: str) -> HttpResponse:
             "form": form,
             "place": selectors.place_in_words(signup),
             "offers": selectors.move_offers(signup) if contact_point.is_closed else None,
+            # At a closed contact point the offers above include the nationwide lists.
+            "move_options": [] if contact_point.is_closed else selectors.move_options(signup),
         },
     )
 

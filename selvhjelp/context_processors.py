@@ -14,5 +14,6 @@ def signup_rules(request: HttpRequest) -> dict[str, dict[str, int]]:
             "confirm_hours": settings.SIGNUP_CONFIRM_HOURS,
             "expiry_days": settings.SIGNUP_EXPIRY_DAYS,
             "warning_days": settings.SIGNUP_EXPIRY_WARNING_DAYS,
+            "move_offer_days": settings.MOVE_OFFER_AFTER_DAYS,
         }
     }

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "contactpoints",
     "groups",
     "figures",
+    "materials",
 ]
 
 MIDDLEWARE = [
@@ -249,6 +250,9 @@ FIELD_HASH_KEY = env_str("FIELD_HASH_KEY") or hashlib.sha256(f"email-hash:{SECRE
 SIGNUP_CONFIRM_HOURS = env_int("SIGNUP_CONFIRM_HOURS", 48)
 SIGNUP_EXPIRY_DAYS = env_int("SIGNUP_EXPIRY_DAYS", 180)
 SIGNUP_EXPIRY_WARNING_DAYS = env_int("SIGNUP_EXPIRY_WARNING_DAYS", 14)
+# A person who has waited this long at a contact point whose list is short,
+# and who accepts telephone groups, is offered once to move to a nationwide list.
+MOVE_OFFER_AFTER_DAYS = env_int("MOVE_OFFER_AFTER_DAYS", 90)
 INVITATION_REPLY_HOURS = env_int("INVITATION_REPLY_HOURS", 72)
 # Groups are handed off by themselves this long after their first meeting began.
 HAND_OFF_AFTER_HOURS = env_int("HAND_OFF_AFTER_HOURS", 3)
@@ -336,6 +340,8 @@ LOGGING = {
         # so its own lines, and its access log, are redacted the same way.
         "gunicorn.error": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Every sign-in clears the failure count, at INFO; lockouts are warnings.
+        "axes": {"level": "WARNING"},
     },
 }
 # Take the request id a proxy sends in X-Request-ID (when well formed), so
@@ -356,4 +362,5 @@ CELERY_BEAT_SCHEDULE = {
         "task": "contactpoints.tasks.delete_after_closing",
         "schedule": 60 * 60.0,
     },
+    "offer-a-nationwide-list-to-long-waiters": {"task": "groups.tasks.offer_moves", "schedule": 60 * 60.0},
 }

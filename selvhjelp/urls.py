@@ -29,6 +29,8 @@ urlpatterns = [
     path("bli-kontaktpunkt/sendt/", public.application_sent, name="application_sent"),
     path("ansatt/", include("contactpoints.staff_urls")),
     path("kontor/", include("figures.urls")),
+    # Posters, cards, materials and the getting-started guide, under the paths above.
+    path("", include("materials.urls")),
     path("", include("accounts.urls")),
     path("innlogget/", selvhjelp_views.after_login, name="after_login"),
     path("i18n/", include("django.conf.urls.i18n")),

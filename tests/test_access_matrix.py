@@ -12,8 +12,10 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from contactpoints.models import Application, Office, Room
+from contactpoints.models import Application, ContactPoint, Office, Room
+from groups import links
 from groups.models import Group, SignUp
+from materials.models import Material
 from selvhjelp.crypto import address_hash
 from tests.base import Personas
 from tests.signin import sign_in
@@ -89,6 +91,16 @@ MATRIX = {
     # Applications from Oslo: decided by the district office covering Oslo, nobody else.
     "figures:applications": only("district_x"),
     "figures:application": only("district_x"),
+    # Posters, cards and materials: only those who handle them.
+    "materials:guide": PUBLIC,
+    "materials:short_signup": dict.fromkeys(PERSONAS, REDIRECT),  # to the sign-up form
+    "materials:poster": only("staff_a"),
+    "materials:card": only("staff_a"),
+    "materials:orders": only("staff_a"),
+    "materials:order": only("staff_a"),
+    "materials:office_orders": only("district_x"),
+    "materials:catalogue": only("national"),
+    "materials:material": only("national"),
     "brevo_tracking": WEBHOOK,
     "mailjet_tracking": WEBHOOK,
     "postmark_tracking": WEBHOOK,
@@ -143,6 +155,7 @@ class AccessMatrixTests(Personas):
             public_email="post@nordby.example",
             first_staff_email="kari@nordby.example",
         )
+        cls.material = Material.objects.create(title="Selvhjelp – en innføring", languages=["nb"])
         SignUp.objects.create(
             contact_point=cls.point_a,
             email="p@example.org",
@@ -180,6 +193,14 @@ class AccessMatrixTests(Personas):
             "staff:group": [slug, self.group.pk],
             "staff:message": [slug],
             "set_password": ["MQ", "not-a-valid-token"],
+            "materials:short_signup": [slug],
+            "materials:poster": [slug],
+            "materials:card": [slug],
+            "materials:orders": [slug],
+            "materials:order": [slug],
+            "materials:office_orders": [self.district_east.slug],
+            "materials:catalogue": [self.national_office.slug],
+            "materials:material": [self.national_office.slug, self.material.pk],
             "figures:office": [self.district_east.slug],
             "figures:csv": [self.district_east.slug, "counties"],
             "staff:checklist": [slug],
@@ -256,3 +277,62 @@ class AccessMatrixTests(Personas):
         self.application.refresh_from_db()
         self.assertFalse(self.point_a.is_closed or self.point_a.signups_paused)
         self.assertTrue(self.application.is_pending)
+
+    def test_office_and_national_pages_refuse_writes_from_everyone_else(self):
+        clients = self.clients()
+        for name, allowed in (("materials:office_orders", "district_x"), ("materials:catalogue", "national")):
+            for persona in PERSONAS:
+                if persona in (allowed, "anonymous"):
+                    continue
+                response = clients[persona].post(self.url_for(name), {"action": "sent", "order": "1", "title": "X"})
+                self.assertEqual(response.status_code, 404, (name, persona))
+        for persona in ("staff_b", "district_x", "district_y", "national"):
+            response = clients[persona].post(self.url_for("materials:order"), {"organisation": "X"})
+            self.assertEqual(response.status_code, 404, ("materials:order", persona))
+
+    def test_nobody_but_the_person_can_move_their_place(self):
+        """Every page, sent what the person's own button sends, by every persona, the staff of
+        the nationwide list and an administrator: the place stays. Only the person's link moves it."""
+        nationwide = ContactPoint.objects.create(
+            slug="selvhjelp-pa-telefon",
+            name="Selvhjelp på telefon",
+            kind=ContactPoint.Kind.VOLUNTARY_ORGANISATION,
+            municipality=self.oslo,
+            nationwide=True,
+            offers_in_person=False,
+            offers_telephone=True,
+        )
+        User = get_user_model()
+        nationwide_staff = User.objects.create_user("telefon@work.example", "a-long-password-6")
+        nationwide.staff.add(nationwide_staff)
+        signup = SignUp.objects.get(contact_point=self.point_a)
+        SignUp.objects.filter(pk=signup.pk).update(
+            move_offered_at=timezone.now(), waiting_since=timezone.now() - datetime.timedelta(days=200)
+        )
+        clients = self.clients()
+        for persona, user in (
+            ("nationwide_staff", nationwide_staff),
+            ("admin", User.objects.create_superuser("admin@work.example", "a-long-password-9")),
+        ):
+            clients[persona] = Client()
+            sign_in(clients[persona], user)
+        move = {"action": "move", "to": nationwide.slug, "signup": signup.pk, "pk": signup.pk}
+        urls = [self.url_for(name) for name in sorted(MATRIX, key=lambda name: name == "logout")]
+        urls[-1:-1] = [
+            *(reverse(f"staff:{name}", args=[nationwide.slug]) for name in ("dashboard", "edit", "message")),
+            reverse("admin:contactpoints_contactpoint_changelist"),
+            reverse("admin:contactpoints_contactpoint_change", args=[self.point_a.pk]),
+            reverse("admin:contactpoints_contactpoint_change", args=[nationwide.pk]),
+        ]
+        admin_action = {"action": "move", "_selected_action": [self.point_a.pk, nationwide.pk], **move}
+        for url in urls:
+            for client in clients.values():
+                client.post(url, admin_action if "/admin/" in url else move)
+        self.assertEqual(SignUp.objects.get(pk=signup.pk).contact_point, self.point_a)
+        self.assertEqual(SignUp.objects.count(), 1)
+
+        # The person's own link, and its button, do move it.
+        token = links.mint(signup=signup)
+        Client().post(links.url(token), move)
+        self.assertEqual(SignUp.objects.get(pk=signup.pk).contact_point, nationwide)
+        self.assertEqual(SignUp.objects.count(), 1)

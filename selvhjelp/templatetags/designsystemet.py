@@ -38,10 +38,11 @@ def ds_described_by(field: BoundField) -> str:
 @register.filter
 def ds_kind(field: BoundField) -> str:
     widget = field.field.widget
-    if isinstance(widget, forms.RadioSelect):
-        return "radio"
+    # CheckboxSelectMultiple is a RadioSelect to Django: ask about it first.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radio"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     if isinstance(widget, forms.HiddenInput):

@@ -8,6 +8,7 @@ A test visits all its pages before it fails, so one run lists every problem.
 
 import datetime
 import os
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -21,7 +22,10 @@ from playwright.sync_api import Page, expect
 
 from accounts.invitations import invite
 from contactpoints.models import ContactPoint, County, Municipality, Office, Room
+from groups import services
 from groups.models import MonthlyFigure, SignUp
+from materials import services as materials
+from materials.models import Material
 from tests.base import EVENING_PLAN, link_token, start_group, waiting_person
 from tests.e2e.conftest import Requests, accessibility_violations, assert_accessible
 from tests.signin import current_code, ensure_device
@@ -44,6 +48,8 @@ class World:
     room: Room
     office: Office
     waiting: list[SignUp]
+    small_point: ContactPoint
+    nationwide: ContactPoint
 
 
 @pytest.fixture
@@ -52,7 +58,7 @@ def world() -> World:
     vestland = County.objects.create(number="46", name="Vestland")
     tromso = Municipality.objects.create(number="5501", name="Tromsø", other_names="Romsa", county=troms)
     bergen = Municipality.objects.create(number="4601", name="Bergen", county=vestland)
-    ContactPoint.objects.create(
+    small_point = ContactPoint.objects.create(
         slug="bergen-frisklivssentral",
         name="Bergen frisklivssentral",
         kind=ContactPoint.Kind.FRISKLIVSSENTRAL,
@@ -69,6 +75,16 @@ def world() -> World:
         post_town="Tromsø",
         opening_hours="Mandag–fredag 10–15",
         public_email="post@tromso-frivilligsentral.example",
+    )
+    nationwide = ContactPoint.objects.create(
+        slug="selvhjelp-pa-telefon",
+        name="Selvhjelp på telefon",
+        kind=ContactPoint.Kind.VOLUNTARY_ORGANISATION,
+        municipality=bergen,
+        nationwide=True,
+        offers_in_person=False,
+        offers_telephone=True,
+        description="Grupper som møtes på telefon, for hele landet.",
     )
     room = Room.objects.create(
         contact_point=point, name="Peisestua", address="Storgata 8, 2. etasje", capacity=12, accessibility="Heis"
@@ -97,7 +113,7 @@ def world() -> World:
     waiting = [
         waiting_person(point, f"deltaker{n}@example.org", days_ago=60 - n, **EVENING_PLAN) for n in range(WAITING)
     ]
-    return World(point=point, room=room, office=office, waiting=waiting)
+    return World(point=point, room=room, office=office, waiting=waiting, small_point=small_point, nationwide=nationwide)
 
 
 @dataclass
@@ -202,6 +218,8 @@ def test_the_public_pages_are_accessible(visitor: Visitor, world: World) -> None
     visitor.visits("/kontaktpunkter/?q=Troms%C3%B8", "directory, searched")
     visitor.visits("/kontaktpunkter/?q=Lindesnes", "directory, nothing found")
     visitor.visits(f"/kontaktpunkter/{point.slug}/", "contact point")
+    visitor.visits(f"/kontaktpunkter/{world.small_point.slug}/", "contact point whose list is short")
+    visitor.visits("/veiledning/", "getting-started guide")
     visitor.visits("/personvern/", "privacy")
     visitor.visits("/tilgjengelighet/", "accessibility statement")
     visitor.visits("/trukket/", "withdrawn")
@@ -422,4 +440,106 @@ def test_looking_after_a_contact_point_is_accessible(
     page.locator('main button[name="action"][value="move"]').first.click()
     expect(page.get_by_role("status")).to_be_visible()
     visitor.checks("your sign-up, moved")
+    visitor.is_clean()
+
+
+def test_the_offer_to_move_to_a_nationwide_list_is_accessible(
+    visitor: Visitor, world: World, mailoutbox: list[mail.EmailMessage]
+) -> None:
+    page = visitor.page
+    address = "venter.lenge@example.org"
+    waiting_person(world.small_point, address, days_ago=120, format="telephone")
+    assert services.offer_moves() == 1
+
+    visitor.visits(private_path(mailoutbox, address), "your sign-up, with the offer to move")
+    visitor.screenshot("move-offer")
+    page.locator('main button[name="action"][value="move"]').click()
+    expect(page.get_by_role("status")).to_be_visible()
+    visitor.checks("your sign-up, moved to the nationwide list")
+    assert SignUp.objects.get(contact_point=world.nationwide).waiting_since is not None
+    visitor.is_clean()
+
+
+def overflows_its_paper(page: Page, selector: str) -> list[str]:
+    """Each printed sheet (poster or card) whose content does not fit its paper when printed."""
+    page.emulate_media(media="print")
+    sizes = page.evaluate(
+        "s => [...document.querySelectorAll(s)]"
+        ".map(e => [e.scrollWidth, e.clientWidth, e.scrollHeight, e.clientHeight])",
+        selector,
+    )
+    page.emulate_media(media="screen")
+    return [f"{selector} {w}x{h} > {cw}x{ch}" for w, cw, h, ch in sizes if w > cw + 1 or h > ch + 1]
+
+
+def test_posters_cards_and_ordering_materials_are_accessible(visitor: Visitor, world: World) -> None:
+    page, slug = visitor.page, world.point.slug
+    material = Material.objects.create(
+        title="Selvhjelp – en innføring", description="Kort innføring.", languages=["nb", "nn", "se", "en"]
+    )
+    Material.objects.create(title="Hvordan sette i gang en selvorganisert selvhjelpsgruppe", languages=["nb", "se"])
+    visitor.signs_in(STAFF_EMAIL)
+    # Printed in any of the four languages, the poster fills one A4 page and each card its quarter.
+    for language in BROWSER_LOCALES:
+        for kind, sheet in (("plakat", ".poster"), ("kort", ".print-card")):
+            page.goto(f"/ansatt/{slug}/{kind}/?language={language}")
+            visitor.problems.extend(f"{language}: {problem}" for problem in overflows_its_paper(page, sheet))
+    visitor.visits(f"/ansatt/{slug}/plakat/", "poster")
+    visitor.screenshot("poster")
+    visitor.visits(f"/ansatt/{slug}/plakat/?language=se", "poster in Northern Sami")
+    visitor.visits(f"/ansatt/{slug}/kort/", "cards")
+    visitor.visits(f"/ansatt/{slug}/materiell/", "materials, no orders yet")
+
+    visitor.visits(f"/ansatt/{slug}/materiell/bestill/", "order materials")
+    page.locator("#id_organisation").fill("")
+    page.locator("main .form-actions button[type=submit]").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    visitor.checks("order materials with errors")
+    visitor.screenshot("order-errors")
+
+    page.locator("#id_organisation").fill("Tromsø frivilligsentral")
+    page.locator("#id_contact_person").fill("Kari Koordinator")
+    page.locator(f"#id_quantity_{material.pk}_se").fill("20")
+    page.locator("main .form-actions button[type=submit]").click()
+    expect(page.get_by_role("status")).to_be_visible()
+    visitor.checks("materials, just ordered")
+    visitor.is_clean()
+
+
+def test_the_offices_material_pages_are_accessible(visitor: Visitor, world: World) -> None:
+    page = visitor.page
+    material = Material.objects.create(title="Selvhjelp – en innføring", languages=["nb", "nn", "se", "en"])
+    User = get_user_model()
+    materials.place_order(
+        contact_point=world.point,
+        recipient=materials.Recipient(
+            organisation="Tromsø frivilligsentral",
+            contact_person="Kari Koordinator",
+            email="post@tromso-frivilligsentral.example",
+            postal_address="Storgata 1",
+            postcode="9008",
+            place="Tromsø",
+            notes="Ring på.",
+        ),
+        lines=[materials.Line(material=material, language="se", quantity=20)],
+        by=User.objects.get(email=STAFF_EMAIL),
+        request_key=uuid.uuid4(),
+    )
+    national = Office.objects.create(slug="nasjonalt", name="Selvhjelp Norge", is_national=True)
+    national.members.add(User.objects.create_user("nasjonalt@selvhjelp.example", PASSWORD))
+
+    visitor.signs_in(OFFICE_EMAIL)
+    visitor.visits(f"/kontor/{world.office.slug}/bestillinger/", "material orders to send")
+    visitor.screenshot("office-orders")
+    page.locator('main button[name="action"][value="sent"]').click()
+    expect(page.get_by_role("status")).to_be_visible()
+    visitor.checks("material orders, one just sent")
+
+    page.context.clear_cookies()
+    visitor.signs_in("nasjonalt@selvhjelp.example")
+    visitor.visits("/kontor/nasjonalt/materiell/", "the national office's materials")
+    page.locator("main .form-actions button[type=submit]").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    visitor.checks("add a material, with errors")
+    visitor.visits(f"/kontor/nasjonalt/materiell/{material.pk}/", "a material")
     visitor.is_clean()

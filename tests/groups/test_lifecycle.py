@@ -130,6 +130,7 @@ class IdempotentJobsTests(Personas):
             tasks.expire_signups,
             tasks.expire_invitations,
             tasks.hand_off_due,
+            tasks.offer_moves,
             tasks.relay_outbox,
         ]
         with self.captureOnCommitCallbacks(execute=True):

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts import codeapp
 from contactpoints.models import ContactPoint, County, Municipality, Office, Room
+from materials.demo import seed_materials
 
 DOMAIN = "demo.selvhjelp.example"
 
@@ -140,6 +141,7 @@ class Command(BaseCommand):
                 user = self._user(f"koordinator.{point.slug}@{DOMAIN}", password, f"Koordinator, {point.name}")
                 point.staff.add(user)
                 lines.append(self._login("staff", user, point.slug))
+            seed_materials()
         for role, email, scope, secret in lines:
             self.stdout.write(f"{role}\t{email}\t{scope}\t{secret}")
 

@@ -1,0 +1,57 @@
+"""Ordering materials and sending them: one function for each."""
+
+import uuid
+from dataclasses import asdict, dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from contactpoints.models import ContactPoint
+from materials.models import Material, Order, OrderLine
+
+
+@dataclass(frozen=True, kw_only=True)
+class Recipient:
+    """Where an order goes: an organisation's details, never a participant's."""
+
+    organisation: str
+    contact_person: str
+    email: str
+    postal_address: str
+    postcode: str
+    place: str
+    notes: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Line:
+    material: Material
+    language: str
+    quantity: int
+
+
+def place_order(
+    *, contact_point: ContactPoint, recipient: Recipient, lines: list[Line], by: object, request_key: uuid.UUID
+) -> Order:
+    """Order materials for a contact point. The same form sent twice makes one order."""
+    with transaction.atomic():
+        existing = Order.objects.filter(request_key=request_key, contact_point=contact_point).first()
+        if existing is not None:
+            return existing
+        order = Order.objects.create(
+            contact_point=contact_point, **asdict(recipient), request_key=request_key, created_by=by
+        )
+        OrderLine.objects.bulk_create(
+            OrderLine(order=order, material=line.material, language=line.language, quantity=line.quantity)
+            for line in lines
+        )
+    return order
+
+
+def mark_sent(*, order: Order, by: object) -> bool:
+    """The office has posted the order. Returns False if it was marked sent already."""
+    return bool(
+        Order.objects.filter(pk=order.pk, status=Order.Status.ORDERED).update(
+            status=Order.Status.SENT, sent_at=timezone.now(), sent_by=by
+        )
+    )
