@@ -288,3 +288,40 @@ class ClosedAndExpiringTests(PauseAndCloseTestCase):
         SignUp.objects.filter(pk=person.pk).update(expires_at=timezone.now() + datetime.timedelta(days=3))
 
         self.assertEqual(signups.warn_expiring(), 0)
+
+    def test_nobody_at_a_closed_contact_point_is_offered_a_nationwide_list_again(self):
+        ContactPoint.objects.create(
+            slug="telefon",
+            name="Selvhjelp på telefon",
+            kind="organisation",
+            municipality=self.oslo,
+            nationwide=True,
+            offers_in_person=False,
+            offers_telephone=True,
+        )
+        [person] = self.waiting(self.point_a, 1, format="telephone")
+        SignUp.objects.filter(pk=person.pk).update(waiting_since=timezone.now() - datetime.timedelta(days=400))
+        services.close(contact_point=self.point_a)
+
+        self.assertEqual(signups.offer_moves(), 0)
+
+    def test_a_paused_nationwide_list_is_not_offered(self):
+        phone = ContactPoint.objects.create(
+            slug="telefon",
+            name="Selvhjelp på telefon",
+            kind="organisation",
+            municipality=self.oslo,
+            nationwide=True,
+            offers_in_person=False,
+            offers_telephone=True,
+        )
+        [person] = self.waiting(self.point_a, 1, format="telephone")
+        services.pause_signups(contact_point=phone, message="Ferie")
+        with self.captureOnCommitCallbacks(execute=True):
+            services.close(contact_point=self.point_a)
+
+        offers = self.client_for().get(self.private_path(person.email)).context["offers"]
+
+        self.assertEqual(offers.nationwide, [])
+        with self.assertRaisesMessage(signups.MoveError, "not taking new sign-ups"):
+            signups.move_place(signup=person, to=phone)
