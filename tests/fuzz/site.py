@@ -39,6 +39,8 @@ from tests.base import Personas
 # the one whose input is fuzzed hardest there.
 PERSONAS = ("anonymous", "staff", "district", "admin")
 
+BØLLE = "bølle.no"
+
 # A mail provider's webhook is open only with a shared secret; the world has one.
 WEBHOOK_USER, WEBHOOK_PASSWORD = "provider", "a-long-webhook-secret"
 WEBHOOK_SETTINGS = {**settings.ANYMAIL, "WEBHOOK_SECRET": f"{WEBHOOK_USER}:{WEBHOOK_PASSWORD}"}
@@ -267,6 +269,18 @@ class World(Personas):
                 provider_message_id=f"message-{status}",
             )
             cls.tokens[status] = links.mint(signup=signup)
+        # Enough people waiting, open to any group, that staff can start one.
+        for number in range(cls.point_a.seats):
+            address = f"waiting-{number}@{BØLLE}"
+            SignUp.objects.create(
+                contact_point=cls.point_a,
+                email=address,
+                email_hash=address_hash(address),
+                status=SignUp.Status.WAITING,
+                confirmed_at=now,
+                waiting_since=now - datetime.timedelta(days=number),
+                expires_at=now + datetime.timedelta(days=100),
+            )
         MonthlyFigure.objects.create(
             contact_point=cls.point_a, month=now.date().replace(day=1), signed_up=7, confirmed=6, groups_started=1
         )
