@@ -361,13 +361,18 @@ def careful(entry: FormField) -> str:
     chosen = [value for value in entry.values if value]
     if entry.kind in ("hidden", "button", "submit", "radio", "select", "checkbox") and chosen:
         return chosen[0]
+    if entry.kind == "number":
+        low, high = int(entry.attrs.get("min") or 0), int(entry.attrs.get("max") or 1000)
+        return str(max(low, min(high, 8)))
+    limit = int(entry.attrs.get("maxlength") or 1000)
+    if limit < 10:
+        return "1234567890"[:limit]  # a postcode, say
     return {
         "email": "ola@example.no",
-        "number": entry.attrs.get("min") or "5",
         "datetime-local": future_moment(7),
         "url": f"https://{BØLLE}/",
         "checkbox": "on",
-    }.get(entry.kind, "Ola Nordmann, kontaktpunktet")
+    }.get(entry.kind, "Ola Nordmann, kontaktpunktet"[:limit])
 
 
 def careful_submission(form: HtmlForm, path: str, **changed: str) -> Request:
