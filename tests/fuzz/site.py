@@ -6,6 +6,7 @@ is opened as each persona: who reaches it, and which forms it renders. A URL
 or a form added later is found the same way, without a list to keep.
 """
 
+import base64
 import datetime
 import html.parser
 import importlib
@@ -19,6 +20,7 @@ from pathlib import Path
 from django import forms
 from django.apps import apps
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group as PermissionGroup
 from django.contrib.contenttypes.models import ContentType
@@ -338,12 +340,10 @@ class World(Personas):
 
 
 def admin_models() -> list[type[Model]]:
-    from django.contrib import admin
-
     return list(admin.site._registry)
 
 
-def reached(response: object, path: str) -> bool:
+def reached(response: object) -> bool:
     """Did the request get to the page itself, rather than being turned away at the door?"""
     status = response.status_code  # type: ignore[attr-defined]
     if status in (403, 404):
@@ -355,7 +355,6 @@ def reached(response: object, path: str) -> bool:
 
 
 def webhook_headers() -> dict[str, str]:
-    import base64
-
+    """The mail provider's credentials: sent with every request, so the webhooks can be reached at all."""
     credentials = base64.b64encode(f"{WEBHOOK_USER}:{WEBHOOK_PASSWORD}".encode()).decode()
     return {"Authorization": f"Basic {credentials}"}

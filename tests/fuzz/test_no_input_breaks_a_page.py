@@ -164,9 +164,7 @@ class NoInputBreaksAPageTests(World):
                         if query:
                             page_forms.append(query_form(query))
                         survey.visits.append(
-                            Visit(
-                                route, path, params, persona, response.status_code, reached(response, path), page_forms
-                            )
+                            Visit(route, path, params, persona, response.status_code, reached(response), page_forms)
                         )
         NoInputBreaksAPageTests._survey = survey
         return survey
