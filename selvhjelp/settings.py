@@ -58,6 +58,10 @@ MIDDLEWARE = [
     # First, so that every response carries the id and every log line of the request names it.
     "selvhjelp.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that can answer on its own (static files, a host we do
+    # not serve), so that every response carries these headers too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "selvhjelp.i18n.LocaleMiddleware",
@@ -68,8 +72,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # A session that has not passed both factors, or has timed out, is signed out.
     "accounts.middleware.SessionLimitsMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     # Last: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.db import connection
+from hypothesis import settings
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -17,3 +18,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+# Hypothesis: CI's runs are the same every time (derandomized, no example
+# database); on a laptop each run tries new examples and remembers failures.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
