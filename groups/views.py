@@ -16,10 +16,12 @@ from groups.models import Invitation, SignUp
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest, slug: str) -> HttpResponse:
+    """The public form. A known address and a new one get the same answer
+    from the same work (``services.receive``)."""
     contact_point = get_object_or_404(ContactPoint.objects.listed().select_related("municipality"), slug=slug)
     form = SignUpForm(request.POST or None, contact_point=contact_point)
     if request.method == "POST" and form.is_valid():
-        services.sign_up(
+        services.receive(
             contact_point=contact_point,
             email=form.cleaned_data["email"],
             nickname=form.cleaned_data["nickname"],
