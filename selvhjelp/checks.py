@@ -23,3 +23,42 @@ def email_goes_to_a_provider(app_configs: object = None, **kwargs: object) -> li
             )
         ]
     return []
+
+
+PER_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+
+
+@register(Tags.security, deploy=True)
+def limits_are_shared_by_every_process(app_configs: object = None, **kwargs: object) -> list[Warning]:
+    """The sign-up form's rate limits count in the cache. A cache of one
+    process's own lets every further web process (and every restart) take
+    as many sign-ups again."""
+    if settings.CACHES["default"]["BACKEND"] in PER_PROCESS_CACHES:
+        return [
+            Warning(
+                "The cache is kept in each process, so the sign-up form's rate limits are counted per process.",
+                hint="Set CACHE_URL to a Redis database that every web process shares, e.g. redis://127.0.0.1:6379/1.",
+                id="selvhjelp.W002",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def client_addresses_come_through_the_proxy(app_configs: object = None, **kwargs: object) -> list[Warning]:
+    """Production runs behind a TLS-terminating proxy (SECURE_PROXY_SSL_HEADER).
+    Without TRUSTED_PROXY_COUNT every request seems to come from the proxy, so
+    all clients share one count under the sign-up form's limit per address."""
+    if not settings.DEBUG and settings.TRUSTED_PROXY_COUNT <= 0:
+        return [
+            Warning(
+                "TRUSTED_PROXY_COUNT is 0, so every client seems to come from the proxy's address "
+                "and all share one rate limit.",
+                hint="Set TRUSTED_PROXY_COUNT to the number of proxies in front of the app (usually 1).",
+                id="selvhjelp.W003",
+            )
+        ]
+    return []

@@ -198,12 +198,13 @@ def test_the_public_pages_are_accessible(visitor: Visitor, world: World) -> None
 
 
 def test_signing_up_and_the_private_pages_are_accessible(
-    visitor: Visitor, world: World, mailoutbox: list[mail.EmailMessage]
+    visitor: Visitor, world: World, mailoutbox: list[mail.EmailMessage], settings
 ) -> None:
     page, point = visitor.page, world.point
     address = "kari.nordmann@example.org"
+    form = f"/kontaktpunkter/{point.slug}/meld-interesse/"
 
-    visitor.visits(f"/kontaktpunkter/{point.slug}/meld-interesse/", "sign-up form")
+    visitor.visits(form, "sign-up form")
     page.locator("#id_nickname").fill("Kari")
     page.locator("main .form-actions button").click()
     expect(page.locator("#error-summary")).to_be_visible()
@@ -213,9 +214,24 @@ def test_signing_up_and_the_private_pages_are_accessible(
     page.locator("#id_email").fill(address)
     for box in ("for_myself", "adult", "privacy"):
         page.locator(f"#id_{box}").check()
+    settings.SIGNUP_FORM_MIN_SECONDS = 3600  # the time trap, every time
+    page.locator("main .form-actions button").click()
+    expect(page.locator("#error-summary")).to_be_focused()
+    visitor.checks("sign-up form, sent very quickly")
+    settings.SIGNUP_FORM_MIN_SECONDS = 0
     page.locator("main .form-actions button").click()
     page.wait_for_url(f"**/kontaktpunkter/{point.slug}/sjekk-e-posten/")
     visitor.checks("check your email")
+
+    settings.SIGNUP_LIMIT_PER_CLIENT = 1  # reached by the sign-up just sent
+    page.goto(form)
+    page.locator("#id_email").fill("someone.else@example.org")
+    for box in ("for_myself", "adult", "privacy"):
+        page.locator(f"#id_{box}").check()
+    page.locator("main .form-actions button").click()
+    expect(page.locator("#turned-away")).to_be_focused()
+    visitor.checks("sign-up form, turned away by the limit")
+    visitor.screenshot("signup-turned-away")
 
     visitor.visits(private_path(mailoutbox, address), "confirm page")
     page.locator('main button[name="action"][value="confirm"]').click()
