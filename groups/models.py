@@ -126,6 +126,33 @@ class IncomingSignUp(models.Model):
         return f"incoming sign-up {self.pk}"
 
 
+class NoticeHold(models.Model):
+    """Sign-ups at a contact point came unusually fast, so its automatic
+    "enough are waiting" notice waits until its staff have looked.
+
+    Someone who makes up many sign-ups could otherwise get a group started
+    and learn where and when it meets. A hold names no person; staff release
+    it, and then the notice is sent as usual if enough are waiting.
+    """
+
+    contact_point = models.ForeignKey(ContactPoint, on_delete=models.CASCADE, related_name="notice_holds")
+    held_at = models.DateTimeField(default=timezone.now)
+    # The form also turned sign-ups away for a while (the contact point's limit).
+    turned_away = models.BooleanField(default=False)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact_point"], condition=models.Q(released_at=None), name="one_open_notice_hold_per_place"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"notice hold {self.pk}"
+
+
 class Group(models.Model):
     """A group a contact point has started. It names no member.
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from contactpoints.models import ContactPoint
 from groups import matching
-from groups.models import AgeGroup, Email, Format, Group, GroupLanguage, Invitation, SignUp, TimeOfDay
+from groups.models import AgeGroup, Email, Format, Group, GroupLanguage, Invitation, NoticeHold, SignUp, TimeOfDay
 
 
 @dataclass(frozen=True)
@@ -101,3 +101,9 @@ def group_summaries(contact_point: ContactPoint) -> list[GroupSummary]:
 
 def undelivered_count(contact_point: ContactPoint) -> int:
     return Email.objects.filter(contact_point=contact_point, failed_at__isnull=False).count()
+
+
+def notice_hold(contact_point: ContactPoint) -> NoticeHold | None:
+    """The hold on the contact point's "enough are waiting" notice, while sign-ups
+    that came unusually fast wait for staff to look. It names no person."""
+    return NoticeHold.objects.filter(contact_point=contact_point, released_at=None).first()

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from contactpoints.models import ContactPoint, Room
 from groups import figures, matching, outbox
 from groups.matching import Plan
-from groups.models import Broadcast, Email, Group, IncomingSignUp, Invitation, SignUp
+from groups.models import Broadcast, Email, Group, IncomingSignUp, Invitation, NoticeHold, SignUp
 from selvhjelp.crypto import address_hash, normalise_address
 
 logger = logging.getLogger(__name__)
@@ -330,6 +330,8 @@ def check_enough_waiting(*, contact_point_id: int) -> bool:
     point = ContactPoint.objects.select_for_update().get(pk=contact_point_id)
     enough = matching.best_count(point) >= point.threshold
     if enough and point.enough_notified_at is None:
+        if NoticeHold.objects.filter(contact_point_id=point.pk, released_at=None).exists():
+            return False  # Sign-ups came unusually fast: staff look first (release_notices).
         now = timezone.now()
         ContactPoint.objects.filter(pk=point.pk).update(enough_notified_at=now)
         for user in point.staff.filter(is_active=True):
@@ -343,6 +345,33 @@ def check_enough_waiting(*, contact_point_id: int) -> bool:
     if not enough and point.enough_notified_at is not None:
         ContactPoint.objects.filter(pk=point.pk).update(enough_notified_at=None)
     return False
+
+
+def hold_notices(*, contact_point: ContactPoint, turned_away: bool) -> bool:
+    """Sign-ups at this contact point come unusually fast: hold its automatic
+    "enough are waiting" notice until its staff have looked. Returns True if
+    this started a hold."""
+    with transaction.atomic():
+        lock_contact_point(contact_point.pk)
+        hold = NoticeHold.objects.filter(contact_point=contact_point, released_at=None).first()
+        if hold is not None:
+            if turned_away and not hold.turned_away:
+                NoticeHold.objects.filter(pk=hold.pk).update(turned_away=True)
+            return False
+        NoticeHold.objects.create(contact_point=contact_point, turned_away=turned_away)
+    logger.warning("Sign-ups at contact point %s came unusually fast; its notices are held", contact_point.pk)
+    return True
+
+
+def release_notices(*, contact_point: ContactPoint, released_by: object) -> bool:
+    """Staff have looked at a burst of sign-ups: notices go out as usual again,
+    and at once if enough are waiting. Returns True if that sent a notice now."""
+    with transaction.atomic():
+        lock_contact_point(contact_point.pk)
+        NoticeHold.objects.filter(contact_point=contact_point, released_at=None).update(
+            released_at=timezone.now(), released_by=released_by
+        )
+        return check_enough_waiting(contact_point_id=contact_point.pk)
 
 
 # --- Starting a group -------------------------------------------------------

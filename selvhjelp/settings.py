@@ -221,6 +221,9 @@ HAND_OFF_AFTER_HOURS = env_int("HAND_OFF_AFTER_HOURS", 3)
 SIGNUP_LIMIT_WINDOW_SECONDS = env_int("SIGNUP_LIMIT_WINDOW_SECONDS", 3600)
 SIGNUP_LIMIT_PER_CLIENT = env_int("SIGNUP_LIMIT_PER_CLIENT", 30)
 SIGNUP_LIMIT_PER_CONTACT_POINT = env_int("SIGNUP_LIMIT_PER_CONTACT_POINT", 100)
+# More sign-ups than this at one contact point within the window is unusual:
+# its "enough are waiting" notice is held until its staff have looked.
+SIGNUP_BURST_PER_CONTACT_POINT = env_int("SIGNUP_BURST_PER_CONTACT_POINT", 20)
 # The time trap: a form sent sooner than this after the page was served, or
 # later, is sent back with a request to press the button again.
 SIGNUP_FORM_MIN_SECONDS = env_int("SIGNUP_FORM_MIN_SECONDS", 3)

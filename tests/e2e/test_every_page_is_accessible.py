@@ -18,7 +18,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from contactpoints.models import ContactPoint, County, Municipality, Office, Room
-from groups.models import MonthlyFigure, SignUp
+from groups.models import MonthlyFigure, NoticeHold, SignUp
 from tests.base import EVENING_PLAN, link_token, start_group, waiting_person
 from tests.e2e.conftest import Requests, accessibility_violations, assert_accessible
 
@@ -266,6 +266,12 @@ def test_the_staff_pages_are_accessible(visitor: Visitor, world: World) -> None:
     visitor.signs_in(STAFF_EMAIL)
     page.wait_for_url(f"**/ansatt/{slug}/")
     visitor.checks("staff dashboard, enough waiting")
+    NoticeHold.objects.create(contact_point=world.point, turned_away=True)
+    visitor.visits(f"/ansatt/{slug}/", "staff dashboard, notice held after a burst")
+    visitor.screenshot("staff-notice-held")
+    page.locator("#notice-held button[type=submit]").click()
+    expect(page.get_by_role("status")).to_be_visible()
+    visitor.checks("staff dashboard, notice released")
     visitor.visits(f"/ansatt/{slug}/rediger/", "edit the contact point")
     visitor.visits(f"/ansatt/{slug}/rom/", "rooms")
     visitor.visits(f"/ansatt/{slug}/rom/{world.room.pk}/", "a room")

@@ -161,11 +161,12 @@ class LimitPerContactPointTests(PublicFormTestCase):
 
 
 class DefaultsTests(SimpleTestCase):
-    def test_by_default_the_limits_are_generous(self):
+    def test_by_default_the_limits_are_generous_and_a_burst_is_noticed_before_anyone_is_turned_away(self):
         from selvhjelp import settings as defaults
 
         self.assertGreaterEqual(defaults.SIGNUP_LIMIT_PER_CLIENT, 20)
         self.assertGreaterEqual(defaults.SIGNUP_LIMIT_PER_CONTACT_POINT, 50)
+        self.assertLess(defaults.SIGNUP_BURST_PER_CONTACT_POINT, defaults.SIGNUP_LIMIT_PER_CONTACT_POINT)
         self.assertEqual(defaults.SIGNUP_LIMIT_WINDOW_SECONDS, 3600)
 
 

@@ -130,11 +130,11 @@ class DashboardTests(StaffTestCase):
         client = self.as_staff_a()
         url = reverse("staff:dashboard", args=[self.point_a.slug])
         client.get(url)
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(7):
             client.get(url)
         self.fill(self.point_a, 12)
         self.start(first_meeting=future(9))
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(7):
             client.get(url)
 
 
