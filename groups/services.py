@@ -84,8 +84,11 @@ def record_incoming(*, incoming_id: int) -> bool:
     """Record a sign-up the form accepted, once: a new sign-up and its
     confirmation email, or, for an address already here, a reminder."""
     with transaction.atomic():
+        # Only this row is locked (of=self): another sign-up being recorded at
+        # the same contact point holds the contact point's row, and must not
+        # make this one skip.
         incoming = (
-            IncomingSignUp.objects.select_for_update(skip_locked=True)
+            IncomingSignUp.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("contact_point")
             .filter(pk=incoming_id)
             .first()
