@@ -62,3 +62,20 @@ def client_addresses_come_through_the_proxy(app_configs: object = None, **kwargs
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def background_work_runs_outside_requests(app_configs: object = None, **kwargs: object) -> list[Warning]:
+    """Without a broker, tasks run inside the request that queued them. The
+    sign-up form then records the sign-up while the person waits, and how
+    long that takes tells a known address from a new one."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return [
+            Warning(
+                "CELERY_BROKER_URL is not set, so background work runs inside web requests: the time the "
+                "sign-up form takes can then tell whether an address is already signed up.",
+                hint="Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) and run a worker and beat (README).",
+                id="selvhjelp.W004",
+            )
+        ]
+    return []

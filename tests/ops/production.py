@@ -22,6 +22,8 @@ REQUIRED = {
     # and counted per client behind the one proxy in front.
     "CACHE_URL": "redis://127.0.0.1:6379/5",
     "TRUSTED_PROXY_COUNT": "1",
+    # Background work outside the requests (nothing connects to it here either).
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/5",
 }
 
 SECURITY_SETTINGS = [

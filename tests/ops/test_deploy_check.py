@@ -33,6 +33,11 @@ class DeployCheckTests(SimpleTestCase):
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("selvhjelp.W003", result.stdout + result.stderr)
 
+    def test_check_deploy_warns_when_sign_ups_would_be_recorded_inside_the_request(self):
+        result = manage("check", "--deploy", "--fail-level", "WARNING", CELERY_BROKER_URL="")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("selvhjelp.W004", result.stdout + result.stderr)
+
     def test_production_is_strict(self):
         production = production_settings()
         self.assertIs(production["DEBUG"], False)
