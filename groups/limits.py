@@ -23,7 +23,7 @@ from selvhjelp import ratelimit
 logger = logging.getLogger(__name__)
 
 
-def _reached(count: float, limit: int) -> bool:
+def _reached(count: int, limit: int) -> bool:
     return limit > 0 and count >= limit
 
 

@@ -4,7 +4,8 @@ Counts live in Django's cache: Redis in production (``CACHE_URL``), shared by
 every web process. A count covers a sliding window, estimated from two fixed
 ones: the current window's count plus the previous window's, weighted by how
 much of it still falls inside the sliding window. That smooths the edge where
-a fixed window would let twice the limit through.
+a fixed window would let twice the limit through. The part of the previous
+window is rounded up, so that no limit is briefly lower as a window turns.
 
 No key holds a client's address: ``client_key`` is a keyed hash of it. When
 the cache does not answer, nothing is counted and every limit lets the request
@@ -13,6 +14,7 @@ through: the form must keep working for people, and the warning is logged.
 
 import ipaddress
 import logging
+import math
 import time
 from dataclasses import dataclass
 
@@ -59,12 +61,13 @@ class Counter:
         window = int(now // self.seconds)
         return (f"rate:{self.scope}:{self.key}:{window}", f"rate:{self.scope}:{self.key}:{window - 1}")
 
-    def _estimate(self, now: float, current: int, previous: int) -> float:
+    def _estimate(self, now: float, current: int, previous: int) -> int:
         still_inside = 1 - (now % self.seconds) / self.seconds
-        return current + previous * still_inside
+        # Rounded up: just after a window turns, the previous one still counts in full.
+        return current + math.ceil(previous * still_inside)
 
 
-def peek(*counters: Counter) -> list[float] | None:
+def peek(*counters: Counter) -> list[int] | None:
     """How many each counter holds now, in one round trip; None when the cache does not answer."""
     now = time.time()
     keys = [counter._keys(now) for counter in counters]

@@ -35,7 +35,7 @@ class SlidingWindowTests(SimpleTestCase):
         cache.clear()
         self.counter = ratelimit.Counter("test", "k", 3600)
 
-    def counts_at(self, moment: float) -> float:
+    def counts_at(self, moment: float) -> int | None:
         with mock.patch("time.time", return_value=moment):
             [counted] = ratelimit.peek(self.counter) or [None]
         return counted
@@ -49,9 +49,12 @@ class SlidingWindowTests(SimpleTestCase):
         start = 3600 * 1_000_000
         self.count_at(start + 100, times=10)
         self.assertEqual(self.counts_at(start + 200), 10)
-        self.assertAlmostEqual(self.counts_at(start + 3600 + 900), 7.5)  # a quarter of it has slid out
+        self.assertEqual(self.counts_at(start + 3600 + 900), 8)  # a quarter of it has slid out: 7.5, rounded up
         self.count_at(start + 3600 + 900, times=2)
-        self.assertAlmostEqual(self.counts_at(start + 3600 + 900), 9.5)
+        self.assertEqual(self.counts_at(start + 3600 + 900), 10)
+        self.assertEqual(
+            self.counts_at(start + 3600 + 1), 12, "just after the window turned, the last one counts in full"
+        )
         self.assertEqual(self.counts_at(start + 3 * 3600), 0)
 
     def test_once_per_window_is_once(self):
