@@ -69,6 +69,8 @@ MATRIX = {
     # With one contact point or office, the home page sends you straight to it.
     "staff:home": {**only("staff_a", "staff_b", others=FORBIDDEN), "staff_a": REDIRECT, "staff_b": REDIRECT},
     "staff:dashboard": only("staff_a"),
+    # Releasing a held notice is a POST; a GET is refused, and only after the membership check.
+    "staff:release_notices": {**only("staff_a"), "staff_a": BAD},
     "staff:edit": only("staff_a"),
     "staff:rooms": only("staff_a"),
     "staff:room": only("staff_a"),
@@ -168,6 +170,7 @@ class AccessMatrixTests(Personas):
             "signup_sent": [slug],
             "signup_page": ["not-a-real-token-" + "x" * 30],
             "staff:dashboard": [slug],
+            "staff:release_notices": [slug],
             "staff:edit": [slug],
             "staff:rooms": [slug],
             "staff:room": [slug, self.room.pk],
@@ -226,7 +229,14 @@ class AccessMatrixTests(Personas):
 
     def test_other_offices_and_contact_points_get_404_on_writes_too(self):
         clients = self.clients()
-        for name in ("staff:edit", "staff:rooms", "staff:start_group", "staff:group", "staff:message"):
+        for name in (
+            "staff:edit",
+            "staff:rooms",
+            "staff:start_group",
+            "staff:group",
+            "staff:message",
+            "staff:release_notices",
+        ):
             for persona in ("staff_b", "district_x", "district_y", "national"):
                 response = clients[persona].post(self.url_for(name), {"action": "has_met", "body": "hello there"})
                 self.assertEqual(response.status_code, 404, (name, persona))

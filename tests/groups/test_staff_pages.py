@@ -131,12 +131,12 @@ class DashboardTests(StaffTestCase):
         client = self.as_staff_a()
         url = reverse("staff:dashboard", args=[self.point_a.slug])
         client.get(url)
-        # Session, user, the verified second factor, then the page's own four.
-        with self.assertNumQueries(7):
+        # Session, user, the verified second factor, then the page's own five.
+        with self.assertNumQueries(8):
             client.get(url)
         self.fill(self.point_a, 12)
         self.start(first_meeting=future(9))
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(8):
             client.get(url)
 
 
