@@ -1,3 +1,4 @@
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -12,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.invitations import send_set_password_link, start_over
 from accounts.models import User
 from groups.models import Email
+from selvhjelp.admin import ModelAdmin
 
 
 class InviteForm(forms.ModelForm):
@@ -29,7 +31,7 @@ class InviteForm(forms.ModelForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ModelAdmin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_active", "is_staff"]
     search_fields = ["email", "first_name", "last_name"]
@@ -77,6 +79,8 @@ class UserAdmin(BaseUserAdmin):
 
 # A code app's key and a person's recovery codes are theirs alone: not even an
 # administrator reads them. "Start over" above is how a lost factor is replaced.
-for device_model in (TOTPDevice, StaticDevice):
-    if admin.site.is_registered(device_model):
-        admin.site.unregister(device_model)
+# The sign-in failure records name accounts and client addresses; a lockout
+# ends by itself after AXES_COOLOFF_MINUTES (or `manage.py axes_reset`).
+for private_model in (TOTPDevice, StaticDevice, AccessAttempt, AccessLog, AccessFailureLog):
+    if admin.site.is_registered(private_model):
+        admin.site.unregister(private_model)

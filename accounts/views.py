@@ -9,7 +9,6 @@ recovery codes once.
 import time
 
 import django_otp
-import segno
 from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth.forms import SetPasswordForm
@@ -31,6 +30,7 @@ from accounts.invitations import send_set_password_link
 from accounts.models import User
 from accounts.tokens import set_password_token
 from groups.models import Email
+from selvhjelp.qr import qr_svg
 
 PENDING = "sign_in_pending"
 RECOVERY_CODES = 10
@@ -133,7 +133,7 @@ def set_up_code_app(request: HttpRequest) -> HttpResponse:
         "accounts/set_up_code_app.html",
         {
             "form": form,
-            "qr": segno.make(device.config_url, error="m").svg_inline(scale=4, title=_("Code for your app")),
+            "qr": qr_svg(device.config_url, label=_("Code for your app")),
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         },
     )

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from contactpoints.models import Application, ContactPoint, County, Municipality, Office, Room
+from selvhjelp.admin import ModelAdmin
 
 
 class RoomInline(admin.TabularInline):
@@ -15,7 +16,7 @@ class RoomInline(admin.TabularInline):
 
 
 @admin.register(ContactPoint)
-class ContactPointAdmin(admin.ModelAdmin):
+class ContactPointAdmin(ModelAdmin):
     list_display = ["name", "kind", "municipality", "nationwide", "is_active", "waiting"]
     list_filter = ["kind", "nationwide", "is_active", "municipality__county"]
     search_fields = ["name", "slug", "municipality__name"]
@@ -39,26 +40,26 @@ class ContactPointAdmin(admin.ModelAdmin):
 
 
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(ModelAdmin):
     list_display = ["name", "slug", "is_national"]
     filter_horizontal = ["counties", "members"]
 
 
 @admin.register(County)
-class CountyAdmin(admin.ModelAdmin):
+class CountyAdmin(ModelAdmin):
     list_display = ["number", "name", "is_current"]
     search_fields = ["name", "number"]
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(ModelAdmin):
     list_display = ["number", "name", "other_names", "county", "is_current"]
     list_filter = ["county", "is_current"]
     search_fields = ["name", "other_names", "number"]
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ModelAdmin):
     """Applications are decided by the offices on their own pages; here they can be read and corrected."""
 
     list_display = ["organisation", "municipality", "status", "created_at", "decided_at"]

@@ -89,7 +89,8 @@ def responsible_offices(municipality: Municipality) -> "models.QuerySet[Office]"
 
 def organisation_key(name: str) -> str:
     """An organisation's name as compared for duplicates: case, spacing and punctuation do not count."""
-    return " ".join("".join(c if c.isalnum() else " " for c in name.casefold()).split())
+    # Case folding can lengthen a name (ß becomes ss): the key keeps to its column.
+    return " ".join("".join(c if c.isalnum() else " " for c in name.casefold()).split())[:200]
 
 
 def applications_handled_by(office: Office) -> "models.QuerySet[Application]":

@@ -4,6 +4,7 @@ import uuid
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -127,7 +128,12 @@ class GroupForm(CrispyForm):
         self.fields["room"].queryset = contact_point.rooms.all()
         if rooms and contact_point.offers_in_person:
             self.fields["room"].initial = rooms[0].pk
-        self.fields["seats"].min_value = contact_point.threshold
+        # A group takes at least as many seats as it takes to start one: the
+        # browser is told so too (min), not only the service after submitting.
+        seats = self.fields["seats"]
+        seats.min_value = contact_point.threshold
+        seats.validators.append(MinValueValidator(contact_point.threshold))
+        seats.widget.attrs["min"] = str(contact_point.threshold)
         self.fields["seats"].initial = contact_point.seats
         self.fields["request_key"].initial = uuid.uuid4()
 

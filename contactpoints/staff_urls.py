@@ -8,6 +8,7 @@ app_name = "staff"
 urlpatterns = [
     path("", views.home, name="home"),
     path("<slug:slug>/", views.dashboard, name="dashboard"),
+    path("<slug:slug>/slipp-varsel/", views.release_notices, name="release_notices"),
     path("<slug:slug>/rediger/", views.edit, name="edit"),
     path("<slug:slug>/rom/", views.rooms, name="rooms"),
     path("<slug:slug>/rom/<int:pk>/", views.room, name="room"),

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from contactpoints.models import ContactPoint, Room
 from contactpoints.staff_forms import ContactPointForm, GroupForm, MessageForm, RoomForm, SeatsForm
@@ -49,8 +49,20 @@ def dashboard(request: HttpRequest, contact_point: ContactPoint) -> HttpResponse
             "overview": selectors.waiting_overview(contact_point),
             "groups": selectors.group_summaries(contact_point),
             "undelivered": selectors.undelivered_count(contact_point),
+            "hold": selectors.notice_hold(contact_point),
         },
     )
+
+
+@staff_view
+@require_POST
+def release_notices(request: HttpRequest, contact_point: ContactPoint) -> HttpResponse:
+    """Staff have looked at sign-ups that came unusually fast: notices go out as usual again."""
+    if services.release_notices(contact_point=contact_point, released_by=request.user):
+        messages.success(request, _("The notice is released. Enough people are waiting, so the email is on its way."))
+    else:
+        messages.success(request, _("The notice is released. You are told as usual when enough people are waiting."))
+    return redirect("staff:dashboard", contact_point.slug)
 
 
 @staff_view

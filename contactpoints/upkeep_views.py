@@ -145,7 +145,8 @@ def colleagues(request: HttpRequest, contact_point: ContactPoint) -> HttpRespons
                 return redirect("staff:colleagues", contact_point.slug)
         elif action == "remove":
             user_id = request.POST.get("user", "")
-            colleague = contact_point.staff.filter(pk=user_id).first() if user_id.isdigit() else None
+            is_id = user_id.isdigit() and len(user_id) < 19  # fits the id column
+            colleague = contact_point.staff.filter(pk=user_id).first() if is_id else None
             if colleague is not None:
                 leaving = colleague.pk == request.user.pk
                 try:

@@ -4,11 +4,14 @@ There is deliberately no field for a name, phone number, postcode, national
 identity number, problem, diagnosis or referrer.
 """
 
+import time
 import unicodedata
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -77,6 +80,29 @@ class PreferencesMixin(forms.Form):
 
 PREFERENCE_LAYOUT = ("nickname", "format", "time_of_day", "language", "age_group")
 
+# The time trap: when the page with the form was served, signed, travels in a
+# hidden field. A form sent back within seconds was filled in by a program; one
+# sent back after many hours, or without a good stamp, is asked for again.
+STARTED_FIELD = "started"
+# The honeypot: a field nobody sees, hears or reaches by keyboard. Programs
+# that fill in every field fill it in. Its name is one that browsers and
+# password managers never fill in by themselves.
+HONEYPOT_FIELD = "comment"
+
+
+def started_stamp(at: float | None = None) -> str:
+    """A signed stamp of when the form was served (``at``, seconds since the epoch)."""
+    moment = int(time.time() if at is None else at)
+    return signing.Signer(salt="groups.signup.started").sign(str(moment))
+
+
+def stamp_age(stamp: str) -> float | None:
+    """Seconds since the stamp was made; None for a stamp that is not ours."""
+    try:
+        return time.time() - int(signing.Signer(salt="groups.signup.started").unsign(stamp))
+    except (signing.BadSignature, ValueError):
+        return None
+
 
 class SignUpForm(PreferencesMixin):
     email = forms.EmailField(
@@ -110,6 +136,47 @@ class SignUpForm(PreferencesMixin):
             Fieldset(_("About you"), "email", "for_myself", "adult", "privacy"),
             Fieldset(_("Your wishes for the group"), *PREFERENCE_LAYOUT),
         )
+        # Set by clean(): the honeypot was filled in, so a program sent this.
+        self.sent_by_a_program = False
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        if self.data.get(HONEYPOT_FIELD):
+            self.sent_by_a_program = True
+        elif not self.errors:
+            # Only once the rest is right: a person correcting a mistake is not
+            # also told to wait.
+            self.check_time_trap()
+        return cleaned
+
+    def check_time_trap(self) -> None:
+        age = stamp_age(self.data.get(STARTED_FIELD, ""))
+        if age is None or age > settings.SIGNUP_FORM_MAX_HOURS * 3600:
+            raise ValidationError(
+                _(
+                    "This page was open for a long time, so we need you to send it once more. "
+                    "Please look over your answers and press “Sign up”."
+                ),
+                code="stale",
+            )
+        if age < settings.SIGNUP_FORM_MIN_SECONDS:
+            raise ValidationError(
+                _(
+                    "That was very quick. To keep out sign-ups sent by programs, we ask you to look over "
+                    "your answers and press “Sign up” once more."
+                ),
+                code="too_fast",
+            )
+
+    def started_value(self) -> str:
+        """The stamp to send with the form. A good one that came back is kept,
+        so that a person asked to press the button again is not found too quick again."""
+        if self.is_bound:
+            stamp = str(self.data.get(STARTED_FIELD, ""))
+            age = stamp_age(stamp)
+            if age is not None and age <= settings.SIGNUP_FORM_MAX_HOURS * 3600:
+                return stamp
+        return started_stamp()
 
 
 class PreferencesForm(PreferencesMixin):

@@ -104,6 +104,57 @@ class SignUp(models.Model):
         return self.status == self.Status.WAITING
 
 
+class IncomingSignUp(models.Model):
+    """A sign-up the public form has accepted, until it is recorded in the background.
+
+    The form writes one of these for every sign-up it accepts, whether or not
+    the address is known, and nothing else; whether the address is already on
+    the list is found out afterwards, by ``services.record_incoming``, which
+    deletes the row. So the page, its timing and its database work are the same
+    for a known address and a new one.
+    """
+
+    contact_point = models.ForeignKey(ContactPoint, on_delete=models.CASCADE, related_name="+")
+    email = EncryptedTextField()
+    nickname = models.CharField(max_length=40, blank=True)
+    format = models.CharField(max_length=10, choices=Format.choices)
+    time_of_day = models.CharField(max_length=10, choices=TimeOfDay.choices)
+    language = models.CharField(max_length=3, choices=GroupLanguage.choices)
+    age_group = models.CharField(max_length=5, choices=AgeGroup.choices)
+    locale = models.CharField(max_length=10, choices=settings.LANGUAGES)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"incoming sign-up {self.pk}"
+
+
+class NoticeHold(models.Model):
+    """Sign-ups at a contact point came unusually fast, so its automatic
+    "enough are waiting" notice waits until its staff have looked.
+
+    Someone who makes up many sign-ups could otherwise get a group started
+    and learn where and when it meets. A hold names no person; staff release
+    it, and then the notice is sent as usual if enough are waiting.
+    """
+
+    contact_point = models.ForeignKey(ContactPoint, on_delete=models.CASCADE, related_name="notice_holds")
+    held_at = models.DateTimeField(default=timezone.now)
+    # The form also turned sign-ups away for a while (the contact point's limit).
+    turned_away = models.BooleanField(default=False)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact_point"], condition=models.Q(released_at=None), name="one_open_notice_hold_per_place"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"notice hold {self.pk}"
+
+
 class Group(models.Model):
     """A group a contact point has started. It names no member.
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from contactpoints.models import ContactPoint
 from groups import matching
-from groups.models import AgeGroup, Email, Format, Group, GroupLanguage, Invitation, SignUp, TimeOfDay
+from groups.models import AgeGroup, Email, Format, Group, GroupLanguage, Invitation, NoticeHold, SignUp, TimeOfDay
 
 
 @dataclass(frozen=True)
@@ -178,3 +178,9 @@ def nationwide_suggestions(contact_point: ContactPoint, progress: Progress) -> l
     if contact_point.nationwide or not progress.needed:
         return []
     return list(nationwide_lists().exclude(pk=contact_point.pk))
+
+
+def notice_hold(contact_point: ContactPoint) -> NoticeHold | None:
+    """The hold on the contact point's "enough are waiting" notice, while sign-ups
+    that came unusually fast wait for staff to look. It names no person."""
+    return NoticeHold.objects.filter(contact_point=contact_point, released_at=None).first()

@@ -4,6 +4,7 @@ that takes the contact point's lock first, so two changes at one contact
 point never interleave and never deadlock."""
 
 import datetime
+import logging
 import statistics
 import uuid
 from dataclasses import asdict, dataclass
@@ -18,13 +19,18 @@ from django.utils.translation import ngettext
 from contactpoints.models import ContactPoint, Room
 from groups import figures, matching, outbox
 from groups.matching import Plan
-from groups.models import ANY, Broadcast, Email, Group, Invitation, SignUp
+from groups.models import ANY, Broadcast, Email, Group, IncomingSignUp, Invitation, NoticeHold, SignUp
 from groups.selectors import MOVE_FORMATS, list_is_short, move_targets, nationwide_lists
 from selvhjelp.crypto import address_hash, normalise_address
+
+logger = logging.getLogger(__name__)
 
 # A person who submits the form again for an address already on the list gets
 # at most one reminder in this window, so the form cannot be used to flood an inbox.
 RESEND_WINDOW = datetime.timedelta(hours=1)
+# A sign-up the form accepted whose task has not recorded it by then (the
+# broker was down, say) is recorded by the relay.
+RECORD_INCOMING_AFTER = datetime.timedelta(minutes=1)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,6 +45,84 @@ def _window_key(moment: datetime.datetime) -> int:
     return int(moment.timestamp() // RESEND_WINDOW.total_seconds())
 
 
+def receive(
+    *,
+    contact_point: ContactPoint,
+    email: str,
+    nickname: str,
+    preferences: Preferences,
+    locale: str,
+) -> None:
+    """The public form's part of a sign-up: keep what the person sent, and
+    record it in the background (``record_incoming``).
+
+    This does the same for every address: one row written, one task queued
+    after commit. Whether the address is already signed up here is found out
+    only in the background, so neither the page, nor its timing, nor its work
+    in the database can tell anyone.
+    """
+    with transaction.atomic():
+        incoming = IncomingSignUp.objects.create(
+            contact_point=contact_point,
+            email=normalise_address(email),
+            nickname=nickname,
+            **asdict(preferences),
+            locale=locale,
+        )
+        transaction.on_commit(lambda: _record_later(incoming.pk), robust=True)
+
+
+def _record_later(incoming_id: int) -> None:
+    from groups.tasks import record_sign_up
+
+    try:
+        record_sign_up.delay(incoming_id)
+    except Exception:
+        logger.warning("Could not queue sign-up %s; the relay will record it", incoming_id, exc_info=True)
+
+
+def record_incoming(*, incoming_id: int) -> bool:
+    """Record a sign-up the form accepted, once: a new sign-up and its
+    confirmation email, or, for an address already here, a reminder."""
+    with transaction.atomic():
+        # Only this row is locked (of=self): another sign-up being recorded at
+        # the same contact point holds the contact point's row, and must not
+        # make this one skip.
+        incoming = (
+            IncomingSignUp.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("contact_point")
+            .filter(pk=incoming_id)
+            .first()
+        )
+        if incoming is None:
+            return False  # Recorded already, or being recorded right now.
+        if incoming.contact_point.is_closed:
+            incoming.delete()  # Sent in the seconds before the contact point closed: nothing is kept.
+            return True
+        sign_up(
+            contact_point=incoming.contact_point,
+            email=incoming.email,
+            nickname=incoming.nickname,
+            preferences=Preferences(
+                format=incoming.format,
+                time_of_day=incoming.time_of_day,
+                language=incoming.language,
+                age_group=incoming.age_group,
+            ),
+            locale=incoming.locale,
+        )
+        incoming.delete()
+    return True
+
+
+def incoming_due(*, now: datetime.datetime | None = None) -> list[int]:
+    """Accepted sign-ups that no task has recorded in good time."""
+    before = (now or timezone.now()) - RECORD_INCOMING_AFTER
+    return list(
+        IncomingSignUp.objects.filter(received_at__lt=before).order_by("received_at").values_list("pk", flat=True)[:500]
+    )
+
+
 def sign_up(
     *,
     contact_point: ContactPoint,
@@ -50,7 +134,8 @@ def sign_up(
     """Record a person's own sign-up and ask them to confirm it.
 
     An address already signed up at this contact point makes no second row;
-    its owner gets an email instead, and the caller cannot tell the difference.
+    its owner gets an email instead. The form never calls this itself (see
+    ``receive``): the two paths do different work.
     """
     now = timezone.now()
     digest = address_hash(email)
@@ -205,6 +290,10 @@ def delete_unconfirmed(*, now: datetime.datetime | None = None) -> int:
     with transaction.atomic():
         ids = _lock(SignUp.objects.filter(status=SignUp.Status.UNCONFIRMED, created_at__lt=cutoff), skip_locked=True)
         SignUp.objects.filter(pk__in=ids).delete()
+        # Never recorded in all that time: it could not have been confirmed either.
+        stuck, _kinds = IncomingSignUp.objects.filter(received_at__lt=cutoff).delete()
+    if stuck:
+        logger.warning("%s accepted sign-ups were never recorded and are deleted", stuck)
     return len(ids)
 
 
@@ -249,6 +338,8 @@ def check_enough_waiting(*, contact_point_id: int) -> bool:
     point = ContactPoint.objects.select_for_update().get(pk=contact_point_id)
     enough = matching.best_count(point) >= point.threshold
     if enough and point.enough_notified_at is None:
+        if NoticeHold.objects.filter(contact_point_id=point.pk, released_at=None).exists():
+            return False  # Sign-ups came unusually fast: staff look first (release_notices).
         now = timezone.now()
         ContactPoint.objects.filter(pk=point.pk).update(enough_notified_at=now)
         for user in point.staff.filter(is_active=True):
@@ -262,6 +353,33 @@ def check_enough_waiting(*, contact_point_id: int) -> bool:
     if not enough and point.enough_notified_at is not None:
         ContactPoint.objects.filter(pk=point.pk).update(enough_notified_at=None)
     return False
+
+
+def hold_notices(*, contact_point: ContactPoint, turned_away: bool) -> bool:
+    """Sign-ups at this contact point come unusually fast: hold its automatic
+    "enough are waiting" notice until its staff have looked. Returns True if
+    this started a hold."""
+    with transaction.atomic():
+        lock_contact_point(contact_point.pk)
+        hold = NoticeHold.objects.filter(contact_point=contact_point, released_at=None).first()
+        if hold is not None:
+            if turned_away and not hold.turned_away:
+                NoticeHold.objects.filter(pk=hold.pk).update(turned_away=True)
+            return False
+        NoticeHold.objects.create(contact_point=contact_point, turned_away=turned_away)
+    logger.warning("Sign-ups at contact point %s came unusually fast; its notices are held", contact_point.pk)
+    return True
+
+
+def release_notices(*, contact_point: ContactPoint, released_by: object) -> bool:
+    """Staff have looked at a burst of sign-ups: notices go out as usual again,
+    and at once if enough are waiting. Returns True if that sent a notice now."""
+    with transaction.atomic():
+        lock_contact_point(contact_point.pk)
+        NoticeHold.objects.filter(contact_point=contact_point, released_at=None).update(
+            released_at=timezone.now(), released_by=released_by
+        )
+        return check_enough_waiting(contact_point_id=contact_point.pk)
 
 
 # --- Starting a group -------------------------------------------------------

@@ -30,8 +30,19 @@ def send_email(self, email_id: int) -> None:  # type: ignore[no-untyped-def]
 
 
 @shared_task
+def record_sign_up(incoming_id: int) -> bool:
+    return services.record_incoming(incoming_id=incoming_id)
+
+
+@shared_task
 def relay_outbox() -> int:
-    """Send messages whose task never ran, for example because the broker was down."""
+    """Record sign-ups and send messages whose task never ran, for example
+    because the broker was down. Returns how many messages were relayed."""
+    for incoming_id in services.incoming_due():
+        try:
+            services.record_incoming(incoming_id=incoming_id)
+        except Exception as exc:
+            logger.warning("Recording sign-up %s failed (%s); trying again later", incoming_id, type(exc).__name__)
     due = outbox.due_for_relay()
     for email_id in due:
         outbox.enqueue(email_id)

@@ -9,26 +9,35 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from contactpoints.models import ContactPoint
-from groups import links, selectors, services
+from groups import limits, links, selectors, services
 from groups.forms import PreferencesForm, SignUpForm
 from groups.models import Invitation, SignUp
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest, slug: str) -> HttpResponse:
+    """The public form. A known address and a new one get the same answer
+    from the same work (``services.receive``); what a program sends is
+    answered as if it were taken, and dropped."""
     contact_point = get_object_or_404(ContactPoint.objects.listed().select_related("municipality"), slug=slug)
     if contact_point.signups_paused:
         # Nothing is recorded while new sign-ups are paused, whatever is posted.
         return render(request, "groups/signups_paused.html", {"contact_point": contact_point})
     form = SignUpForm(request.POST or None, contact_point=contact_point)
     if request.method == "POST" and form.is_valid():
-        services.sign_up(
-            contact_point=contact_point,
-            email=form.cleaned_data["email"],
-            nickname=form.cleaned_data["nickname"],
-            preferences=form.preferences(),
-            locale=get_language(),
-        )
+        if not limits.admit_sign_up(
+            request=request, contact_point=contact_point, sent_by_a_program=form.sent_by_a_program
+        ):
+            context = {"contact_point": contact_point, "form": form, "turned_away": True}
+            return render(request, "groups/signup.html", context, status=429)
+        if not form.sent_by_a_program:
+            services.receive(
+                contact_point=contact_point,
+                email=form.cleaned_data["email"],
+                nickname=form.cleaned_data["nickname"],
+                preferences=form.preferences(),
+                locale=get_language(),
+            )
         return redirect("signup_sent", slug=contact_point.slug)
     return render(request, "groups/signup.html", {"contact_point": contact_point, "form": form})
 

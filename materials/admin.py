@@ -4,10 +4,11 @@ from django.contrib import admin
 
 from materials.forms import MaterialForm
 from materials.models import Material
+from selvhjelp.admin import ModelAdmin
 
 
 @admin.register(Material)
-class MaterialAdmin(admin.ModelAdmin):
+class MaterialAdmin(ModelAdmin):
     form = MaterialForm
     list_display = ["title", "languages", "is_active"]
     list_filter = ["is_active"]

@@ -17,8 +17,8 @@ from groups.guide import HOW_A_GROUP_RUNS_ITSELF
 from materials import selectors, services
 from materials.forms import MaterialForm, OrderForm, PrintLanguageForm
 from materials.models import Material, Order
-from materials.qr import qr_svg
 from selvhjelp.access import members_only
+from selvhjelp.qr import qr_svg
 
 office_view = members_only(lambda request, slug: get_object_or_404(Office, slug=slug, members=request.user))
 national_view = members_only(

@@ -6,6 +6,9 @@ from a file named by ``NAME_FILE`` so that secrets can come from a mounted file.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -37,3 +40,27 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+# A request must not hang on a cache that does not answer: the rate limits
+# then let the request through (selvhjelp/ratelimit.py).
+CACHE_SOCKET_TIMEOUT_SECONDS = 1
+
+
+def cache_from_url(url: str) -> dict[str, object]:
+    """Django's CACHES entry for ``CACHE_URL``: Redis (``redis://``, ``rediss://``,
+    ``unix://``), or, unset or ``locmem://``, this process's own memory."""
+    scheme = urlsplit(url).scheme
+    if not url or scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "selvhjelp"}
+    if scheme in ("redis", "rediss", "unix"):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "selvhjelp",
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_SOCKET_TIMEOUT_SECONDS,
+                "socket_timeout": CACHE_SOCKET_TIMEOUT_SECONDS,
+            },
+        }
+    raise ImproperlyConfigured(f"CACHE_URL must start with redis://, rediss://, unix:// or locmem://, not {scheme}://")

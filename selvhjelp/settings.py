@@ -13,7 +13,7 @@ import dj_database_url
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 
-from selvhjelp.env import env_bool, env_int, env_list, env_str
+from selvhjelp.env import cache_from_url, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -58,6 +58,10 @@ MIDDLEWARE = [
     # First, so that every response carries the id and every log line of the request names it.
     "selvhjelp.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that can answer on its own (static files, a host we do
+    # not serve), so that every response carries these headers too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "selvhjelp.i18n.LocaleMiddleware",
@@ -68,8 +72,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # A session that has not passed both factors, or has timed out, is signed out.
     "accounts.middleware.SessionLimitsMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     # Last: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -105,6 +107,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A request (and the health check) must not hang on an unreachable database.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
+# Shared state for the public form's rate limits. Every web process must see
+# the same counts, so production names a Redis database (redis://host:6379/1);
+# unset, each process counts on its own (fine for one process on a laptop;
+# `check --deploy` warns).
+CACHE_URL = env_str("CACHE_URL")
+CACHES = {"default": cache_from_url(CACHE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -265,6 +273,20 @@ DETAILS_CHECK_GRACE_DAYS = env_int("DETAILS_CHECK_GRACE_DAYS", 60)
 # After a contact point closes, the people waiting there have this long to
 # move their place; then their sign-ups are deleted.
 CLOSED_SIGNUPS_KEPT_DAYS = env_int("CLOSED_SIGNUPS_KEPT_DAYS", 30)
+# The public sign-up form's defences (groups/limits.py, groups/forms.py). The
+# limits count sign-ups in a sliding window; 0 turns a limit off. They are
+# generous: many people share one address behind a mobile carrier or a
+# workplace, and a course may sign up together on one network.
+SIGNUP_LIMIT_WINDOW_SECONDS = env_int("SIGNUP_LIMIT_WINDOW_SECONDS", 3600)
+SIGNUP_LIMIT_PER_CLIENT = env_int("SIGNUP_LIMIT_PER_CLIENT", 30)
+SIGNUP_LIMIT_PER_CONTACT_POINT = env_int("SIGNUP_LIMIT_PER_CONTACT_POINT", 100)
+# More sign-ups than this at one contact point within the window is unusual:
+# its "enough are waiting" notice is held until its staff have looked.
+SIGNUP_BURST_PER_CONTACT_POINT = env_int("SIGNUP_BURST_PER_CONTACT_POINT", 20)
+# The time trap: a form sent sooner than this after the page was served, or
+# later, is sent back with a request to press the button again.
+SIGNUP_FORM_MIN_SECONDS = env_int("SIGNUP_FORM_MIN_SECONDS", 3)
+SIGNUP_FORM_MAX_HOURS = env_int("SIGNUP_FORM_MAX_HOURS", 12)
 
 if not DEBUG:
     # TLS ends at a proxy in front of the app, which must set (overwrite)

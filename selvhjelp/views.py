@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from anymail.exceptions import AnymailError, AnymailWebhookValidationFailure
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -43,8 +44,21 @@ def after_login(request: HttpRequest) -> HttpResponse:
 
 
 def webhook(view_class: type) -> Callable[..., HttpResponse]:
-    """A mail provider's tracking webhook, open only when a shared secret is configured."""
-    view = view_class.as_view()
+    """A mail provider's tracking webhook, open only when a shared secret is configured.
+
+    A report the provider's parser cannot read is answered 400, not 500: a 500
+    tells the provider to send the same unreadable report again.
+    """
+
+    class Readable(view_class):  # type: ignore[misc, valid-type]
+        def parse_events(self, request: HttpRequest) -> list[object]:
+            try:
+                return list(super().parse_events(request))
+            except (ValueError, LookupError, TypeError, AttributeError, AnymailError) as error:
+                raise AnymailWebhookValidationFailure("The report could not be read") from error
+
+    Readable.__name__ = Readable.__qualname__ = view_class.__name__
+    view = Readable.as_view()
 
     @csrf_exempt
     def secured(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:

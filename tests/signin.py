@@ -9,6 +9,7 @@ code is taken once, so two sign-ins within 30 seconds need the next one.
 import base64
 import time
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
@@ -18,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.codeapp import ensure_device
 from accounts.middleware import SEEN_AT, SIGNED_IN_AT
+from accounts.views import PENDING
 
 
 def current_code(device: TOTPDevice) -> str:
@@ -51,3 +53,17 @@ def sign_in_through_the_pages(client: Client, email: str, password: str, code: s
     """Both steps over HTTP, as a person does them; returns the last response."""
     client.post(reverse("login"), {"username": email, "password": password})
     return client.post(reverse("sign_in_code"), {"code": code})
+
+
+def between_the_steps(client: Client, user) -> None:
+    """A session that has passed the password step for ``user`` and waits for the code (or a new code app)."""
+    session = client.session
+    # Far enough ahead that the code step does not expire during a long test.
+    session[PENDING] = {
+        "user": user.pk,
+        "backend": settings.AUTHENTICATION_BACKENDS[-1],
+        "at": int(time.time()) + 3600,
+        "next": "",
+    }
+    session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key

@@ -71,6 +71,8 @@ MATRIX = {
     # With one contact point or office, the home page sends you straight to it.
     "staff:home": {**only("staff_a", "staff_b", others=FORBIDDEN), "staff_a": REDIRECT, "staff_b": REDIRECT},
     "staff:dashboard": only("staff_a"),
+    # Releasing a held notice is a POST; a GET is refused, and only after the membership check.
+    "staff:release_notices": {**only("staff_a"), "staff_a": BAD},
     "staff:edit": only("staff_a"),
     "staff:rooms": only("staff_a"),
     "staff:room": only("staff_a"),
@@ -186,6 +188,7 @@ class AccessMatrixTests(Personas):
             "signup_sent": [slug],
             "signup_page": ["not-a-real-token-" + "x" * 30],
             "staff:dashboard": [slug],
+            "staff:release_notices": [slug],
             "staff:edit": [slug],
             "staff:rooms": [slug],
             "staff:room": [slug, self.room.pk],
@@ -257,6 +260,7 @@ class AccessMatrixTests(Personas):
             "staff:start_group",
             "staff:group",
             "staff:message",
+            "staff:release_notices",
             "staff:checklist",
             "staff:confirm_details",
             "staff:pause",

@@ -6,6 +6,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from contactpoints.models import ContactPoint
 from groups.models import Email, Group, Invitation, PrivateLink, SignUp
 from selvhjelp.crypto import address_hash
 from tests.base import Personas
@@ -39,3 +40,27 @@ class AdminTests(Personas):
         self.assertEqual(detail.status_code, 200)
         self.assertNotContains(detail, "hidden.person")
         self.assertNotContains(detail, "Hemmelig")
+
+    def test_an_action_on_rows_that_are_not_ids_is_a_bad_request(self):
+        response = self.client.post(
+            reverse("admin:contactpoints_county_changelist"),
+            {"action": "delete_selected", "index": "0", "_selected_action": ["on"]},
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertTrue(ContactPoint.objects.exists())
+
+    def test_a_municipality_that_is_not_an_id_comes_back_as_a_form_error(self):
+        response = self.client.post(
+            reverse("admin:contactpoints_contactpoint_add"),
+            {"name": "Ny", "slug": "ny", "kind": "other", "municipality": "Oslo", "threshold": 5, "seats": 8},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.context["adminform"].form.errors["municipality"])
+
+    def test_staff_chosen_by_an_id_too_large_for_the_database_come_back_as_a_form_error(self):
+        response = self.client.post(
+            reverse("admin:contactpoints_office_change", args=[self.district_east.pk]),
+            {"name": "Øst", "slug": "ost", "members": ["9223372036854775808"]},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.context["adminform"].form.errors["members"])

@@ -1,12 +1,13 @@
 -- wrk script for bench/run.
 --
 --   wrk ... -s bench/wrk/bench.lua URL -- get
---   wrk ... -s bench/wrk/bench.lua URL -- signup RUN_ID CSRF_TOKEN [PATH_PATTERN COUNT]
+--   wrk ... -s bench/wrk/bench.lua URL -- signup RUN_ID CSRF_TOKEN STARTED [PATH_PATTERN COUNT]
 --
 -- "get" sends the request given on wrk's command line (with its -H headers).
 -- "signup" POSTs the public sign-up form, each request with a new address
 -- (RUN_ID, the wrk thread and a counter), with the CSRF token that matches
--- the csrftoken cookie passed with -H; to URL's path, or, given PATH_PATTERN
+-- the csrftoken cookie passed with -H and the form's time stamp STARTED
+-- (URL-encoded); to URL's path, or, given PATH_PATTERN
 -- (with one %d) and COUNT, to COUNT paths in turn (many contact points).
 -- At the end one line is printed:
 -- BENCH_JSON {...} with requests/s and latency percentiles (microseconds).
@@ -23,6 +24,7 @@ end
 local mode = "get"
 local run_id = "run"
 local csrf_token = ""
+local started = ""
 local counter = 0
 local path_pattern = nil
 local path_count = 0
@@ -32,8 +34,9 @@ function init(args)
     if mode == "signup" then
         run_id = args[2]
         csrf_token = args[3]
-        path_pattern = args[4]
-        path_count = tonumber(args[5] or "0")
+        started = args[4]
+        path_pattern = args[5]
+        path_count = tonumber(args[6] or "0")
         wrk.method = "POST"
         wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
     end
@@ -46,6 +49,7 @@ function request()
     counter = counter + 1
     local address = string.format("bench-%s-%s-%d%%40example.invalid", run_id, thread_number, counter)
     local body = "csrfmiddlewaretoken=" .. csrf_token
+        .. "&started=" .. started
         .. "&email=" .. address
         .. "&for_myself=on&adult=on&privacy=on&nickname="
         .. "&format=any&time_of_day=any&language=any&age_group=any"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from contactpoints import services
 from contactpoints.models import ContactPoint, Municipality
 from groups import services as signups
-from groups.models import Email, MonthlyFigure, SignUp
+from groups.models import Email, IncomingSignUp, MonthlyFigure, SignUp
 from tests.base import InEnglish, Personas, link_token, start_group, waiting_person
 
 
@@ -325,3 +325,19 @@ class ClosedAndExpiringTests(PauseAndCloseTestCase):
         self.assertEqual(offers.nationwide, [])
         with self.assertRaisesMessage(signups.MoveError, "not taking new sign-ups"):
             signups.move_place(signup=person, to=phone)
+
+    def test_a_sign_up_sent_just_before_closing_is_not_recorded_there(self):
+        signups.receive(
+            contact_point=self.point_a,
+            email="late@example.org",
+            nickname="",
+            preferences=signups.Preferences(format="any", time_of_day="any", language="any", age_group="any"),
+            locale="en",
+        )
+        incoming = IncomingSignUp.objects.get()
+        services.close(contact_point=self.point_a)
+
+        signups.record_incoming(incoming_id=incoming.pk)
+
+        self.assertFalse(SignUp.objects.filter(contact_point=self.point_a).exists())
+        self.assertFalse(IncomingSignUp.objects.exists())

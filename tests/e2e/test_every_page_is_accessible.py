@@ -23,7 +23,7 @@ from playwright.sync_api import Page, expect
 from accounts.invitations import invite
 from contactpoints.models import ContactPoint, County, Municipality, Office, Room
 from groups import services
-from groups.models import MonthlyFigure, SignUp
+from groups.models import MonthlyFigure, NoticeHold, SignUp
 from materials import services as materials
 from materials.models import Material
 from tests.base import EVENING_PLAN, link_token, start_group, waiting_person
@@ -229,12 +229,13 @@ def test_the_public_pages_are_accessible(visitor: Visitor, world: World) -> None
 
 
 def test_signing_up_and_the_private_pages_are_accessible(
-    visitor: Visitor, world: World, mailoutbox: list[mail.EmailMessage]
+    visitor: Visitor, world: World, mailoutbox: list[mail.EmailMessage], settings
 ) -> None:
     page, point = visitor.page, world.point
     address = "kari.nordmann@example.org"
+    form = f"/kontaktpunkter/{point.slug}/meld-interesse/"
 
-    visitor.visits(f"/kontaktpunkter/{point.slug}/meld-interesse/", "sign-up form")
+    visitor.visits(form, "sign-up form")
     page.locator("#id_nickname").fill("Kari")
     page.locator("main .form-actions button").click()
     expect(page.locator("#error-summary")).to_be_visible()
@@ -244,9 +245,24 @@ def test_signing_up_and_the_private_pages_are_accessible(
     page.locator("#id_email").fill(address)
     for box in ("for_myself", "adult", "privacy"):
         page.locator(f"#id_{box}").check()
+    settings.SIGNUP_FORM_MIN_SECONDS = 3600  # the time trap, every time
+    page.locator("main .form-actions button").click()
+    expect(page.locator("#error-summary")).to_be_focused()
+    visitor.checks("sign-up form, sent very quickly")
+    settings.SIGNUP_FORM_MIN_SECONDS = 0
     page.locator("main .form-actions button").click()
     page.wait_for_url(f"**/kontaktpunkter/{point.slug}/sjekk-e-posten/")
     visitor.checks("check your email")
+
+    settings.SIGNUP_LIMIT_PER_CLIENT = 1  # reached by the sign-up just sent
+    page.goto(form)
+    page.locator("#id_email").fill("someone.else@example.org")
+    for box in ("for_myself", "adult", "privacy"):
+        page.locator(f"#id_{box}").check()
+    page.locator("main .form-actions button").click()
+    expect(page.locator("#turned-away")).to_be_focused()
+    visitor.checks("sign-up form, turned away by the limit")
+    visitor.screenshot("signup-turned-away")
 
     visitor.visits(private_path(mailoutbox, address), "confirm page")
     page.locator('main button[name="action"][value="confirm"]').click()
@@ -316,6 +332,12 @@ def test_the_staff_pages_are_accessible(visitor: Visitor, world: World) -> None:
     visitor.signs_in(STAFF_EMAIL)
     page.wait_for_url(f"**/ansatt/{slug}/")
     visitor.checks("staff dashboard, enough waiting")
+    NoticeHold.objects.create(contact_point=world.point, turned_away=True)
+    visitor.visits(f"/ansatt/{slug}/", "staff dashboard, notice held after a burst")
+    visitor.screenshot("staff-notice-held")
+    page.locator("#notice-held button[type=submit]").click()
+    expect(page.get_by_role("status")).to_be_visible()
+    visitor.checks("staff dashboard, notice released")
     visitor.visits(f"/ansatt/{slug}/rediger/", "edit the contact point")
     visitor.visits(f"/ansatt/{slug}/rom/", "rooms")
     visitor.visits(f"/ansatt/{slug}/rom/{world.room.pk}/", "a room")

@@ -6,17 +6,18 @@ import datetime
 import threading
 import uuid
 from collections import Counter
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, transaction
 from django.test import TransactionTestCase
 from django.utils import timezone
 
 from contactpoints.models import ContactPoint, County, Municipality
 from groups import services
 from groups.matching import Plan
-from groups.models import Email, Invitation, SignUp
+from groups.models import Email, IncomingSignUp, Invitation, SignUp
 from selvhjelp.crypto import address_hash
 
 PLAN = Plan(format="in_person", time_of_day="evening", language="no", age_group="30-44")
@@ -108,3 +109,54 @@ class ConcurrentStartTests(TransactionTestCase):
         self.assertFalse(Invitation.objects.filter(signup_id=oldest.pk).exists())
         # Whichever came first, the group is full: a withdrawn seat is refilled.
         self.assertEqual(Invitation.objects.count(), 8)
+
+
+@pytest.mark.postgres
+class ConcurrentRecordingTests(TransactionTestCase):
+    """Two workers record sign-ups at one contact point at the same moment."""
+
+    def setUp(self):
+        county = County.objects.create(number="03", name="Oslo")
+        municipality = Municipality.objects.create(number="0301", name="Oslo", county=county)
+        self.point = ContactPoint.objects.create(
+            slug="sentral", name="Sentral", kind="frivilligsentral", municipality=municipality
+        )
+
+    def receive(self, address: str) -> int:
+        preferences = services.Preferences(format="any", time_of_day="any", language="any", age_group="any")
+        with mock.patch.object(services, "_record_later"):
+            services.receive(contact_point=self.point, email=address, nickname="", preferences=preferences, locale="nb")
+        return IncomingSignUp.objects.latest("pk").pk
+
+    def test_a_sign_up_is_recorded_while_another_change_at_its_contact_point_holds_the_lock(self):
+        incoming = self.receive("kari@example.org")
+        locked, release = threading.Event(), threading.Event()
+
+        def hold_the_contact_point():
+            with transaction.atomic():
+                services.lock_contact_point(self.point.pk)
+                locked.set()
+                release.wait(timeout=10)
+
+        def record():
+            locked.wait(timeout=10)
+            threading.Timer(0.5, release.set).start()
+            return services.record_incoming(incoming_id=incoming)
+
+        _held, recorded = in_threads(hold_the_contact_point, record)
+        self.assertIs(recorded, True)
+        self.assertFalse(IncomingSignUp.objects.exists())
+        self.assertEqual(SignUp.objects.get().email_hash, address_hash("kari@example.org"))
+
+    def test_two_workers_recording_at_one_contact_point_record_both_once(self):
+        first, second = self.receive("a@example.org"), self.receive("b@example.org")
+        for _ in range(2):  # the broker may hand a task out twice
+            results = in_threads(
+                lambda: services.record_incoming(incoming_id=first),
+                lambda: services.record_incoming(incoming_id=second),
+                lambda: services.record_incoming(incoming_id=first),
+            )
+            self.assertFalse(any(isinstance(r, Exception) for r in results), results)
+        self.assertEqual(SignUp.objects.count(), 2)
+        self.assertEqual(Email.objects.filter(kind=Email.Kind.CONFIRM).count(), 2)
+        self.assertFalse(IncomingSignUp.objects.exists())

@@ -110,6 +110,26 @@ class BounceTests(Personas):
         self.assertIn(response.status_code, (400, 401, 403))
         self.assertTrue(SignUp.objects.exists())
 
+    def test_a_report_that_cannot_be_read_is_refused_not_a_server_error(self):
+        # A 500 would have the provider send the same unreadable report again and again.
+        auth = {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(WEBHOOK_SECRET.encode()).decode()}
+        for body in (b"", b"not json", b"\xff\xfe", b"[1, 2]"):
+            with self.subTest(body=body):
+                for provider in ("postmark", "mailjet", "brevo"):
+                    response = Client().post(
+                        f"/anymail/{provider}/tracking/", data=body, content_type="application/json", **auth
+                    )
+                    self.assertEqual(response.status_code, 400, provider)
+
+    def test_a_report_naming_a_message_id_no_message_can_have_changes_nothing(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            waiting_person(self.point_a, "kept@example.org")
+        for message_id in ("\x00", "x" * 10_000, ["a", "list"], {"an": "object"}):
+            with self.subTest(message_id=message_id):
+                response = self.post_report({"RecordType": "Bounce", "Type": "HardBounce", "MessageID": message_id})
+                self.assertEqual(response.status_code, 200)
+        self.assertTrue(SignUp.objects.exists())
+
     def test_a_delivery_report_changes_nothing(self):
         with self.captureOnCommitCallbacks(execute=True):
             signup = waiting_person(self.point_a, "here@example.org")

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from contactpoints.models import Room
+from contactpoints.models import ContactPoint, Room
 from groups import services
 from groups.matching import Plan
 from groups.models import Broadcast, Group, SignUp
@@ -131,12 +131,12 @@ class DashboardTests(StaffTestCase):
         client = self.as_staff_a()
         url = reverse("staff:dashboard", args=[self.point_a.slug])
         client.get(url)
-        # Session, user, the verified second factor, then the page's own four.
-        with self.assertNumQueries(7):
+        # Session, user, the verified second factor, then the page's own five.
+        with self.assertNumQueries(8):
             client.get(url)
         self.fill(self.point_a, 12)
         self.start(first_meeting=future(9))
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(8):
             client.get(url)
 
 
@@ -238,6 +238,16 @@ class StartGroupPageTests(StaffTestCase):
             self.assertContains(response, 'id="error-summary"')
         self.assertFalse(Group.objects.exists())
         self.assertEqual(SignUp.objects.filter(status=SignUp.Status.WAITING).count(), 10)
+
+    def test_the_seats_field_asks_for_at_least_the_contact_points_threshold(self):
+        self.fill(self.point_a, 10)
+        ContactPoint.objects.filter(pk=self.point_a.pk).update(threshold=6)
+        page = self.as_staff_a().get(reverse("staff:start_group", args=[self.point_a.slug]))
+        self.assertEqual(page.context["form"].fields["seats"].widget.attrs["min"], "6")
+        self.assertContains(page, 'min="6"')
+        response = self.post(self.form(seats="5"))
+        self.assertTrue(response.context["form"].errors["seats"])
+        self.assertFalse(Group.objects.exists())
 
     def test_a_plan_nobody_fits_is_refused(self):
         self.fill(self.point_a, 10, time_of_day="daytime")

@@ -151,6 +151,8 @@ class RealStack:
             "SITE_URL": "https://selvhjelp.example",
             "DATABASE_URL": f"postgres://{credentials}@{host}/{connection.settings_dict['NAME']}",
             "CELERY_BROKER_URL": f"redis://127.0.0.1:{self.redis_port}/0",
+            # The rate limits count here, shared by the web processes, as in production.
+            "CACHE_URL": f"redis://127.0.0.1:{self.redis_port}/1",
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(self.mail_dir),
             "STATIC_ROOT": str(self.tmp / "static"),

@@ -64,7 +64,9 @@ class ScaleOutTests(RealStack, TransactionTestCase):
             response = self.post(person, signup_path, signup_data(email=address), form)
             self.assertTrue(response.headers["Location"].endswith("/sjekk-e-posten/"))
             request_ids[address] = response.headers["X-Request-ID"]
-        self.assertEqual(SignUp.objects.filter(status=SignUp.Status.UNCONFIRMED).count(), PEOPLE)
+        # The workers record them (the form only takes them in).
+        recorded = wait_for(lambda: SignUp.objects.filter(status=SignUp.Status.UNCONFIRMED).count() == PEOPLE)
+        self.assertTrue(recorded, f"not every sign-up was recorded:\n{self.logs()}")
 
         # Each confirms through the link in their email: the link shows a button; the button confirms.
         self.wait_for_mail(people, 1)

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from materials import selectors
-from materials.qr import qr_svg
+from selvhjelp.qr import qr_svg
 from tests.base import Personas
 from tests.signin import sign_in
 

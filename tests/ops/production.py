@@ -18,6 +18,12 @@ REQUIRED = {
     "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
     "ALLOWED_HOSTS": "example.org",
     "EMAIL_BACKEND": "anymail.backends.mailjet.EmailBackend",
+    # Rate limits shared by every web process (nothing connects to it here),
+    # and counted per client behind the one proxy in front.
+    "CACHE_URL": "redis://127.0.0.1:6379/5",
+    "TRUSTED_PROXY_COUNT": "1",
+    # Background work outside the requests (nothing connects to it here either).
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/5",
 }
 
 SECURITY_SETTINGS = [

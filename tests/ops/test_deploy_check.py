@@ -22,6 +22,22 @@ class DeployCheckTests(SimpleTestCase):
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("selvhjelp.W001", result.stdout + result.stderr)
 
+    def test_check_deploy_warns_when_each_process_would_count_the_rate_limits_alone(self):
+        for cache_url in ("", "locmem://"):
+            result = manage("check", "--deploy", "--fail-level", "WARNING", CACHE_URL=cache_url)
+            self.assertNotEqual(result.returncode, 0, cache_url)
+            self.assertIn("selvhjelp.W002", result.stdout + result.stderr)
+
+    def test_check_deploy_warns_when_every_client_would_seem_to_be_the_proxy(self):
+        result = manage("check", "--deploy", "--fail-level", "WARNING", TRUSTED_PROXY_COUNT="0")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("selvhjelp.W003", result.stdout + result.stderr)
+
+    def test_check_deploy_warns_when_sign_ups_would_be_recorded_inside_the_request(self):
+        result = manage("check", "--deploy", "--fail-level", "WARNING", CELERY_BROKER_URL="")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("selvhjelp.W004", result.stdout + result.stderr)
+
     def test_production_is_strict(self):
         production = production_settings()
         self.assertIs(production["DEBUG"], False)

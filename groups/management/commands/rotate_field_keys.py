@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from groups.models import SignUp
+from groups.models import IncomingSignUp, SignUp
 
 
 class Command(BaseCommand):
@@ -10,7 +10,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         count = 0
-        for pk, email in SignUp.objects.values_list("pk", "email").iterator(chunk_size=500):
-            # Saving the decrypted value encrypts it again under the first key.
-            count += SignUp.objects.filter(pk=pk).update(email=email)
+        for model in (SignUp, IncomingSignUp):
+            for pk, email in model.objects.values_list("pk", "email").iterator(chunk_size=500):
+                # Saving the decrypted value encrypts it again under the first key.
+                count += model.objects.filter(pk=pk).update(email=email)
         self.stdout.write(f"{count} addresses re-encrypted.")

@@ -1,0 +1,59 @@
+"""The public form's rate limits, and what an unusual burst of sign-ups at one
+contact point sets off.
+
+Two limits, both generous: sign-ups from one client address (many people share
+one behind a mobile carrier or a workplace), and sign-ups at one contact point.
+A sign-up a limit turns away is not counted, so a person who tries again later
+is not kept out longer for trying.
+
+More sign-ups at one contact point than ``SIGNUP_BURST_PER_CONTACT_POINT`` in
+the window, or its limit being reached, holds the contact point's automatic
+"enough are waiting" notice until its staff have looked (``services.hold_notices``).
+"""
+
+import logging
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from contactpoints.models import ContactPoint
+from groups import services
+from selvhjelp import ratelimit
+
+logger = logging.getLogger(__name__)
+
+
+def _reached(count: int, limit: int) -> bool:
+    return limit > 0 and count >= limit
+
+
+def admit_sign_up(*, request: HttpRequest, contact_point: ContactPoint, sent_by_a_program: bool) -> bool:
+    """Count a sign-up the form is about to accept; False if a limit turns it away.
+
+    A sign-up caught by the honeypot counts against its client only, so that
+    programs cannot hold a contact point's notices or turn people away there.
+    """
+    window = settings.SIGNUP_LIMIT_WINDOW_SECONDS
+    client = ratelimit.Counter("signup-client", ratelimit.client_key(request), window)
+    point = ratelimit.Counter("signup-point", str(contact_point.pk), window)
+    counts = ratelimit.peek(client, point)
+    if counts is None:
+        return True  # The cache does not answer: take the sign-up rather than lose it.
+    from_client, at_point = counts
+    if _reached(from_client, settings.SIGNUP_LIMIT_PER_CLIENT):
+        logger.warning("The sign-up form turned a sign-up away: many came from one client address")
+        return False
+    if sent_by_a_program:
+        ratelimit.count(client)
+        return True
+    if _reached(at_point, settings.SIGNUP_LIMIT_PER_CONTACT_POINT):
+        logger.warning("The sign-up form turned a sign-up away: many came at contact point %s", contact_point.pk)
+        if ratelimit.once_per_window(point, "held-limit"):
+            services.hold_notices(contact_point=contact_point, turned_away=True)
+        return False
+    ratelimit.count(client)
+    ratelimit.count(point)
+    burst = settings.SIGNUP_BURST_PER_CONTACT_POINT
+    if burst > 0 and at_point + 1 > burst and ratelimit.once_per_window(point, "held-burst"):
+        services.hold_notices(contact_point=contact_point, turned_away=False)
+    return True

@@ -1,0 +1,105 @@
+"""Counting requests in shared state, for limits that hold across web processes.
+
+Counts live in Django's cache: Redis in production (``CACHE_URL``), shared by
+every web process. A count covers a sliding window, estimated from two fixed
+ones: the current window's count plus the previous window's, weighted by how
+much of it still falls inside the sliding window. That smooths the edge where
+a fixed window would let twice the limit through. The part of the previous
+window is rounded up, so that no limit is briefly lower as a window turns.
+
+No key holds a client's address: ``client_key`` is a keyed hash of it. When
+the cache does not answer, nothing is counted and every limit lets the request
+through: the form must keep working for people, and the warning is logged.
+"""
+
+import ipaddress
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
+
+from selvhjelp.clientip import client_ip
+
+logger = logging.getLogger(__name__)
+
+# One IPv6 subscriber (a phone, a home) is given a whole /64 and can use any
+# address in it, so an IPv6 client is counted by its /64.
+IPV6_SUBSCRIBER_PREFIX = 64
+
+
+def client_key(request: HttpRequest) -> str:
+    """The client's address, as a keyed hash: the same client gives the same
+    key, and nobody who reads the cache can tell which address it was."""
+    address = client_ip(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        network = address  # "unknown": all such clients share one count
+    else:
+        if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is not None:
+            parsed = parsed.ipv4_mapped
+        if isinstance(parsed, ipaddress.IPv6Address):
+            network = str(ipaddress.ip_network(f"{parsed}/{IPV6_SUBSCRIBER_PREFIX}", strict=False))
+        else:
+            network = str(parsed)
+    return salted_hmac("selvhjelp.ratelimit.client", network, algorithm="sha256").hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Counter:
+    """Requests of one kind (``scope``) from one source (``key``) in a sliding window of ``seconds``."""
+
+    scope: str
+    key: str
+    seconds: int
+
+    def _keys(self, now: float) -> tuple[str, str]:
+        window = int(now // self.seconds)
+        return (f"rate:{self.scope}:{self.key}:{window}", f"rate:{self.scope}:{self.key}:{window - 1}")
+
+    def _estimate(self, now: float, current: int, previous: int) -> int:
+        still_inside = 1 - (now % self.seconds) / self.seconds
+        # Rounded up: just after a window turns, the previous one still counts in full.
+        return current + math.ceil(previous * still_inside)
+
+
+def peek(*counters: Counter) -> list[int] | None:
+    """How many each counter holds now, in one round trip; None when the cache does not answer."""
+    now = time.time()
+    keys = [counter._keys(now) for counter in counters]
+    try:
+        found = cache.get_many([key for pair in keys for key in pair])
+    except Exception as exc:
+        logger.warning("Rate limits are not counted: the cache did not answer (%s)", type(exc).__name__)
+        return None
+    return [
+        counter._estimate(now, int(found.get(current, 0)), int(found.get(previous, 0)))
+        for counter, (current, previous) in zip(counters, keys, strict=True)
+    ]
+
+
+def count(counter: Counter) -> None:
+    """Count one more request."""
+    current, _previous = counter._keys(time.time())
+    try:
+        # Two windows' time: the next window reads this one as its previous.
+        if not cache.add(current, 1, timeout=2 * counter.seconds):
+            cache.incr(current)
+    except ValueError:
+        cache.add(current, 1, timeout=2 * counter.seconds)  # expired between add and incr
+    except Exception as exc:
+        logger.warning("A request was not counted: the cache did not answer (%s)", type(exc).__name__)
+
+
+def once_per_window(counter: Counter, what: str) -> bool:
+    """True the first time it is asked about ``what`` for this counter within
+    its window: something to do once, not on every request over a limit."""
+    try:
+        return bool(cache.add(f"rate:{counter.scope}:{counter.key}:{what}", 1, timeout=counter.seconds))
+    except Exception as exc:
+        logger.warning("The cache did not answer (%s)", type(exc).__name__)
+        return False

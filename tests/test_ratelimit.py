@@ -1,0 +1,63 @@
+"""Counting for rate limits: in the shared cache, over a sliding window, keyed
+by a keyed hash of the client's address and never the address itself."""
+
+from unittest import mock
+
+from django.core.cache import cache
+from django.test import RequestFactory, SimpleTestCase, override_settings
+
+from selvhjelp import ratelimit
+
+
+def key_for(address: str) -> str:
+    return ratelimit.client_key(RequestFactory().get("/", REMOTE_ADDR=address))
+
+
+class ClientKeyTests(SimpleTestCase):
+    def test_the_same_address_gives_the_same_key_and_the_key_is_not_the_address(self):
+        self.assertEqual(key_for("203.0.113.7"), key_for("203.0.113.7"))
+        self.assertNotEqual(key_for("203.0.113.7"), key_for("203.0.113.8"))
+        self.assertNotIn("203", key_for("203.0.113.7"))
+
+    def test_the_key_depends_on_a_secret_so_that_nobody_can_try_every_address(self):
+        before = key_for("203.0.113.7")
+        with override_settings(SECRET_KEY="another-secret-key-of-the-right-length-for-django-0123456789"):
+            self.assertNotEqual(key_for("203.0.113.7"), before)
+
+    def test_an_ipv6_client_is_counted_by_its_network_and_an_ipv4_mapped_address_as_ipv4(self):
+        self.assertEqual(key_for("2001:db8:1:2::1"), key_for("2001:db8:1:2:ffff::9"))
+        self.assertNotEqual(key_for("2001:db8:1:2::1"), key_for("2001:db8:1:3::1"))
+        self.assertEqual(key_for("::ffff:203.0.113.7"), key_for("203.0.113.7"))
+
+
+class SlidingWindowTests(SimpleTestCase):
+    def setUp(self):
+        cache.clear()
+        self.counter = ratelimit.Counter("test", "k", 3600)
+
+    def counts_at(self, moment: float) -> int | None:
+        with mock.patch("time.time", return_value=moment):
+            [counted] = ratelimit.peek(self.counter) or [None]
+        return counted
+
+    def count_at(self, moment: float, times: int = 1) -> None:
+        with mock.patch("time.time", return_value=moment):
+            for _ in range(times):
+                ratelimit.count(self.counter)
+
+    def test_the_previous_window_counts_for_the_part_still_inside(self):
+        start = 3600 * 1_000_000
+        self.count_at(start + 100, times=10)
+        self.assertEqual(self.counts_at(start + 200), 10)
+        self.assertEqual(self.counts_at(start + 3600 + 900), 8)  # a quarter of it has slid out: 7.5, rounded up
+        self.count_at(start + 3600 + 900, times=2)
+        self.assertEqual(self.counts_at(start + 3600 + 900), 10)
+        self.assertEqual(
+            self.counts_at(start + 3600 + 1), 12, "just after the window turned, the last one counts in full"
+        )
+        self.assertEqual(self.counts_at(start + 3 * 3600), 0)
+
+    def test_once_per_window_is_once(self):
+        self.assertTrue(ratelimit.once_per_window(self.counter, "held"))
+        self.assertFalse(ratelimit.once_per_window(self.counter, "held"))
+        self.assertTrue(ratelimit.once_per_window(self.counter, "something-else"))
