@@ -10,6 +10,13 @@ class PasswordForm(auth_forms.AuthenticationForm):
         return self.cleaned_data["username"].strip().lower()
 
 
+def username_for_lockouts(request: object, credentials: dict | None = None) -> str:
+    """The account a failed sign-in is counted against (AXES_USERNAME_CALLABLE): as the
+    form reads it, lower case, and never longer than an address can be, whatever was sent."""
+    sent = (credentials or {}).get("username") or getattr(request, "POST", {}).get("username", "")
+    return str(sent).strip().lower()[:254]
+
+
 class CodeForm(forms.Form):
     """The second step: a six-digit code from the app, or a recovery code."""
 

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from contactpoints.models import Application, Municipality
-from contactpoints.staff_forms import CrispyForm, CrispyModelForm
+from contactpoints.staff_forms import CrispyForm, CrispyModelForm, valid_postcode
 from groups.forms import no_control_characters
 
 
@@ -125,10 +125,7 @@ class ApplicationForm(CrispyModelForm):
         return text
 
     def clean_postcode(self) -> str:
-        postcode = self.cleaned_data["postcode"].strip()
-        if postcode and (len(postcode) != 4 or not postcode.isdigit()):
-            raise forms.ValidationError(_("A postcode has four digits."))
-        return postcode
+        return valid_postcode(self.cleaned_data["postcode"])
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

@@ -293,13 +293,9 @@ def check_details(*, now: datetime.datetime | None = None) -> tuple[int, int]:
             if not claimed:
                 continue
             point = ContactPoint.objects.get(pk=pk)
-            for user in point.staff.filter(is_active=True):
-                outbox.queue(
-                    kind=Email.Kind.DETAILS_CHECK,
-                    dedupe_key=f"details-check:{pk}:{user.pk}:{now:%Y%m%d}",
-                    contact_point=point,
-                    user=user,
-                )
+            outbox.queue_for_staff(
+                kind=Email.Kind.DETAILS_CHECK, contact_point=point, key=f"details-check:{pk}:{now:%Y%m%d}"
+            )
             asked += 1
     overdue = listed.filter(details_check_sent_at__lte=grace_ago, details_overdue_reported_at=None).filter(
         Q(details_confirmed_at=None) | Q(details_confirmed_at__lt=F("details_check_sent_at"))

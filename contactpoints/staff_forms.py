@@ -14,6 +14,14 @@ from groups.matching import Plan, formats_offered
 from groups.models import ANY, AgeGroup, Format, GroupLanguage, TimeOfDay
 
 
+def valid_postcode(value: str) -> str:
+    """A Norwegian postcode (four digits), or nothing; a required field says so itself."""
+    value = value.strip()
+    if value and (len(value) != 4 or not value.isdigit()):
+        raise forms.ValidationError(_("A postcode has four digits."))
+    return value
+
+
 class CrispyForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -57,10 +65,7 @@ class ContactPointForm(CrispyModelForm):
         }
 
     def clean_postcode(self) -> str:
-        postcode = self.cleaned_data["postcode"].strip()
-        if postcode and (len(postcode) != 4 or not postcode.isdigit()):
-            raise forms.ValidationError(_("A postcode has four digits."))
-        return postcode
+        return valid_postcode(self.cleaned_data["postcode"])
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

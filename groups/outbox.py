@@ -80,6 +80,12 @@ def queue(
     return True
 
 
+def queue_for_staff(*, kind: str, contact_point: ContactPoint, key: str) -> None:
+    """One message to each active staff member of the contact point; ``key`` is made unique per member."""
+    for user in contact_point.staff.filter(is_active=True):
+        queue(kind=kind, dedupe_key=f"{key}:{user.pk}", contact_point=contact_point, user=user)
+
+
 def enqueue(email_id: int) -> None:
     """Hand a message to the task queue. If the broker is down, the relay sends it later."""
     from groups.tasks import send_email

@@ -342,13 +342,9 @@ def check_enough_waiting(*, contact_point_id: int) -> bool:
             return False  # Sign-ups came unusually fast: staff look first (release_notices).
         now = timezone.now()
         ContactPoint.objects.filter(pk=point.pk).update(enough_notified_at=now)
-        for user in point.staff.filter(is_active=True):
-            outbox.queue(
-                kind=Email.Kind.ENOUGH_WAITING,
-                dedupe_key=f"enough:{point.pk}:{user.pk}:{now.isoformat()}",
-                user=user,
-                contact_point=point,
-            )
+        outbox.queue_for_staff(
+            kind=Email.Kind.ENOUGH_WAITING, contact_point=point, key=f"enough:{point.pk}:{now.isoformat()}"
+        )
         return True
     if not enough and point.enough_notified_at is not None:
         ContactPoint.objects.filter(pk=point.pk).update(enough_notified_at=None)

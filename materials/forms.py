@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from contactpoints.models import ContactPoint
-from contactpoints.staff_forms import CrispyForm, CrispyModelForm
+from contactpoints.staff_forms import CrispyForm, CrispyModelForm, valid_postcode
 from groups.forms import no_control_characters
 from materials.models import LANGUAGE_CODES, LANGUAGES, MAX_QUANTITY, Material
 from materials.services import Line, Recipient
@@ -85,10 +85,7 @@ class OrderForm(CrispyForm):
         return [(material, [self[name] for name in names]) for material, names in self.quantity_fields]
 
     def clean_postcode(self) -> str:
-        postcode = self.cleaned_data["postcode"].strip()
-        if len(postcode) != 4 or not postcode.isdigit():
-            raise forms.ValidationError(_("A postcode has four digits."))
-        return postcode
+        return valid_postcode(self.cleaned_data["postcode"])
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

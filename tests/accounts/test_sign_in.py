@@ -157,6 +157,12 @@ class LockoutTests(Personas):
         response = self.attempt(password="wrong", forwarded="192.0.2.77", email="someone@work.example")
         self.assertEqual(response.status_code, 429)
 
+    def test_a_very_long_or_capitalised_address_counts_against_the_same_account(self) -> None:
+        self.assertEqual(self.attempt(password="wrong", email="x" * 5000 + "@work.example").status_code, 200)
+        for _ in range(3):
+            self.attempt(password="wrong-password", email="STAFF-A@work.example", remote="198.51.100.9")
+        self.assertEqual(self.attempt(password=PASSWORD, remote="192.0.2.201").status_code, 429)
+
     def test_changing_address_does_not_start_a_fresh_count_for_one_account(self) -> None:
         for n in range(3):
             self.attempt(password="wrong-password", remote=f"198.51.100.{n}")

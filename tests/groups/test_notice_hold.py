@@ -39,7 +39,7 @@ class NoticeHoldTests(PublicFormTestCase):
         return Email.objects.filter(kind=Email.Kind.ENOUGH_WAITING).count()
 
     def dashboard(self, user=None):
-        client = Client()
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
         sign_in(client, user or self.staff_a)
         return client, client.get(reverse("staff:dashboard", args=[self.point_a.slug]))
 
@@ -92,7 +92,7 @@ class NoticeHoldTests(PublicFormTestCase):
         url = reverse("staff:release_notices", args=[self.point_a.slug])
         outsiders = {"staff at another contact point": self.staff_b, "a district office": self.district_east_user}
         for who, user in outsiders.items():
-            client = Client()
+            client = Client(HTTP_ACCEPT_LANGUAGE="en")
             sign_in(client, user)
             self.assertEqual(client.post(url).status_code, 404, who)
         anonymous = Client().post(url)
@@ -175,7 +175,7 @@ class NoticeHoldBannerTests(PublicFormTestCase):
     def test_the_banner_says_when_the_sign_ups_came(self):
         held_at = datetime.datetime(2026, 3, 4, 14, 5, tzinfo=datetime.UTC)
         NoticeHold.objects.create(contact_point=self.point_a, held_at=held_at)
-        client = Client()
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
         sign_in(client, self.staff_a)
         page = client.get(reverse("staff:dashboard", args=[self.point_a.slug]))
         self.assertContains(page, "4. mars 2026 15:05")  # Oslo time
