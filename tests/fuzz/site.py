@@ -265,7 +265,7 @@ class World(Personas):
         }
         signin.ensure_device(cls.staff_b)
         cls.national.members.add(cls.admin)  # the national office keeps the list of materials
-        Material.objects.create(title="Selvhjelp – en innføring", languages=["nb", "nn", "se", "en"])
+        cls.material = Material.objects.create(title="Selvhjelp – en innføring", languages=["nb", "nn", "se", "en"])
         # An application from Oslo, waiting for the district office covering it.
         cls.application = Application.objects.create(
             organisation="Nordby frivilligsentral",
@@ -343,7 +343,8 @@ class World(Personas):
             return [row.pk] if row is not None else []
         values: dict[str, list[object]] = {
             "slug": [self.point_a.slug, self.district_east.slug, self.national.slug],
-            "pk": [self.room.pk, self.forming.pk, self.application.pk],
+            # Each kind of object a page is about by its id (on PostgreSQL their ids differ).
+            "pk": [self.room.pk, self.forming.pk, self.application.pk, self.material.pk],
             "token": [*self.tokens.values(), self.set_password_link["token"]],
             "uidb64": [self.set_password_link["uidb64"]],
             "table": sorted(CSV_TABLES),
