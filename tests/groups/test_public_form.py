@@ -24,8 +24,8 @@ OPEN_TOO_LONG = "This page was open for a long time"
 
 
 def person_at(address: str, **headers: str) -> Client:
-    """A browser whose requests reach the app from ``address``."""
-    return Client(REMOTE_ADDR=address, **headers)
+    """A browser whose requests reach the app from ``address`` (and read English, as the texts above are)."""
+    return Client(REMOTE_ADDR=address, **{"HTTP_ACCEPT_LANGUAGE": "en", **headers})
 
 
 class Clock:
@@ -46,6 +46,7 @@ class Clock:
 class PublicFormTestCase(SignUpTestCase):
     def setUp(self):
         super().setUp()
+        self.client = Client(HTTP_ACCEPT_LANGUAGE="en")
         self.clock = Clock()
         self.enterContext(mock.patch("time.time", self.clock))
 
