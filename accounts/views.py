@@ -30,6 +30,7 @@ from accounts.invitations import send_set_password_link
 from accounts.models import User
 from accounts.tokens import set_password_token
 from groups.models import Email
+from selvhjelp import ratelimit
 from selvhjelp.qr import qr_svg
 
 PENDING = "sign_in_pending"
@@ -202,6 +203,10 @@ def forgot_password(request: HttpRequest) -> HttpResponse:
     """The same answer whether or not the address has an account."""
     form = ForgotPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not ratelimit.admit(
+            request, scope="new-password", limit=settings.NEW_PASSWORD_LIMIT_PER_CLIENT, seconds=3600
+        ):
+            return redirect("forgot_password_sent")  # the same answer, and no more mail
         user = User.objects.filter(email__iexact=form.cleaned_data["email"], is_active=True).first()
         if user is not None:
             send_set_password_link(user, kind=Email.Kind.SET_PASSWORD)

@@ -1,6 +1,7 @@
 """Public pages: the home page, the directory, each contact point's page, and becoming one."""
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +14,7 @@ from contactpoints.forms import ApplicationForm, municipality_choices
 from contactpoints.models import ContactPoint, County
 from groups import selectors
 from groups.forms import no_control_characters
+from selvhjelp import ratelimit
 
 
 @require_GET
@@ -92,6 +94,15 @@ def become_contact_point(request: HttpRequest) -> HttpResponse:
     """What being a contact point means, and the application."""
     form = ApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not ratelimit.admit(
+            request,
+            scope="application",
+            limit=settings.APPLICATION_LIMIT_PER_CLIENT,
+            seconds=settings.SIGNUP_LIMIT_WINDOW_SECONDS,
+        ):
+            form.add_error(None, _("Many applications have come from your network just now. Please try again later."))
+            context = {"form": form, "municipalities": municipality_choices()}
+            return render(request, "contactpoints/become.html", context, status=429)
         application = form.save(commit=False)
         application.locale = get_language()
         try:

@@ -103,3 +103,21 @@ def once_per_window(counter: Counter, what: str) -> bool:
     except Exception as exc:
         logger.warning("The cache did not answer (%s)", type(exc).__name__)
         return False
+
+
+def admit(request: HttpRequest, *, scope: str, limit: int, seconds: int) -> bool:
+    """Count one request of ``scope`` from this client; False once ``limit`` are counted in the window.
+
+    A request turned away is not counted. ``limit`` 0 means no limit.
+    """
+    if limit <= 0:
+        return True
+    counter = Counter(scope, client_key(request), seconds)
+    counts = peek(counter)
+    if counts is None:
+        return True  # the cache does not answer: let the person through
+    if counts[0] >= limit:
+        logger.warning("A %s was turned away: many came from one client address", scope)
+        return False
+    count(counter)
+    return True

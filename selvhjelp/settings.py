@@ -143,6 +143,8 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "selvhjelp")
 # Invitations and "forgot password" send a one-time link to set a password.
 SET_PASSWORD_LINK_HOURS = env_int("SET_PASSWORD_LINK_HOURS", 72)
 PASSWORD_RESET_TIMEOUT = SET_PASSWORD_LINK_HOURS * 3600
+# "Forgot password" sends at most this many links an hour for one client address.
+NEW_PASSWORD_LIMIT_PER_CLIENT = env_int("NEW_PASSWORD_LIMIT_PER_CLIENT", 10)
 
 # Failed sign-ins: after AXES_FAILURE_LIMIT failures from one client address,
 # or for one account, sign-in is refused for AXES_COOLOFF_MINUTES. The address
@@ -280,6 +282,8 @@ CLOSED_SIGNUPS_KEPT_DAYS = env_int("CLOSED_SIGNUPS_KEPT_DAYS", 30)
 # workplace, and a course may sign up together on one network.
 SIGNUP_LIMIT_WINDOW_SECONDS = env_int("SIGNUP_LIMIT_WINDOW_SECONDS", 3600)
 SIGNUP_LIMIT_PER_CLIENT = env_int("SIGNUP_LIMIT_PER_CLIENT", 30)
+# Applications to become a contact point, from one client address in the same window.
+APPLICATION_LIMIT_PER_CLIENT = env_int("APPLICATION_LIMIT_PER_CLIENT", 10)
 SIGNUP_LIMIT_PER_CONTACT_POINT = env_int("SIGNUP_LIMIT_PER_CONTACT_POINT", 100)
 # More sign-ups than this at one contact point within the window is unusual:
 # its "enough are waiting" notice is held until its staff have looked.

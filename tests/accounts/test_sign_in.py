@@ -257,6 +257,12 @@ class ForgotPasswordTests(Personas):
         self.assertEqual((known.status_code, known["Location"]), (unknown.status_code, unknown["Location"]))
         self.assertEqual([m.to for m in mail.outbox], [["staff-a@work.example"]])
 
+    @override_settings(NEW_PASSWORD_LIMIT_PER_CLIENT=2)
+    def test_many_requests_from_one_address_send_no_more_mail(self) -> None:
+        answers = [self.ask("staff-a@work.example") for _ in range(4)]
+        self.assertEqual({(a.status_code, a["Location"]) for a in answers}, {(302, reverse("forgot_password_sent"))})
+        self.assertEqual(len(mail.outbox), 2)
+
 
 class AdminInvitesTests(TestCase):
     def setUp(self) -> None:

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -139,6 +139,17 @@ class ApplyingTests(JoiningTestCase):
         response = self.apply(municipality_name="Kautokeino")
 
         self.assertRedirects(response, reverse("application_sent"))
+        self.assertEqual(Application.objects.count(), 2)
+
+    @override_settings(APPLICATION_LIMIT_PER_CLIENT=2)
+    def test_many_applications_from_one_address_are_asked_to_wait(self):
+        self.apply(organisation="Første frivilligsentral")
+        self.apply(organisation="Andre frivilligsentral")
+        response = self.apply(organisation="Tredje frivilligsentral")
+
+        self.assertEqual(response.status_code, 429)
+        self.assertContains(response, "Please try again later", status_code=429)
+        self.assertContains(response, 'value="Tredje frivilligsentral"', status_code=429)
         self.assertEqual(Application.objects.count(), 2)
 
     def test_groups_must_meet_somehow_and_in_person_needs_an_address(self):
