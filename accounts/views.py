@@ -59,6 +59,13 @@ def _has_code_app(user: User) -> bool:
     return codeapp.confirmed_device(user) is not None
 
 
+def _passed_the_password(request: HttpRequest, user: User, *, backend: str, next_url: str) -> HttpResponse:
+    """Remember, in a new session, whose code to ask for next, and ask for it (or for a new code app)."""
+    request.session.cycle_key()
+    request.session[PENDING] = {"user": user.pk, "backend": backend, "at": int(time.time()), "next": next_url}
+    return redirect("sign_in_code" if _has_code_app(user) else "set_up_code_app")
+
+
 def _finish(request: HttpRequest, user: User, device: object) -> HttpResponse:
     """Both factors passed: a new session id, signed in, verified."""
     pending = request.session.pop(PENDING)
@@ -81,9 +88,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     form = PasswordForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
-        request.session.cycle_key()
-        request.session[PENDING] = {"user": user.pk, "backend": user.backend, "at": int(time.time()), "next": next_url}
-        return redirect("sign_in_code" if _has_code_app(user) else "set_up_code_app")
+        return _passed_the_password(request, user, backend=user.backend, next_url=next_url)
     return render(request, "registration/login.html", {"form": form, "next": next_url})
 
 
@@ -174,15 +179,8 @@ def set_password(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
         form.save()
         if request.user.is_authenticated:
             auth.logout(request)
-        request.session.cycle_key()
-        request.session[PENDING] = {
-            "user": user.pk,
-            "backend": "django.contrib.auth.backends.ModelBackend",
-            "at": int(time.time()),
-            "next": "",
-        }
         messages.success(request, _("Your password is saved."))
-        return redirect("sign_in_code" if _has_code_app(user) else "set_up_code_app")
+        return _passed_the_password(request, user, backend="django.contrib.auth.backends.ModelBackend", next_url="")
     return render(request, "accounts/set_password.html", {"form": form, "account": user})
 
 
