@@ -10,9 +10,9 @@ from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import emails
 from accounts.invitations import send_set_password_link, start_over
 from accounts.models import User
-from groups.models import Email
 from selvhjelp.admin import ModelAdmin
 
 
@@ -55,7 +55,7 @@ class UserAdmin(ModelAdmin, BaseUserAdmin):
             return
         obj.set_unusable_password()
         super().save_model(request, obj, form, change)
-        send_set_password_link(obj, kind=Email.Kind.STAFF_INVITATION)
+        send_set_password_link(obj, kind=emails.STAFF_INVITATION)
         messages.info(
             request, _("An invitation to choose a password is on its way to %(email)s.") % {"email": obj.email}
         )

@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from accounts import emails  # noqa: F401 - registers the kinds of mail about work accounts
         from accounts.receivers import remember_language
 
         user_logged_in.connect(remember_language, dispatch_uid="accounts.remember_language")

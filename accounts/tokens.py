@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts.models import User
+
 
 class SetPasswordTokenGenerator(PasswordResetTokenGenerator):
     key_salt = "selvhjelp.accounts.set-password"
@@ -19,6 +21,6 @@ class SetPasswordTokenGenerator(PasswordResetTokenGenerator):
 set_password_token = SetPasswordTokenGenerator()
 
 
-def set_password_path(user: object) -> str:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))  # type: ignore[attr-defined]
+def set_password_path(user: "User") -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
     return reverse("set_password", args=[uid, set_password_token.make_token(user)])

@@ -24,12 +24,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import codeapp, middleware
+from accounts import codeapp, emails, middleware
 from accounts.forms import CodeForm, ForgotPasswordForm, NewCodeForm, PasswordForm
 from accounts.invitations import send_set_password_link
 from accounts.models import User
 from accounts.tokens import set_password_token
-from groups.models import Email
 from selvhjelp import ratelimit
 from selvhjelp.qr import qr_svg
 
@@ -134,15 +133,9 @@ def set_up_code_app(request: HttpRequest) -> HttpResponse:
             "code", _("That code did not work. Check that the app shows selvhjelp, and try the code shown now.")
         )
     secret = codeapp.secret(device)
-    return render(
-        request,
-        "accounts/set_up_code_app.html",
-        {
-            "form": form,
-            "qr": qr_svg(device.config_url, label=_("Code for your app")),
-            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-        },
-    )
+    grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+    qr = qr_svg(device.config_url, label=_("Code for your app"))
+    return render(request, "accounts/set_up_code_app.html", {"form": form, "qr": qr, "secret": grouped})
 
 
 def _new_recovery_codes(user: User) -> list[str]:
@@ -207,7 +200,7 @@ def forgot_password(request: HttpRequest) -> HttpResponse:
             return redirect("forgot_password_sent")  # the same answer, and no more mail
         user = User.objects.filter(email__iexact=form.cleaned_data["email"], is_active=True).first()
         if user is not None:
-            send_set_password_link(user, kind=Email.Kind.SET_PASSWORD)
+            send_set_password_link(user, kind=emails.SET_PASSWORD)
         return redirect("forgot_password_sent")
     return render(request, "accounts/forgot_password.html", {"form": form})
 

@@ -589,7 +589,7 @@ class Bench:
 
         from django.utils import timezone
 
-        from figures.management.commands.generate_large_dataset import made_up_signup
+        from demo.management.commands.generate_large_dataset import made_up_signup
         from groups.models import ANY, Format, SignUp
 
         rng = random.Random(len(prefix))  # noqa: S311 - made-up data
@@ -640,7 +640,8 @@ class Bench:
 
     def measure_mail(self) -> None:
         from contactpoints.models import ContactPoint
-        from groups.models import Email, Invitation
+        from groups.models import Invitation
+        from outbox.models import Email
 
         point = ContactPoint.objects.get(slug=THRESHOLD_POINT)
         staff_email = self.logins[("staff", THRESHOLD_POINT)]
@@ -741,7 +742,7 @@ class Bench:
     def mail_idle(self) -> bool:
         import redis
 
-        from groups.models import Email
+        from outbox.models import Email
 
         client = redis.Redis.from_url(self.redis_url, socket_timeout=2)
         queued = client.llen("celery") + client.hlen("unacked")

@@ -1,12 +1,11 @@
-"""Forms for organisations and offices: the application, an office's question and decisions."""
+"""The application an organisation sends to become a contact point."""
 
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from contactpoints.models import Application, Municipality
-from contactpoints.staff_forms import CrispyForm, CrispyModelForm, valid_postcode
-from groups.forms import no_control_characters
+from selvhjelp.forms import CrispyModelForm, field_of, valid_postcode
 
 
 def municipality_label(municipality: Municipality) -> str:
@@ -103,7 +102,7 @@ class ApplicationForm(CrispyModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = Application._meta.get_field("kind").choices
+        field_of(self, "kind", forms.ChoiceField).choices = Application._meta.get_field("kind").choices or []
         self.helper.layout = Layout(
             Fieldset(_("Your organisation"), "organisation", "kind", "municipality_name"),
             Fieldset(
@@ -134,52 +133,6 @@ class ApplicationForm(CrispyModelForm):
         if data.get("offers_in_person") and not (data.get("street_address") and data.get("postcode")):
             self.add_error("street_address", _("Give the address where groups can meet, with its postcode."))
         return data
-
-
-class QuestionForm(CrispyForm):
-    body = forms.CharField(
-        label=_("Your question"),
-        help_text=_("Sent by email to the organisation's public address. Their answer comes to your email."),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=2000,
-        validators=[no_control_characters],
-    )
-
-
-class DeclineForm(CrispyForm):
-    reason = forms.CharField(
-        label=_("Why the application is declined"),
-        help_text=_("Sent to the organisation."),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
-        validators=[no_control_characters],
-    )
-
-
-class PauseForm(CrispyForm):
-    message = forms.CharField(
-        label=_("Message on your public page"),
-        help_text=_("For example: “We are closed for the summer. Sign up again from 15 August.”"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=500,
-        validators=[no_control_characters],
-    )
-
-
-class ColleagueForm(CrispyForm):
-    email = forms.EmailField(
-        label=_("Your colleague's work email address"),
-        help_text=_("They get an email to set a password and sign in."),
-        max_length=254,
-        validators=[no_control_characters],
-    )
-
-
-class CloseForm(CrispyForm):
-    understood = forms.BooleanField(
-        label=_("I understand that the contact point closes for good"),
-        error_messages={"required": _("Tick the box to close the contact point.")},
-    )
 
 
 def municipality_choices() -> list[str]:

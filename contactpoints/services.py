@@ -9,12 +9,15 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.invitations import invite
 from accounts.models import User
+from contactpoints import emails
+from contactpoints.locking import lock_contact_point
 from contactpoints.models import (
     Application,
     ApplicationQuestion,
@@ -23,16 +26,11 @@ from contactpoints.models import (
     organisation_key,
     responsible_offices,
 )
-from groups import figures, outbox
-from groups.models import Email, Group, SignUp
-from groups.services import check_enough_waiting, lock_contact_point
+from outbox import services as outbox
 
 
 class ContactPointError(Exception):
     """A change could not be made; the message says why, for the person who asked."""
-
-
-# --- Joining ---------------------------------------------------------------------
 
 
 def _existing_contact_point(*, name: str, municipality_id: int) -> ContactPoint | None:
@@ -79,7 +77,7 @@ def apply(*, application: Application) -> Application:
             for office in responsible_offices(application.municipality):
                 for member in office.members.filter(is_active=True):
                     outbox.queue(
-                        kind=Email.Kind.NEW_APPLICATION,
+                        kind=emails.NEW_APPLICATION,
                         dedupe_key=f"application-new:{application.pk}:{member.pk}",
                         contact_point=None,
                         user=member,
@@ -160,9 +158,9 @@ def approve(*, application: Application, office: Office, by: User) -> ContactPoi
         Application.objects.filter(pk=application.pk).update(
             status=Application.Status.APPROVED, decided_at=now, decided_by=by, contact_point=point
         )
-        invite(email=application.first_staff_email, invited_by=by, contact_point=point)
+        invite_colleague(contact_point=point, email=application.first_staff_email, by=by)
         outbox.queue(
-            kind=Email.Kind.APPLICATION_APPROVED,
+            kind=emails.APPLICATION_APPROVED,
             dedupe_key=f"application-approved:{application.pk}",
             contact_point=point,
             application=application,
@@ -179,7 +177,7 @@ def decline(*, application: Application, office: Office, by: User, reason: str) 
         )
         application.decision_note = reason
         outbox.queue(
-            kind=Email.Kind.APPLICATION_DECLINED,
+            kind=emails.APPLICATION_DECLINED,
             dedupe_key=f"application-declined:{application.pk}",
             contact_point=None,
             application=application,
@@ -192,7 +190,7 @@ def ask(*, application: Application, office: Office, by: User, body: str) -> App
         application = _decidable(application=application, office=office)
         question = ApplicationQuestion.objects.create(application=application, body=body, asked_by=by, office=office)
         outbox.queue(
-            kind=Email.Kind.APPLICATION_QUESTION,
+            kind=emails.APPLICATION_QUESTION,
             dedupe_key=f"application-question:{question.pk}",
             contact_point=None,
             application=application,
@@ -201,12 +199,9 @@ def ask(*, application: Application, office: Office, by: User, body: str) -> App
     return question
 
 
-# --- A page people can find ----------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class ChecklistItem:
-    label: str
+    label: str | Promise
     done: bool
     url_name: str
 
@@ -263,9 +258,6 @@ def publish(*, contact_point: ContactPoint) -> bool:
     return True
 
 
-# --- Staying findable -------------------------------------------------------------------
-
-
 def confirm_details(*, contact_point: ContactPoint) -> None:
     """Staff say the public details are still right."""
     ContactPoint.objects.filter(pk=contact_point.pk).update(details_confirmed_at=timezone.now())
@@ -293,8 +285,8 @@ def check_details(*, now: datetime.datetime | None = None) -> tuple[int, int]:
             if not claimed:
                 continue
             point = ContactPoint.objects.get(pk=pk)
-            outbox.queue_for_staff(
-                kind=Email.Kind.DETAILS_CHECK, contact_point=point, key=f"details-check:{pk}:{now:%Y%m%d}"
+            emails.queue_for_staff(
+                kind=emails.DETAILS_CHECK, contact_point=point, key=f"details-check:{pk}:{now:%Y%m%d}"
             )
             asked += 1
     overdue = listed.filter(details_check_sent_at__lte=grace_ago, details_overdue_reported_at=None).filter(
@@ -309,7 +301,7 @@ def check_details(*, now: datetime.datetime | None = None) -> tuple[int, int]:
             for office in responsible_offices(point.municipality):
                 for member in office.members.filter(is_active=True):
                     outbox.queue(
-                        kind=Email.Kind.DETAILS_OVERDUE,
+                        kind=emails.DETAILS_OVERDUE,
                         dedupe_key=f"details-overdue:{pk}:{member.pk}:{now:%Y%m%d}",
                         contact_point=point,
                         user=member,
@@ -318,138 +310,9 @@ def check_details(*, now: datetime.datetime | None = None) -> tuple[int, int]:
     return asked, reported
 
 
-# --- Pausing and closing -------------------------------------------------------------------
-
-
-def _waiting(contact_point: ContactPoint) -> "list[SignUp]":
-    return list(SignUp.objects.waiting().filter(contact_point=contact_point).only("pk", "contact_point_id"))
-
-
-def pause_signups(*, contact_point: ContactPoint, message: str) -> int:
-    """Stop taking new sign-ups for a while. The people waiting keep their place and are told so.
-
-    Returns how many were told; changing the message of a pause tells nobody again.
-    """
-    now = timezone.now()
+def invite_colleague(*, contact_point: ContactPoint, email: str, by: User | None) -> User:
+    """Add someone to a contact point's staff; an account without a password gets a link to choose one."""
     with transaction.atomic():
-        lock_contact_point(contact_point.pk)
-        point = ContactPoint.objects.get(pk=contact_point.pk)
-        if point.is_closed:
-            raise ContactPointError(_("This contact point is closed."))
-        if point.signups_paused:
-            ContactPoint.objects.filter(pk=point.pk).update(pause_message=message)
-            contact_point.refresh_from_db()
-            return 0
-        ContactPoint.objects.filter(pk=point.pk).update(signups_paused_at=now, pause_message=message)
-        waiting = _waiting(point)
-        for signup in waiting:
-            outbox.queue(
-                kind=Email.Kind.SIGNUPS_PAUSED,
-                dedupe_key=f"paused:{point.pk}:{signup.pk}:{int(now.timestamp())}",
-                signup=signup,
-                contact_point=point,
-            )
-    contact_point.refresh_from_db()
-    return len(waiting)
-
-
-def resume_signups(*, contact_point: ContactPoint) -> None:
-    ContactPoint.objects.filter(pk=contact_point.pk).update(signups_paused_at=None, pause_message="")
-    contact_point.refresh_from_db()
-
-
-def close(*, contact_point: ContactPoint) -> int:
-    """Close a contact point for good: it leaves the directory, and each person
-    waiting there is emailed the nearest other places and the nationwide option.
-
-    Nothing is moved for them. Unconfirmed sign-ups are deleted at once; the
-    rest are deleted after CLOSED_SIGNUPS_KEPT_DAYS unless the person moves.
-    Returns how many people were told.
-    """
-    now = timezone.now()
-    with transaction.atomic():
-        lock_contact_point(contact_point.pk)
-        point = ContactPoint.objects.get(pk=contact_point.pk)
-        if point.is_closed:
-            return 0
-        if Group.objects.filter(contact_point=point, status=Group.Status.FORMING).exists():
-            raise ContactPointError(
-                _("A group is still being formed here. Close the contact point once it has had its first meeting.")
-            )
-        ContactPoint.objects.filter(pk=point.pk).update(closed_at=now, is_active=False)
-        unconfirmed = list(
-            SignUp.objects.filter(contact_point=point, status=SignUp.Status.UNCONFIRMED)
-            .select_for_update()
-            .values_list("pk", flat=True)
-        )
-        SignUp.objects.filter(pk__in=unconfirmed).delete()
-        waiting = _waiting(point)
-        for signup in waiting:
-            outbox.queue(
-                kind=Email.Kind.CLOSING,
-                dedupe_key=f"closing:{point.pk}:{signup.pk}",
-                signup=signup,
-                contact_point=point,
-            )
-        check_enough_waiting(contact_point_id=point.pk)
-    contact_point.refresh_from_db()
-    return len(waiting)
-
-
-def delete_after_closing(*, now: datetime.datetime | None = None) -> int:
-    """Sign-ups left at a contact point closed more than CLOSED_SIGNUPS_KEPT_DAYS ago are deleted, and counted."""
-    now = now or timezone.now()
-    before = now - datetime.timedelta(days=settings.CLOSED_SIGNUPS_KEPT_DAYS)
-    deleted = 0
-    closed = SignUp.objects.filter(contact_point__closed_at__lte=before).values_list("contact_point_id", flat=True)
-    for contact_point_id in sorted(set(closed)):
-        with transaction.atomic():
-            lock_contact_point(contact_point_id)
-            rows = list(
-                SignUp.objects.select_for_update().filter(contact_point_id=contact_point_id).values_list("pk", "status")
-            )
-            SignUp.objects.filter(pk__in=[pk for pk, _status in rows]).delete()
-            waited = sum(1 for _pk, status in rows if status != SignUp.Status.UNCONFIRMED)
-            if waited:
-                figures.count(contact_point_id=contact_point_id, expired=waited)
-            deleted += len(rows)
-    return deleted
-
-
-# --- Colleagues --------------------------------------------------------------------------
-
-
-def invite_colleague(*, contact_point: ContactPoint, email: str, by: User) -> User:
-    return invite(email=email, invited_by=by, contact_point=contact_point)
-
-
-def people_waiting(contact_point: ContactPoint) -> int:
-    """Everyone on the list or in a forming group here (not those who never confirmed)."""
-    return SignUp.objects.filter(contact_point=contact_point).exclude(status=SignUp.Status.UNCONFIRMED).count()
-
-
-def remove_colleague(*, contact_point: ContactPoint, user: User) -> None:
-    """Take someone off the contact point's staff. Their account goes too, unless it belongs elsewhere.
-
-    The last staff member cannot leave while people are waiting: someone must
-    be there to start their group.
-    """
-    with transaction.atomic():
-        lock_contact_point(contact_point.pk)
-        if not contact_point.staff.filter(pk=user.pk).exists():
-            return
-        if not contact_point.staff.exclude(pk=user.pk).filter(is_active=True).exists() and people_waiting(
-            contact_point
-        ):
-            raise ContactPointError(
-                _(
-                    "You are the only staff member here, and people are waiting. "
-                    "Invite a colleague first, or close the contact point."
-                )
-            )
-        contact_point.staff.remove(user)
-        belongs_elsewhere = (
-            user.is_staff or user.is_superuser or user.contact_points.exists() or user.offices.exists()  # type: ignore[attr-defined]
-        )
-        if not belongs_elsewhere:
-            user.delete()
+        user = invite(email=email, invited_by=by)
+        contact_point.staff.add(user)
+    return user

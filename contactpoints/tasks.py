@@ -8,8 +8,3 @@ from contactpoints import services
 @shared_task
 def check_details() -> tuple[int, int]:
     return services.check_details()
-
-
-@shared_task
-def delete_after_closing() -> int:
-    return services.delete_after_closing()

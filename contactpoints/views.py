@@ -1,10 +1,10 @@
-"""Public pages: the home page, the directory, each contact point's page, and becoming one."""
+"""Public pages: the home page, the directory, and becoming a contact point."""
 
 from django import forms
 from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -12,9 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from contactpoints import services
 from contactpoints.forms import ApplicationForm, municipality_choices
 from contactpoints.models import ContactPoint, County
-from groups import selectors
-from groups.forms import no_control_characters
 from selvhjelp import ratelimit
+from selvhjelp.forms import no_control_characters
 
 
 @require_GET
@@ -72,21 +71,6 @@ def directory(request: HttpRequest) -> HttpResponse:
     elif form.is_bound:
         contact_points = contact_points.none()
     return render(request, "contactpoints/directory.html", {"form": form, "contact_points": contact_points})
-
-
-@require_GET
-def contact_point(request: HttpRequest, slug: str) -> HttpResponse:
-    point = get_object_or_404(ContactPoint.objects.listed().select_related("municipality__county"), slug=slug)
-    progress = selectors.progress(point)
-    return render(
-        request,
-        "contactpoints/detail.html",
-        {
-            "contact_point": point,
-            "progress": progress if point.show_progress else None,
-            "nationwide": selectors.nationwide_suggestions(point, progress),
-        },
-    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,5 +1,6 @@
 """Bar charts drawn on the server as SVG: no JavaScript, no third party."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from figures.suppression import Shown
@@ -40,7 +41,7 @@ class Chart:
         return self.height - 6
 
 
-def vertical(items: list[tuple[str, Shown | int | None]]) -> Chart:
+def vertical(items: Sequence[tuple[str, Shown | int | None]]) -> Chart:
     """One bar per item (e.g. per month). Hidden values get no bar, only their mark."""
     values = [_number(value) for _, value in items]
     top = max([v for v in values if v is not None] or [1]) or 1
@@ -66,7 +67,7 @@ def vertical(items: list[tuple[str, Shown | int | None]]) -> Chart:
     return Chart(width=WIDTH, height=int(BAR_AREA + LABEL_SPACE * 1.5), bars=bars, horizontal=False)
 
 
-def horizontal(items: list[tuple[str, Shown | int | None]]) -> Chart:
+def horizontal(items: Sequence[tuple[str, Shown | int | None]]) -> Chart:
     """One bar per item (e.g. per contact point), labelled on the left."""
     values = [_number(value) for _, value in items]
     top = max([v for v in values if v is not None] or [1]) or 1

@@ -8,7 +8,6 @@ so a count is shown the same way on every page, chart and CSV file.
 import datetime
 import statistics
 from collections import defaultdict
-from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q
@@ -33,7 +32,10 @@ MONTHLY = [
 ]
 WAITING = ("waiting", _("Waiting now"))
 COLUMNS = [WAITING, *MONTHLY]
-COUNTRY = ("country",)
+# A place in the tree: ("point", id), ("municipality", id), ("county", id),
+# ("district", id or None), or the whole country.
+Node = tuple[str, int | None]
+COUNTRY: Node = ("country", None)
 NO_DISTRICT = ("district", None)
 HELP_AFTER_DAYS = 183
 STALE_AFTER_DAYS = 365
@@ -41,7 +43,7 @@ STALE_AFTER_DAYS = 365
 
 @dataclass(frozen=True)
 class Row:
-    key: Hashable
+    key: Node
     name: str
     cells: list[Shown]
     median_days: int | None = None
@@ -57,8 +59,8 @@ class Geography:
     district_of_county: dict[int, int | None] = field(default_factory=dict)
     districts: dict[int, str] = field(default_factory=dict)
 
-    def parents(self) -> dict[Hashable, list[Hashable]]:
-        tree: dict[Hashable, list[Hashable]] = defaultdict(list)
+    def parents(self) -> dict[Node, list[Node]]:
+        tree: dict[Node, list[Node]] = defaultdict(list)
         for point, (_name, municipality, _slug) in self.points.items():
             tree[("municipality", municipality)].append(("point", point))
         for municipality in {m for (_n, m, _s) in self.points.values()}:
@@ -106,8 +108,8 @@ def recent_months(count: int, until: datetime.date | None = None) -> list[dateti
 @dataclass
 class MonthFigures:
     month: datetime.date
-    shown: dict[str, dict[Hashable, Shown]]
-    medians: dict[Hashable, int | None]
+    shown: dict[str, dict[Node, Shown]]
+    medians: dict[Node, int | None]
 
 
 def month_figures(geo: Geography, month: datetime.date) -> MonthFigures:
@@ -118,11 +120,12 @@ def month_figures(geo: Geography, month: datetime.date) -> MonthFigures:
         for row in MonthlyFigure.objects.filter(month=month).values("contact_point_id", *[name for name, _ in MONTHLY])
     }
     waiting = dict(SignUp.objects.waiting().values_list("contact_point_id").annotate(n=Count("pk")).order_by())
-    shown = {}
+    shown: dict[str, dict[Node, Shown]] = {}
     for name, _label in MONTHLY:
-        leaves = {("point", pk): int(monthly.get(pk, {}).get(name, 0)) for pk in geo.points}
+        leaves: dict[Node, int] = {("point", pk): int(monthly.get(pk, {}).get(name, 0)) for pk in geo.points}
         shown[name] = suppress(leaves, parents)
-    shown[WAITING[0]] = suppress({("point", pk): waiting.get(pk, 0) for pk in geo.points}, parents)
+    waiting_now: dict[Node, int] = {("point", pk): waiting.get(pk, 0) for pk in geo.points}
+    shown[WAITING[0]] = suppress(waiting_now, parents)
     medians = _medians(geo, parents, _group_medians([month])[month])
     return MonthFigures(month=month, shown=shown, medians=medians)
 
@@ -131,11 +134,11 @@ def _midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
-def _group_medians(months: list[datetime.date]) -> dict[datetime.date, dict[Hashable, list[int]]]:
+def _group_medians(months: list[datetime.date]) -> dict[datetime.date, dict[Node, list[int]]]:
     """Each started group's median days waited, by month and contact point: one query."""
     first, last = min(months), max(months)
     until = month_start(last + datetime.timedelta(days=32))
-    found: dict[datetime.date, dict[Hashable, list[int]]] = defaultdict(lambda: defaultdict(list))
+    found: dict[datetime.date, dict[Node, list[int]]] = defaultdict(lambda: defaultdict(list))
     for point, meeting, days in Group.objects.filter(
         handed_off_at__isnull=False,
         members_at_start__gt=0,
@@ -144,17 +147,17 @@ def _group_medians(months: list[datetime.date]) -> dict[datetime.date, dict[Hash
         first_meeting__gte=_midnight(first),
         first_meeting__lt=_midnight(until),
     ).values_list("contact_point_id", "first_meeting", "median_days_waited"):
-        found[month_start(timezone.localtime(meeting).date())][("point", point)].append(days)
+        found[month_start(timezone.localtime(meeting).date())][("point", point)].append(days or 0)
     return found
 
 
 def _medians(
-    geo: Geography, parents: dict[Hashable, list[Hashable]], per_point: dict[Hashable, list[int]]
-) -> dict[Hashable, int | None]:
+    geo: Geography, parents: dict[Node, list[Node]], per_point: dict[Node, list[int]]
+) -> dict[Node, int | None]:
     """Median days waited, over the groups that started; shown only where 5 or more groups did."""
-    collected: dict[Hashable, list[int]] = {}
+    collected: dict[Node, list[int]] = {}
 
-    def collect(node: Hashable) -> list[int]:
+    def collect(node: Node) -> list[int]:
         if node not in collected:
             collected[node] = (
                 per_point.get(node, [])
@@ -167,9 +170,11 @@ def _medians(
     return {node: round(statistics.median(collect(node))) if len(collect(node)) >= 5 else None for node in nodes}
 
 
-def rows(geo: Geography, figures: MonthFigures, keys: list[Hashable]) -> list[Row]:
-    def name(key: Hashable) -> str:
-        kind, pk = key  # type: ignore[misc]
+def rows(geo: Geography, figures: MonthFigures, keys: list[Node]) -> list[Row]:
+    def name(key: Node) -> str:
+        kind, pk = key
+        if pk is None:
+            return str(_("Counties without a district office"))
         if kind == "point":
             return geo.points[pk][0]
         if kind == "municipality":
@@ -213,7 +218,7 @@ def tables(geo: Geography, figures: MonthFigures, office: Office) -> Tables:
         {geo.points[pk][1] for pk in in_scope},
         key=lambda m: (geo.counties[geo.municipalities[m][1]], geo.municipalities[m][0]),
     )
-    total_key: Hashable = COUNTRY if office.is_national else ("district", office.pk)
+    total_key: Node = COUNTRY if office.is_national else ("district", office.pk)
     total = None
     if total_key in figures.shown["signed_up"]:
         total = Row(
@@ -242,7 +247,7 @@ class TrendPoint:
 def trend(geo: Geography, office: Office, months: list[datetime.date]) -> list[TrendPoint]:
     """Groups started and time to start, month by month, for the office's area."""
     parents = geo.parents()
-    key: Hashable = COUNTRY if office.is_national else ("district", office.pk)
+    key: Node = COUNTRY if office.is_national else ("district", office.pk)
     counts: dict[datetime.date, dict[int, int]] = defaultdict(dict)
     for month, point, started in MonthlyFigure.objects.filter(month__in=months).values_list(
         "month", "contact_point_id", "groups_started"
@@ -251,7 +256,8 @@ def trend(geo: Geography, office: Office, months: list[datetime.date]) -> list[T
     medians = _group_medians(months)
     points = []
     for month in sorted(months):
-        shown = suppress({("point", pk): counts[month].get(pk, 0) for pk in geo.points}, parents)
+        leaves: dict[Node, int] = {("point", pk): counts[month].get(pk, 0) for pk in geo.points}
+        shown = suppress(leaves, parents)
         points.append(
             TrendPoint(
                 month=month,

@@ -21,6 +21,7 @@ import math
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
+from typing import TypeVar
 
 THRESHOLD = 5
 SMALL = THRESHOLD - 1
@@ -51,10 +52,13 @@ class Shown:
         return str(self.value)
 
 
+Node = TypeVar("Node", bound=Hashable)
+
+
 def suppress(
-    leaves: Mapping[Hashable, int],
-    parents: Mapping[Hashable, Iterable[Hashable]],
-) -> dict[Hashable, Shown]:
+    leaves: Mapping[Node, int],
+    parents: Mapping[Node, Iterable[Node]],
+) -> dict[Node, Shown]:
     """Suppress a tree of counts.
 
     ``leaves`` maps each leaf (e.g. a contact point) to its count; ``parents``
@@ -63,9 +67,9 @@ def suppress(
     """
     relations = [(parent, list(children)) for parent, children in parents.items()]
     children_of = dict(relations)
-    values: dict[Hashable, int] = dict(leaves)
+    values: dict[Node, int] = dict(leaves)
 
-    def value_of(node: Hashable) -> int:
+    def value_of(node: Node) -> int:
         if node not in values:
             values[node] = sum(value_of(child) for child in children_of[node])
         return values[node]
@@ -73,15 +77,15 @@ def suppress(
     nodes = set(values) | set(children_of)
     reason = {node: Reason.SMALL if value_of(node) < THRESHOLD else Reason.SHOWN for node in nodes}
 
-    known: dict[Hashable, tuple[float, float]] = {}  # bounds() so far; emptied whenever a count is hidden
+    known: dict[Node, tuple[float, float]] = {}  # bounds() so far; emptied whenever a count is hidden
 
-    def bounds(node: Hashable) -> tuple[float, float]:
+    def bounds(node: Node) -> tuple[float, float]:
         """What someone who sees the figures knows about a count: its least and greatest possible value."""
         if node not in known:
             known[node] = _bounds(node)
         return known[node]
 
-    def _bounds(node: Hashable) -> tuple[float, float]:
+    def _bounds(node: Node) -> tuple[float, float]:
         if reason[node] is Reason.SHOWN:
             return value_of(node), value_of(node)
         low, high = (0.0, math.inf)
@@ -92,7 +96,7 @@ def suppress(
             return max(low, 0), min(high, SMALL)
         return max(low, THRESHOLD), high
 
-    def gives_away(parent: Hashable, children: list[Hashable]) -> bool:
+    def gives_away(parent: Node, children: list[Node]) -> bool:
         """Whether a shown total, with the parts shown beside it, pins down a hidden part."""
         hidden = [child for child in children if reason[child] is not Reason.SHOWN]
         if not hidden:

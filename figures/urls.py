@@ -1,7 +1,6 @@
 from django.urls import path
 
-from contactpoints import office_views
-from figures import views
+from figures import applications, views
 
 app_name = "figures"
 
@@ -9,6 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("<slug:slug>/", views.office, name="office"),
     path("<slug:slug>/<slug:table>.csv", views.office_csv, name="csv"),
-    path("<slug:slug>/soknader/", office_views.applications, name="applications"),
-    path("<slug:slug>/soknader/<int:pk>/", office_views.application, name="application"),
+    path("<slug:slug>/soknader/", applications.applications, name="applications"),
+    path("<slug:slug>/soknader/<int:pk>/", applications.application, name="application"),
 ]

@@ -8,26 +8,27 @@ import datetime
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from accounts.http import SignedInRequest
+from contactpoints.access import office_view as members_of_office
 from contactpoints.models import Application, Office, applications_handled_by
 from figures import charts, selectors
 from figures.csv import csv_response
 from materials.selectors import open_order_count
-from selvhjelp.access import View, members_only, own_places
+from selvhjelp.access import View, own_places
+from selvhjelp.forms import field_of
 
 MONTHS_BACK = 24
 
 
 def office_view(view: View) -> View:
-    return members_only(lambda request, slug: get_object_or_404(Office, slug=slug, members=request.user))(
-        require_GET(view)
-    )
+    return members_of_office(require_GET(view))
 
 
 class MonthForm(forms.Form):
@@ -38,7 +39,7 @@ class MonthForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.months = selectors.recent_months(MONTHS_BACK)
-        self.fields["month"].choices = [
+        field_of(self, "month", forms.ChoiceField).choices = [
             (month.strftime("%Y-%m"), formats.date_format(month, "F Y")) for month in self.months
         ]
 
@@ -51,52 +52,54 @@ class MonthForm(forms.Form):
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     offices = list(Office.objects.filter(members=request.user))
     return own_places(request, offices, url_name="figures:office", template="figures/home.html")
 
 
-@office_view
-def office(request: HttpRequest, office: Office) -> HttpResponse:
-    form = MonthForm(request.GET or None)
-    month = form.chosen()
-    geo = selectors.geography()
-    figures = selectors.month_figures(geo, month)
-    tables = selectors.tables(geo, figures, office)
-    trend = selectors.trend(geo, office, selectors.recent_months(12, month))
+def _charts(tables: selectors.Tables, trend: list[selectors.TrendPoint]) -> dict[str, charts.Chart]:
+    """Groups started and time to start month by month; the 20 contact points where most wait."""
     waiting_index = 0
     waiting = sorted(
         ((row.name, row.cells[waiting_index]) for row in tables.points),
         key=lambda item: (item[1].value is None, -(item[1].value or 0), item[0]),
     )[:20]
-    month_label = formats.date_format(month, "F Y")
-    return render(
-        request,
-        "figures/office.html",
-        {
-            "office": office,
-            "form": form,
-            "month": month,
-            "month_param": month.strftime("%Y-%m"),
-            "month_label": month_label,
-            "columns": [label for _, label in selectors.COLUMNS],
-            "tables": tables,
-            "trend": trend,
-            "started_chart": charts.vertical([(formats.date_format(p.month, "M y"), p.groups_started) for p in trend]),
-            "time_chart": charts.vertical([(formats.date_format(p.month, "M y"), p.median_days) for p in trend]),
-            "waiting_chart": charts.horizontal(waiting),
-            "attention": selectors.needing_attention(geo, office),
-            "pending_applications": applications_handled_by(office).filter(status=Application.Status.PENDING).count(),
-            "open_orders": open_order_count(office),
-        },
-    )
+    return {
+        "started_chart": charts.vertical([(formats.date_format(p.month, "M y"), p.groups_started) for p in trend]),
+        "time_chart": charts.vertical([(formats.date_format(p.month, "M y"), p.median_days) for p in trend]),
+        "waiting_chart": charts.horizontal(waiting),
+    }
+
+
+@office_view
+def office(request: SignedInRequest, office: Office) -> HttpResponse:
+    form = MonthForm(request.GET or None)
+    month = form.chosen()
+    geo = selectors.geography()
+    tables = selectors.tables(geo, selectors.month_figures(geo, month), office)
+    trend = selectors.trend(geo, office, selectors.recent_months(12, month))
+    context = {
+        "office": office,
+        "form": form,
+        "month": month,
+        "month_param": month.strftime("%Y-%m"),
+        "month_label": formats.date_format(month, "F Y"),
+        "columns": [label for _, label in selectors.COLUMNS],
+        "tables": tables,
+        "trend": trend,
+        **_charts(tables, trend),
+        "attention": selectors.needing_attention(geo, office),
+        "pending_applications": applications_handled_by(office).filter(status=Application.Status.PENDING).count(),
+        "open_orders": open_order_count(office),
+    }
+    return render(request, "figures/office.html", context)
 
 
 CSV_TABLES = {"counties", "municipalities", "contact-points", "trend"}
 
 
 @office_view
-def office_csv(request: HttpRequest, office: Office, table: str) -> HttpResponse:
+def office_csv(request: SignedInRequest, office: Office, table: str) -> HttpResponse:
     if table not in CSV_TABLES:
         raise Http404
     month = MonthForm(request.GET or None).chosen()

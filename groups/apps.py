@@ -7,8 +7,11 @@ class GroupsConfig(AppConfig):
     verbose_name = _("Sign-ups and groups")
 
     def ready(self) -> None:
-        from anymail.signals import tracking
+        from groups import (
+            emails,  # noqa: F401 - registers the kinds of mail about sign-ups and groups
+            receivers,
+        )
+        from outbox import signals
 
-        from groups.receivers import mail_tracking
-
-        tracking.connect(mail_tracking, dispatch_uid="groups.mail_tracking")
+        signals.sent.connect(receivers.mail_sent, dispatch_uid="groups.mail_sent")
+        signals.undeliverable.connect(receivers.mail_undeliverable, dispatch_uid="groups.mail_undeliverable")

@@ -5,7 +5,6 @@ identity number, problem, diagnosis or referrer.
 """
 
 import time
-import unicodedata
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
@@ -18,17 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from contactpoints.models import ContactPoint
 from groups.matching import PREFERENCE_FIELDS, formats_offered
 from groups.models import ANY, AgeGroup, Format, GroupLanguage, SignUp, TimeOfDay
-from groups.services import Preferences
-
-LINE_BREAKS_AND_TABS = frozenset("\n\r\t")
-
-
-def no_control_characters(value: str) -> None:
-    """Refuse invisible and control characters; line breaks and tabs are fine."""
-    if any(
-        unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co"} and char not in LINE_BREAKS_AND_TABS for char in value
-    ):
-        raise ValidationError(_("Please use ordinary letters, numbers and punctuation only."), code="control")
+from groups.services.signing_up import Preferences
+from selvhjelp.forms import field_of, no_control_characters
 
 
 class PreferencesMixin(forms.Form):
@@ -66,7 +56,7 @@ class PreferencesMixin(forms.Form):
     def limit_formats(self, contact_point: ContactPoint) -> None:
         offered = formats_offered(contact_point)
         if len(offered) == 1:
-            self.fields["format"].choices = [c for c in Format.choices if c[0] in (*offered, ANY)]
+            field_of(self, "format", forms.ChoiceField).choices = [c for c in Format.choices if c[0] in (*offered, ANY)]
 
     def preferences(self) -> Preferences:
         data = self.cleaned_data

@@ -8,7 +8,7 @@ is not kept out longer for trying.
 
 More sign-ups at one contact point than ``SIGNUP_BURST_PER_CONTACT_POINT`` in
 the window, or its limit being reached, holds the contact point's automatic
-"enough are waiting" notice until its staff have looked (``services.hold_notices``).
+"enough are waiting" notice until its staff have looked (``threshold.hold_notices``).
 """
 
 import logging
@@ -17,7 +17,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from contactpoints.models import ContactPoint
-from groups import services
+from groups.services import threshold
 from selvhjelp import ratelimit
 
 logger = logging.getLogger(__name__)
@@ -49,11 +49,11 @@ def admit_sign_up(*, request: HttpRequest, contact_point: ContactPoint, sent_by_
     if _reached(at_point, settings.SIGNUP_LIMIT_PER_CONTACT_POINT):
         logger.warning("The sign-up form turned a sign-up away: many came at contact point %s", contact_point.pk)
         if ratelimit.once_per_window(point, "held-limit"):
-            services.hold_notices(contact_point=contact_point, turned_away=True)
+            threshold.hold_notices(contact_point=contact_point, turned_away=True)
         return False
     ratelimit.count(client)
     ratelimit.count(point)
     burst = settings.SIGNUP_BURST_PER_CONTACT_POINT
     if burst > 0 and at_point + 1 > burst and ratelimit.once_per_window(point, "held-burst"):
-        services.hold_notices(contact_point=contact_point, turned_away=False)
+        threshold.hold_notices(contact_point=contact_point, turned_away=False)
     return True

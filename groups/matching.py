@@ -90,7 +90,7 @@ def plan_counts(contact_point: ContactPoint, buckets: list[dict[str, str | int]]
     for bucket in buckets:
         choices = [offered[name] if bucket[name] == ANY else [bucket[name]] for name in PREFERENCE_FIELDS]
         for fmt, time, language, age in itertools.product(*choices):
-            plan = Plan(format=fmt, time_of_day=time, language=language, age_group=age)
+            plan = Plan(format=str(fmt), time_of_day=str(time), language=str(language), age_group=str(age))
             if plan in counts:
                 counts[plan] += int(bucket["n"])
     return counts

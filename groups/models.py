@@ -1,4 +1,4 @@
-"""Sign-ups, their private links and the mail the app has decided to send.
+"""Sign-ups, their private links, groups and invitations.
 
 A sign-up holds only what is needed to put a mixed group together and to
 write to the person: an encrypted address, an optional nickname and a few
@@ -251,69 +251,6 @@ class PrivateLink(models.Model):
 
     def __str__(self) -> str:
         return f"link {self.pk}"
-
-
-class Email(models.Model):
-    """An email the app has decided to send: the outbox.
-
-    The row is written in the same transaction as the change that caused it,
-    so a decision is never lost; ``sent_at`` is claimed before sending, so a
-    message is sent once. The row names its recipient by reference only.
-    """
-
-    class Kind(models.TextChoices):
-        CONFIRM = "confirm", _("Confirm your sign-up")
-        ALREADY_SIGNED_UP = "already", _("Already on the list")
-        ENOUGH_WAITING = "enough", _("Enough people are waiting to start a group")
-        INVITATION = "invitation", _("Invitation to a first meeting")
-        BACK_ON_LIST = "back", _("Back on the waiting list")
-        GUIDE = "guide", _("Getting started as a group")
-        BROADCAST = "broadcast", _("Message from the contact point")
-        EXPIRY_WARNING = "expiry", _("Keep your place on the list?")
-        SIGNUPS_PAUSED = "paused", _("The contact point has paused new sign-ups")
-        CLOSING = "closing", _("The contact point is closing")
-        DETAILS_CHECK = "details_check", _("Are your public details still right?")
-        DETAILS_OVERDUE = "details_overdue", _("Public details not confirmed")
-        NEW_APPLICATION = "application_new", _("A new application to become a contact point")
-        APPLICATION_QUESTION = "application_question", _("A question about an application")
-        APPLICATION_APPROVED = "application_approved", _("Application approved")
-        APPLICATION_DECLINED = "application_declined", _("Application declined")
-        STAFF_INVITATION = "staff-invite", _("Invitation to a work account")
-        SET_PASSWORD = "set-password", _("Choose a new password")
-        MOVE_OFFER = "move_offer", _("Move your place to a nationwide list?")
-
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    signup = models.ForeignKey(SignUp, null=True, blank=True, on_delete=models.CASCADE, related_name="emails")
-    contact_point = models.ForeignKey(ContactPoint, null=True, blank=True, on_delete=models.CASCADE)
-    # Staff recipient (only for mail to contact-point staff).
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="outgoing_emails"
-    )
-    group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.CASCADE)
-    broadcast = models.ForeignKey(Broadcast, null=True, blank=True, on_delete=models.CASCADE)
-    # Mail about an application to become a contact point (to the applicant
-    # or to the office), and the office's question it carries.
-    application = models.ForeignKey("contactpoints.Application", null=True, blank=True, on_delete=models.CASCADE)
-    question = models.ForeignKey("contactpoints.ApplicationQuestion", null=True, blank=True, on_delete=models.CASCADE)
-    dedupe_key = models.CharField(max_length=100, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    # A sender claims the row before sending; a claim older than the lease is
-    # taken to belong to a worker that died, and the row is sent again.
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    # The mail provider's id for the message, to match its bounce reports.
-    provider_message_id = models.CharField(max_length=200, blank=True, db_index=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    # After a failure, not tried again before this (exponential backoff).
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    failed_at = models.DateTimeField(null=True, blank=True)
-    error = models.CharField(max_length=200, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["sent_at", "failed_at", "created_at"], name="email_unsent")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} email {self.pk}"
 
 
 class MonthlyFigure(models.Model):

@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 
 from contactpoints.models import ContactPoint
 from groups import matching
-from groups.models import AgeGroup, Email, Format, Group, GroupLanguage, Invitation, NoticeHold, SignUp, TimeOfDay
+from groups.models import AgeGroup, Format, Group, GroupLanguage, Invitation, NoticeHold, SignUp, TimeOfDay
+from outbox.models import Email
 
 
 @dataclass(frozen=True)

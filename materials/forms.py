@@ -10,10 +10,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from contactpoints.models import ContactPoint
-from contactpoints.staff_forms import CrispyForm, CrispyModelForm, valid_postcode
-from groups.forms import no_control_characters
 from materials.models import LANGUAGE_CODES, LANGUAGES, MAX_QUANTITY, Material
 from materials.services import Line, Recipient
+from selvhjelp.forms import CrispyForm, CrispyModelForm, no_control_characters, valid_postcode
 
 RECIPIENT_FIELDS = ("organisation", "contact_person", "email", "postal_address", "postcode", "place", "notes")
 

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from contactpoints.models import ContactPoint
 from materials.models import Material, Order, OrderLine
 
@@ -31,7 +32,7 @@ class Line:
 
 
 def place_order(
-    *, contact_point: ContactPoint, recipient: Recipient, lines: list[Line], by: object, request_key: uuid.UUID
+    *, contact_point: ContactPoint, recipient: Recipient, lines: list[Line], by: User, request_key: uuid.UUID
 ) -> Order:
     """Order materials for a contact point. The same form sent twice makes one order."""
     with transaction.atomic():
@@ -48,7 +49,7 @@ def place_order(
     return order
 
 
-def mark_sent(*, order: Order, by: object) -> bool:
+def mark_sent(*, order: Order, by: User) -> bool:
     """The office has posted the order. Returns False if it was marked sent already."""
     return bool(
         Order.objects.filter(pk=order.pk, status=Order.Status.ORDERED).update(

@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import SignedInRequest
+from contactpoints.access import office_view, staff_view
 from contactpoints.models import ContactPoint, Office
-from contactpoints.staff_views import staff_view
 from groups.guide import HOW_A_GROUP_RUNS_ITSELF
 from materials import selectors, services
 from materials.forms import MaterialForm, OrderForm, PrintLanguageForm
@@ -20,7 +21,6 @@ from materials.models import Material, Order
 from selvhjelp.access import members_only
 from selvhjelp.qr import qr_svg
 
-office_view = members_only(lambda request, slug: get_object_or_404(Office, slug=slug, members=request.user))
 national_view = members_only(
     lambda request, slug: get_object_or_404(Office, slug=slug, members=request.user, is_national=True)
 )
@@ -44,7 +44,7 @@ def short_signup(request: HttpRequest, slug: str) -> HttpResponse:
 # --- Posters and cards, for contact-point staff --------------------------------
 
 
-def _printable(request: HttpRequest, contact_point: ContactPoint, template: str) -> HttpResponse:
+def _printable(request: SignedInRequest, contact_point: ContactPoint, template: str) -> HttpResponse:
     form = PrintLanguageForm(request.GET or None)
     address = selectors.short_address_text(contact_point)
     return render(
@@ -62,13 +62,13 @@ def _printable(request: HttpRequest, contact_point: ContactPoint, template: str)
 
 @staff_view
 @require_GET
-def poster(request: HttpRequest, contact_point: ContactPoint) -> HttpResponse:
+def poster(request: SignedInRequest, contact_point: ContactPoint) -> HttpResponse:
     return _printable(request, contact_point, "materials/poster.html")
 
 
 @staff_view
 @require_GET
-def card(request: HttpRequest, contact_point: ContactPoint) -> HttpResponse:
+def card(request: SignedInRequest, contact_point: ContactPoint) -> HttpResponse:
     return _printable(request, contact_point, "materials/card.html")
 
 
@@ -77,7 +77,7 @@ def card(request: HttpRequest, contact_point: ContactPoint) -> HttpResponse:
 
 @staff_view
 @require_GET
-def orders(request: HttpRequest, contact_point: ContactPoint) -> HttpResponse:
+def orders(request: SignedInRequest, contact_point: ContactPoint) -> HttpResponse:
     return render(
         request,
         "materials/orders.html",
@@ -91,7 +91,7 @@ def orders(request: HttpRequest, contact_point: ContactPoint) -> HttpResponse:
 
 @staff_view
 @require_http_methods(["GET", "POST"])
-def order(request: HttpRequest, contact_point: ContactPoint) -> HttpResponse:
+def order(request: SignedInRequest, contact_point: ContactPoint) -> HttpResponse:
     materials = list(Material.objects.orderable())
     form = OrderForm(
         request.POST or None, materials=materials, initial=OrderForm.initial_for(contact_point, request.user)
@@ -114,7 +114,7 @@ def order(request: HttpRequest, contact_point: ContactPoint) -> HttpResponse:
 
 @office_view
 @require_http_methods(["GET", "POST"])
-def office_orders(request: HttpRequest, office: Office) -> HttpResponse:
+def office_orders(request: SignedInRequest, office: Office) -> HttpResponse:
     orders = selectors.orders_for_office(office)
     if request.method == "POST":
         pk = request.POST.get("order", "")
@@ -141,7 +141,7 @@ def office_orders(request: HttpRequest, office: Office) -> HttpResponse:
 
 @national_view
 @require_http_methods(["GET", "POST"])
-def catalogue(request: HttpRequest, office: Office) -> HttpResponse:
+def catalogue(request: SignedInRequest, office: Office) -> HttpResponse:
     form = MaterialForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -154,7 +154,7 @@ def catalogue(request: HttpRequest, office: Office) -> HttpResponse:
 
 @national_view
 @require_http_methods(["GET", "POST"])
-def material(request: HttpRequest, office: Office, pk: int) -> HttpResponse:
+def material(request: SignedInRequest, office: Office, pk: int) -> HttpResponse:
     instance = get_object_or_404(Material, pk=pk)
     form = MaterialForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():

@@ -1,7 +1,7 @@
 """Who may open a page: every page about a contact point or an office is
 reached only by its own members; anyone else gets a 404, as if it did not exist."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -27,7 +27,7 @@ def members_only(lookup: Callable[[HttpRequest, str], Model]) -> Callable[[View]
     return decorator
 
 
-def own_places(request: HttpRequest, places: list[Model], *, url_name: str, template: str) -> HttpResponse:
+def own_places(request: HttpRequest, places: Sequence[Model], *, url_name: str, template: str) -> HttpResponse:
     """A user's own contact points or offices: straight to the only one, a list of several, 403 for none."""
     if not places:
         raise PermissionDenied

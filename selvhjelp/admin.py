@@ -6,6 +6,9 @@ the value of an autocomplete field when a form comes back with errors, and
 for the database made it fail with a 500.
 """
 
+from collections.abc import Sequence
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
@@ -17,7 +20,7 @@ from django.db.models import Field, QuerySet
 from django.http import HttpRequest, HttpResponse
 
 
-def _is_id(field: Field, value: object) -> bool:
+def _is_id(field: "Field[Any, Any]", value: object) -> bool:
     try:
         field.run_validators(field.to_python(value))
     except ValidationError:
@@ -25,7 +28,7 @@ def _is_id(field: Field, value: object) -> bool:
     return True
 
 
-def _only_ids(field: Field, values: list[object]) -> list[object]:
+def _only_ids(field: "Field[Any, Any]", values: Sequence[object]) -> list[object]:
     return [value for value in values if _is_id(field, value)]
 
 
@@ -33,13 +36,15 @@ class IdsOnlyMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Refuses, as an invalid choice, a value that cannot be an id of the rows it chooses from."""
 
     def _check_values(self, value):  # type: ignore[no-untyped-def]
+        if self.queryset is None:
+            return super()._check_values(value)  # type: ignore[misc]  # private in Django, not in its stubs
         opts = self.queryset.model._meta
         field = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
         for pk in value:
             if not _is_id(field, pk):
                 message = self.error_messages["invalid_pk_value"]
                 raise ValidationError(message, code="invalid_pk_value", params={"pk": pk})
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # private in Django, not in its stubs
 
 
 class _IdsOnly:
@@ -59,12 +64,14 @@ class SafeAutocompleteSelectMultiple(_IdsOnly, AutocompleteSelectMultiple):
     pass
 
 
-class ModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    def response_action(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:  # type: ignore[type-arg]
+class ModelAdmin(admin.ModelAdmin):
+    def response_action(
+        self, request: HttpRequest, queryset: QuerySet[Any], *args: Any, **kwargs: Any
+    ) -> HttpResponse | None:
         selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
         if len(_only_ids(self.model._meta.pk, selected)) != len(selected):
             raise BadRequest("An action was asked for rows that are not ids")
-        return super().response_action(request, queryset)
+        return super().response_action(request, queryset, *args, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
@@ -83,5 +90,5 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(ModelAdmin, DjangoGroupAdmin):
+class GroupAdmin(ModelAdmin, DjangoGroupAdmin):  # type: ignore[misc]  # both widen one of Django's signatures alike
     pass

@@ -47,11 +47,14 @@ INSTALLED_APPS = [
     # Failed sign-ins are counted and locked out (AXES_* below).
     "axes",
     "selvhjelp",
+    "outbox",
     "accounts",
     "contactpoints",
     "groups",
+    "staff",
     "figures",
     "materials",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -378,7 +381,8 @@ ADMINS: list[tuple[str, str]] = []
 
 
 CELERY_BEAT_SCHEDULE = {
-    "relay-outbox": {"task": "groups.tasks.relay_outbox", "schedule": 60.0},
+    "relay-outbox": {"task": "outbox.tasks.relay_outbox", "schedule": 60.0},
+    "record-signups-whose-task-never-ran": {"task": "groups.tasks.record_due_sign_ups", "schedule": 60.0},
     "delete-unconfirmed-signups": {"task": "groups.tasks.delete_unconfirmed", "schedule": 15 * 60.0},
     "expire-invitations": {"task": "groups.tasks.expire_invitations", "schedule": 5 * 60.0},
     "warn-before-a-place-runs-out": {"task": "groups.tasks.warn_expiring", "schedule": 60 * 60.0},
@@ -386,7 +390,7 @@ CELERY_BEAT_SCHEDULE = {
     "hand-off-groups-that-have-met": {"task": "groups.tasks.hand_off_due", "schedule": 5 * 60.0},
     "ask-staff-to-confirm-their-details": {"task": "contactpoints.tasks.check_details", "schedule": 60 * 60.0},
     "delete-signups-left-at-closed-contact-points": {
-        "task": "contactpoints.tasks.delete_after_closing",
+        "task": "groups.tasks.delete_after_closing",
         "schedule": 60 * 60.0,
     },
     "offer-a-nationwide-list-to-long-waiters": {"task": "groups.tasks.offer_moves", "schedule": 60 * 60.0},

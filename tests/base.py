@@ -2,19 +2,21 @@
 
 import datetime
 import re
+import threading
 import time
 import uuid
 
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.db import connection
 from django.test import Client, TestCase
 from django.utils import timezone, translation
 
 from contactpoints.models import ContactPoint, County, Municipality, Office
-from groups import services
 from groups.forms import started_stamp
 from groups.matching import Plan
 from groups.models import SignUp
+from groups.services import forming, signing_up
 from selvhjelp.crypto import address_hash
 
 LINK = re.compile(r"https?://[^\s\"<>]+/p/([A-Za-z0-9_-]+)/")
@@ -89,20 +91,20 @@ EVENING_PLAN = {"format": "in_person", "time_of_day": "evening", "language": "no
 
 def person_signs_up(point, email: str, *, locale: str = "nb", **preferences: str) -> None:
     """A person submits the sign-up form (through the service, not the page)."""
-    services.sign_up(
+    signing_up.sign_up(
         contact_point=point,
         email=email,
         nickname="",
-        preferences=services.Preferences(**{**ANY_PLAN, **preferences}),
+        preferences=signing_up.Preferences(**{**ANY_PLAN, **preferences}),
         locale=locale,
     )
 
 
 def start_group(point, *, by, seats: int = 5, first_meeting=None, **plan: str):
     """Staff start a group (through the service) for a plan, by default an evening group in Norwegian."""
-    return services.start_group(
+    return forming.start_group(
         contact_point=point,
-        details=services.GroupDetails(
+        details=forming.GroupDetails(
             plan=Plan(**{**EVENING_PLAN, **plan}),
             first_meeting=first_meeting or timezone.now() + datetime.timedelta(days=2),
             room=None,
@@ -119,11 +121,34 @@ def waiting_person(point, email: str, *, days_ago: int = 0, **preferences: str):
     """A person who signed up through the service and confirmed; returns their sign-up."""
     person_signs_up(point, email, **preferences)
     signup = SignUp.objects.get(contact_point=point, email_hash=address_hash(email))
-    services.confirm(signup=signup)
+    signing_up.confirm(signup=signup)
     if days_ago:
         SignUp.objects.filter(pk=signup.pk).update(waiting_since=timezone.now() - datetime.timedelta(days=days_ago))
     signup.refresh_from_db()
     return signup
+
+
+def in_threads(*functions):
+    """Run ``functions`` at the same moment, each in a thread with its own database
+    connection; returns what each returned, or the exception it met."""
+    barrier = threading.Barrier(len(functions))
+    results: list[object] = [None] * len(functions)
+
+    def run(index, function):
+        try:
+            barrier.wait()
+            results[index] = function()
+        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread met
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(functions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
 
 
 class InEnglish(TestCase):

@@ -1,11 +1,25 @@
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
 from hypothesis import settings
+
+TESTS = Path(__file__).resolve().parent
+
+# The tiers, by directory (markers in pyproject.toml). The quick tier is
+# pytest -m "not browser and not stack and not fuzz"; plain pytest runs all.
+TIERS = {"e2e": "browser", "integration": "stack", "fuzz": "fuzz"}
+
+# Hashing a password the production way is slow on purpose; the tests make and
+# sign in hundreds of accounts, and what they check of a password is not its hash.
+# The real processes of the stack tier read hashes the production way.
+PRODUCTION_HASHERS = list(django_settings.PASSWORD_HASHERS)
+_fast_hashers = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -14,7 +28,21 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         raise pytest.UsageError("REQUIRE_POSTGRES=1 but DATABASE_URL does not name PostgreSQL")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    _fast_hashers.enable()  # before any fixture or test makes an account
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _fast_hashers.disable()
+
+
+# Before pytest's own hook deselects by -m, so that -m sees these markers.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        parts = item.path.relative_to(TESTS).parts if item.path.is_relative_to(TESTS) else ()
+        if parts and parts[0] in TIERS:
+            item.add_marker(TIERS[parts[0]])
     if connection.vendor == "postgresql" or os.environ.get("REQUIRE_POSTGRES") == "1":
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL (CI always does)")
@@ -42,3 +70,14 @@ def _a_cache_of_the_tests_own() -> Iterator[None]:
 def _forget_rate_limit_counts(_a_cache_of_the_tests_own: None) -> None:
     """Each test starts with no sign-ups counted against the form's rate limits."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _real_password_hashes_for_real_processes(request: pytest.FixtureRequest) -> Iterator[None]:
+    """gunicorn in production settings cannot read the fast hasher's hashes, so the
+    stack tier (tests that start real processes) hashes as production does."""
+    if request.node.get_closest_marker("stack") is None:
+        yield
+        return
+    with override_settings(PASSWORD_HASHERS=PRODUCTION_HASHERS):
+        yield

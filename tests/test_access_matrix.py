@@ -31,7 +31,7 @@ def only(*allowed: str, others: str = NOT_FOUND) -> dict[str, str]:
     return {p: OK if p in allowed else (LOGIN if p == "anonymous" else others) for p in PERSONAS}
 
 
-# Closed unless a shared secret is configured; with one, see tests/groups/test_lifecycle.py.
+# Closed unless a shared secret is configured; with one, see tests/outbox/test_webhooks.py.
 WEBHOOK = dict.fromkeys(PERSONAS, NOT_FOUND)
 
 # URL name -> (how to build its arguments, expected outcome per persona)

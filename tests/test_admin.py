@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contactpoints.models import ContactPoint
-from groups.models import Email, Group, Invitation, PrivateLink, SignUp
+from groups.models import Group, Invitation, PrivateLink, SignUp
+from outbox.models import Email
 from selvhjelp.crypto import address_hash
 from tests.base import Personas
 from tests.signin import sign_in

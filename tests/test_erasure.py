@@ -18,8 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contactpoints.models import ContactPoint
-from groups import services, tasks
+from groups import tasks
 from groups.models import Group, PrivateLink, SignUp
+from groups.services import answering
 from selvhjelp.crypto import address_hash, token_hash
 from selvhjelp.logging import RedactAddresses
 from tests.base import Personas, link_token, signup_data, start_group
@@ -182,7 +183,7 @@ class NoAddressInLogsTests(Personas):
                     self.point_a, by=self.staff_a, seats=5, first_meeting=timezone.now() + datetime.timedelta(days=2)
                 )
             for signup in SignUp.objects.all():
-                services.answer(signup=signup, reply="yes", share_email=True)
+                answering.answer(signup=signup, reply="yes", share_email=True)
             Group.objects.filter(pk=group.pk).update(first_meeting=timezone.now() - datetime.timedelta(hours=4))
             with self.captureOnCommitCallbacks(execute=True):
                 tasks.hand_off_due()

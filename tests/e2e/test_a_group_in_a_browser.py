@@ -22,9 +22,10 @@ from django.utils import dateformat, timezone, translation
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from contactpoints.models import ContactPoint, County, Municipality, Room
-from groups import services
 from groups.matching import Plan
-from groups.models import Email, Group, Invitation, PrivateLink, SignUp
+from groups.models import Group, Invitation, PrivateLink, SignUp
+from groups.services import answering, forming
+from outbox.models import Email
 from tests.base import LINK, waiting_person
 from tests.e2e.conftest import Requests
 from tests.signin import current_code, ensure_device
@@ -402,9 +403,9 @@ def test_the_group_has_met_button_changes_nothing_before_the_first_meeting(
     page: Page, world: World, artifacts: str
 ) -> None:
     staff = Staff(page, world, artifacts)
-    group = services.start_group(
+    group = forming.start_group(
         contact_point=world.point,
-        details=services.GroupDetails(
+        details=forming.GroupDetails(
             plan=Plan(**PLAN),
             first_meeting=timezone.now() + datetime.timedelta(days=3),
             room=world.room,
@@ -416,7 +417,7 @@ def test_the_group_has_met_button_changes_nothing_before_the_first_meeting(
         request_key=uuid.uuid4(),
     )
     for person in world.people[:5]:
-        services.answer(signup=person, reply="yes")
+        answering.answer(signup=person, reply="yes")
     staff.signs_in()
     page.goto(f"/ansatt/{world.point.slug}/grupper/{group.pk}/")
     staff.sees_nobody()

@@ -20,10 +20,10 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
-from accounts.invitations import invite
 from contactpoints.models import ContactPoint, County, Municipality, Office, Room
-from groups import services
+from contactpoints.services import invite_colleague
 from groups.models import MonthlyFigure, NoticeHold, SignUp
+from groups.services import moving
 from materials import services as materials
 from materials.models import Material
 from tests.base import EVENING_PLAN, link_token, start_group, waiting_person
@@ -300,7 +300,7 @@ def test_the_account_pages_are_accessible(visitor: Visitor, world: World, settin
     visitor.visits("/passord/MQ/not-a-token/", "a used or expired set-password link", status=404)
 
     mail.outbox.clear()
-    invite(email="ny.kollega@frivilligsentral.example", invited_by=None, contact_point=world.point)
+    invite_colleague(contact_point=world.point, email="ny.kollega@frivilligsentral.example", by=None)
     link = next(word for word in mail.outbox[-1].body.split() if "/passord/" in word)
     visitor.visits(urlsplit(link).path, "choose a password")
     page.locator("main .form-actions button[type=submit]").click()
@@ -471,7 +471,7 @@ def test_the_offer_to_move_to_a_nationwide_list_is_accessible(
     page = visitor.page
     address = "venter.lenge@example.org"
     waiting_person(world.small_point, address, days_ago=120, format="telephone")
-    assert services.offer_moves() == 1
+    assert moving.offer_moves() == 1
 
     visitor.visits(private_path(mailoutbox, address), "your sign-up, with the offer to move")
     visitor.screenshot("move-offer")

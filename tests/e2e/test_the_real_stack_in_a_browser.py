@@ -15,7 +15,8 @@ from django.test import TransactionTestCase
 from django.utils import timezone
 
 from contactpoints.models import ContactPoint, County, Municipality, Room
-from groups.models import Email, Group, Invitation, PrivateLink, SignUp
+from groups.models import Group, Invitation, PrivateLink, SignUp
+from outbox.models import Email
 from tests.e2e.conftest import assert_accessible
 from tests.integration.stack import STAFF_EMAIL, STAFF_PASSWORD, RealStack, wait_for
 from tests.signin import current_code, ensure_device
@@ -25,6 +26,7 @@ WIDTHS = (320, 1280)
 
 
 @pytest.mark.postgres
+@pytest.mark.stack  # a browser test that also starts the real stack
 class RealStackInABrowserTests(RealStack, TransactionTestCase):
     @pytest.fixture(autouse=True)
     def _browser(self, browser):  # type: ignore[no-untyped-def]

@@ -36,9 +36,11 @@ from django.utils.regex_helper import normalize
 from accounts.tokens import set_password_token
 from contactpoints.models import Application, Office, Room
 from figures.views import CSV_TABLES
+from groups import emails as group_mail
 from groups import links
-from groups.models import Email, Group, Invitation, MonthlyFigure, SignUp
+from groups.models import Group, Invitation, MonthlyFigure, SignUp
 from materials.models import Material
+from outbox.models import Email
 from selvhjelp.crypto import address_hash
 from tests import signin
 from tests.base import Personas
@@ -297,7 +299,7 @@ class World(Personas):
                     reply_by=now + datetime.timedelta(days=2),
                 )
             Email.objects.create(
-                kind=Email.Kind.CONFIRM,
+                kind=group_mail.CONFIRM,
                 signup=signup,
                 contact_point=cls.point_a,
                 dedupe_key=f"world:{status}",

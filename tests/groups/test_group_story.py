@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contactpoints.models import Room
-from groups import services, tasks
-from groups.models import Email, Group, Invitation, MonthlyFigure, PrivateLink, SignUp
-from tests.base import Personas, link_token, start_group, waiting_person
+from groups import tasks
+from groups.models import Group, Invitation, MonthlyFigure, PrivateLink, SignUp
+from outbox.models import Email
+from tests.base import Personas, link_token, waiting_person
 from tests.signin import sign_in
 
 PLAN = {"format": "in_person", "time_of_day": "evening", "language": "no", "age_group": "30-44"}
@@ -150,48 +151,3 @@ class GroupStoryTests(Personas):
         self.assertEqual((figure.groups_started, figure.members_at_start), (1, 4))
         # Those who did not join are still waiting, keeping their place.
         self.assertEqual(SignUp.objects.filter(status=SignUp.Status.WAITING).count(), 5)
-
-    def test_a_group_hands_off_by_itself_after_its_first_meeting(self):
-        with self.run_on_commit():
-            people = [waiting_person(self.point_a, f"p{n}@example.org", **PLAN) for n in range(5)]
-            group = start_group(
-                self.point_a, by=self.staff_a, seats=5, first_meeting=timezone.now() + datetime.timedelta(hours=2)
-            )
-        for person in people:
-            services.answer(signup=person, reply="yes")
-        with self.run_on_commit():
-            self.assertEqual(tasks.hand_off_due(), 0)
-            self.assertEqual(services.hand_off_due(now=timezone.now() + datetime.timedelta(hours=4)), 0)
-            self.assertEqual(services.hand_off_due(now=timezone.now() + datetime.timedelta(hours=6)), 1)
-        group.refresh_from_db()
-        self.assertEqual(group.status, Group.Status.HANDED_OFF)
-        self.assertFalse(SignUp.objects.exists())
-
-    def test_members_are_not_deleted_before_their_guide_is_sent(self):
-        with self.run_on_commit():
-            people = [waiting_person(self.point_a, f"q{n}@example.org", **PLAN) for n in range(5)]
-            group = start_group(
-                self.point_a, by=self.staff_a, seats=5, first_meeting=timezone.now() + datetime.timedelta(days=1)
-            )
-        for person in people:
-            services.answer(signup=person, reply="yes")
-        # The hand-off commits, but no mail goes out (say the broker is down).
-        self.assertTrue(services.hand_off(group=group, now=group.first_meeting + datetime.timedelta(hours=1)))
-        self.assertFalse(services.finish_hand_off(group_id=group.pk))
-        self.assertEqual(SignUp.objects.count(), 5)
-        with self.run_on_commit():
-            for email_id in Email.objects.filter(kind=Email.Kind.GUIDE).values_list("pk", flat=True):
-                tasks.send_email(email_id)
-        self.assertTrue(services.finish_hand_off(group_id=group.pk) or not SignUp.objects.exists())
-        self.assertFalse(SignUp.objects.exists())
-
-    def test_the_threshold_notice_comes_once_per_crossing(self):
-        with self.run_on_commit():
-            people = [waiting_person(self.point_a, f"r{n}@example.org", **PLAN) for n in range(5)]
-            waiting_person(self.point_a, "r5@example.org", **PLAN)
-        self.assertEqual(len([m for m in mail.outbox if m.to == ["staff-a@work.example"]]), 1)
-        with self.run_on_commit():
-            services.withdraw(signup=people[0])
-            services.withdraw(signup=people[1])
-            waiting_person(self.point_a, "r6@example.org", **PLAN)
-        self.assertEqual(len([m for m in mail.outbox if m.to == ["staff-a@work.example"]]), 2)

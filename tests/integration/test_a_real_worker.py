@@ -14,8 +14,9 @@ from django.db import connection
 from django.test import TransactionTestCase
 
 from contactpoints.models import ContactPoint, County, Municipality
-from groups import services
-from groups.models import Email, SignUp
+from groups.models import SignUp
+from groups.services import signing_up
+from outbox.models import Email
 from selvhjelp.celery import app
 
 BROKER = os.environ.get("TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
@@ -87,11 +88,11 @@ class RealWorkerTests(TransactionTestCase):
 
     def test_a_confirmation_email_is_sent_by_the_worker_with_only_an_id_in_the_queue(self):
         address = "kari.worker@example.org"
-        services.sign_up(
+        signing_up.sign_up(
             contact_point=self.point,
             email=address,
             nickname="",
-            preferences=services.Preferences(format="any", time_of_day="any", language="any", age_group="any"),
+            preferences=signing_up.Preferences(format="any", time_of_day="any", language="any", age_group="any"),
             locale="en",
         )
         self.assertTrue(self.wait_for(lambda: Email.objects.filter(sent_at__isnull=False).exists()), "never sent")
@@ -101,6 +102,6 @@ class RealWorkerTests(TransactionTestCase):
         self.assertEqual(messages[0]["Subject"], "Please confirm your email address")
         self.assertEqual(SignUp.objects.get().status, SignUp.Status.UNCONFIRMED)
         self.stop_worker()
-        self.assertIn("groups.tasks.send_email", self.output)
+        self.assertIn("outbox.tasks.send_email", self.output)
         self.assertNotIn(address, self.output)
         self.assertNotIn("kari.worker", self.output)

@@ -24,7 +24,8 @@ from django.test import TransactionTestCase
 from django.utils import timezone
 
 from contactpoints.models import ContactPoint, County, Municipality
-from groups.models import Email, Group, Invitation, PrivateLink, SignUp
+from groups.models import Group, Invitation, PrivateLink, SignUp
+from outbox.models import Email
 from tests.base import signup_data
 from tests.integration.stack import (
     REQUEST_KEY,
@@ -166,7 +167,7 @@ class ScaleOutTests(RealStack, TransactionTestCase):
         for address in people:
             self.assertTrue(
                 any(
-                    entry["request_id"] == request_ids[address] and "groups.tasks.send_email" in entry["message"]
+                    entry["request_id"] == request_ids[address] and "outbox.tasks.send_email" in entry["message"]
                     for entry in worker_lines
                 ),
                 f"no worker line carries the id of {address}'s sign-up request",

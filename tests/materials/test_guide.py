@@ -9,9 +9,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from groups import services
+from groups import emails as group_mail
 from groups.guide import HOW_A_GROUP_RUNS_ITSELF
-from groups.models import Email
+from groups.services import answering, hand_off
+from outbox.models import Email
 from tests.base import EVENING_PLAN, Personas, start_group, waiting_person
 
 BROWSER_ASKS = {"nb": "nb-NO", "nn": "nn-NO", "en": "en-GB", "se": "se-NO"}
@@ -46,13 +47,13 @@ class GuidePageTests(Personas):
             people = [waiting_person(self.point_a, f"m{n}@example.org", **EVENING_PLAN) for n in range(5)]
         group = start_group(self.point_a, by=self.staff_a, seats=5)
         for person in people:
-            services.answer(signup=person, reply=services.Answer.YES)
+            answering.answer(signup=person, reply=answering.Answer.YES)
         mail.outbox.clear()
         with self.captureOnCommitCallbacks(execute=True):
-            services.hand_off(group=group, now=group.first_meeting + datetime.timedelta(hours=4))
+            hand_off.hand_off(group=group, now=group.first_meeting + datetime.timedelta(hours=4))
 
         self.assertEqual(len(mail.outbox), 5)
-        self.assertFalse(Email.objects.filter(kind=Email.Kind.GUIDE).exists())  # sent, then deleted with them
+        self.assertFalse(Email.objects.filter(kind=group_mail.GUIDE).exists())  # sent, then deleted with them
         page = Client().get(reverse("materials:guide")).content.decode()
         message = mail.outbox[0]
         html = message.alternatives[0][0]

@@ -6,7 +6,7 @@ import uuid
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.test import Client, TestCase, override_settings
+from django.test import Client, TestCase
 from django.urls import reverse
 
 from contactpoints.models import Office
@@ -257,7 +257,6 @@ class CatalogueTests(OrderTestCase):
         self.assertEqual(self.intro.title, "Selvhjelp – en innføring")
 
 
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 class DemoMaterialsTests(TestCase):
     def test_the_demo_world_offers_the_national_offices_materials_once(self):
         for _ in range(2):

@@ -50,8 +50,8 @@ class JsonLinesTests(SimpleTestCase):
         except ValueError:
             failure = sys.exc_info()
         records = [
-            logging.LogRecord("groups.outbox", logging.INFO, __file__, 1, "sent %d emails", (3,), None),
-            logging.LogRecord("groups.outbox", logging.ERROR, __file__, 2, "sending to %s failed", (ADDRESS,), failure),
+            logging.LogRecord("outbox.tasks", logging.INFO, __file__, 1, "sent %d emails", (3,), None),
+            logging.LogRecord("outbox.tasks", logging.ERROR, __file__, 2, "sending to %s failed", (ADDRESS,), failure),
             logging.LogRecord("django.request", logging.WARNING, __file__, 3, "Not Found: /p/%s/", (TOKEN,), None),
         ]
         token = request_id.set("3f2a9c1e7b5d4e8fa1c2b3d4e5f60718")
@@ -67,13 +67,13 @@ class JsonLinesTests(SimpleTestCase):
             self.assertEqual(entry["request_id"], "3f2a9c1e7b5d4e8fa1c2b3d4e5f60718")
         self.assertEqual(entries[0]["message"], "sent 3 emails")
         self.assertEqual(entries[0]["level"], "INFO")
-        self.assertEqual(entries[0]["logger"], "groups.outbox")
+        self.assertEqual(entries[0]["logger"], "outbox.tasks")
         self.assertEqual(entries[1]["message"], "sending to [address] failed")
         self.assertIn("ValueError: rejected recipient [address]", entries[1]["exception"])
         self.assertEqual(entries[2]["message"], "Not Found: /p/[link]/")
 
     def test_extra_attributes_are_not_written(self):
-        record = logging.LogRecord("groups.outbox", logging.INFO, __file__, 1, "sent", (), None)
+        record = logging.LogRecord("outbox.tasks", logging.INFO, __file__, 1, "sent", (), None)
         record.recipient = ADDRESS
         [line] = self.write(record)
         self.assert_clean(line)

@@ -1,0 +1,104 @@
+"""The mail about sign-ups and groups, registered with the outbox.
+
+Mail to a participant is rendered in the language they used, from their
+contact point, when it is sent; a private link in it is made then too, so a
+retry still carries a working one. Mail to staff names no person.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.urls import reverse
+
+from groups import guide, links, matching, selectors
+from groups.models import Group, Invitation, SignUp
+from outbox import kinds
+from outbox.models import Email
+from selvhjelp.mail import build_message
+
+
+def _signup_message(email: Email, name: str, *, with_link: bool = True) -> EmailMultiAlternatives | None:
+    """A message to a participant, rendered in their language, from their contact point."""
+    if email.signup_id is None:
+        return None
+    signup = SignUp.objects.select_related("contact_point").filter(pk=email.signup_id).first()
+    if signup is None:
+        return None
+    contact_point = email.contact_point or signup.contact_point
+    group = Group.objects.select_related("room").filter(pk=email.group_id).first() if email.group_id else None
+    context: dict[str, object] = {
+        "contact_point": contact_point,
+        "signup": signup,
+        "group": group,
+        "broadcast": email.broadcast,
+        "confirm_hours": settings.SIGNUP_CONFIRM_HOURS,
+        "closed_signups_kept_days": settings.CLOSED_SIGNUPS_KEPT_DAYS,
+    }
+    if with_link:
+        context["link"] = f"{settings.SITE_URL}{links.url(links.mint(signup=signup))}"
+    if email.kind == INVITATION:
+        invitation = Invitation.objects.filter(signup=signup).first()
+        if invitation is None:
+            return None  # The seat was given up before the message went out.
+        context["invitation"] = invitation
+    if email.kind == GUIDE and group is not None:
+        context["shared"] = _shared_addresses(group, signup)
+        context["guide"] = guide.HOW_A_GROUP_RUNS_ITSELF
+    if email.kind == MOVE_OFFER:
+        context["nationwide"] = selectors.move_options(signup)
+        if not context["nationwide"]:
+            return None  # The place moved, or the nationwide list closed, before the message went out.
+    return build_message(
+        name=name,
+        context=context,
+        to=signup.email,
+        locale=signup.locale,
+        sender_name=contact_point.name,
+        reply_to=contact_point.public_email,
+    )
+
+
+def _shared_addresses(group: Group, signup: SignUp) -> list[tuple[str, str]]:
+    """Members who agreed to share their address, shown only to others who agreed too."""
+    members = list(
+        Invitation.objects.filter(group=group, status=Invitation.Status.ACCEPTED, share_email=True).select_related(
+            "signup"
+        )
+    )
+    if not any(member.signup_id == signup.pk for member in members):
+        return []
+    return [(m.signup.nickname, m.signup.email) for m in members if m.signup_id != signup.pk]
+
+
+def _enough_waiting(email: Email) -> EmailMultiAlternatives | None:
+    user, contact_point = email.user, email.contact_point
+    if user is None or contact_point is None or not user.is_active:
+        return None
+    counts = matching.plan_counts(contact_point)
+    ready = sorted((plan for plan, n in counts.items() if n >= contact_point.threshold), key=lambda p: -counts[p])
+    return build_message(
+        name="enough-waiting",
+        context={
+            "contact_point": contact_point,
+            "plans": ready[:5],
+            "link": f"{settings.SITE_URL}{reverse('staff:dashboard', args=[contact_point.slug])}",
+        },
+        to=user.email,
+        locale=user.language,
+    )
+
+
+def _to_participant(name: str, *, with_link: bool = True) -> kinds.Renderer:
+    return lambda email: _signup_message(email, name, with_link=with_link)
+
+
+CONFIRM = kinds.register("confirm", _to_participant("confirm"))
+ALREADY_SIGNED_UP = kinds.register("already", _to_participant("already-signed-up"))
+INVITATION = kinds.register("invitation", _to_participant("invitation"))
+BACK_ON_LIST = kinds.register("back", _to_participant("back-on-list"))
+BROADCAST = kinds.register("broadcast", _to_participant("message"))
+GUIDE = kinds.register("guide", _to_participant("guide", with_link=False))
+EXPIRY_WARNING = kinds.register("expiry", _to_participant("expiry-warning"))
+MOVE_OFFER = kinds.register("move_offer", _to_participant("move-offer"))
+SIGNUPS_PAUSED = kinds.register("paused", _to_participant("signups-paused"))
+CLOSING = kinds.register("closing", _to_participant("closing"))
+ENOUGH_WAITING = kinds.register("enough", _enough_waiting)

@@ -1,0 +1,197 @@
+"""Forming a group: staff start it, the app invites the longest-waiting people
+who fit, fills empty seats, and passes on seats nobody answered."""
+
+import datetime
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.models import User
+from contactpoints.locking import lock_contact_point
+from contactpoints.models import ContactPoint, Room
+from groups import emails, matching, monthly
+from groups.matching import Plan
+from groups.models import Group, Invitation, SignUp
+from groups.services.threshold import check_enough_waiting
+from outbox import services as outbox
+
+
+class GroupError(Exception):
+    """A group could not be started or changed; the message is for staff."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class GroupDetails:
+    plan: Plan
+    first_meeting: datetime.datetime
+    room: Room | None
+    place_details: str
+    seats: int
+    starter_present: bool
+
+
+def _candidates(*, contact_point_id: int, plan: Plan, limit: int, exclude_group: Group | None = None) -> list[SignUp]:
+    """The longest-waiting sign-ups that fit the plan, locked; rows another
+    transaction holds are skipped, so two groups never take the same person."""
+    queryset = SignUp.objects.waiting().filter(plan.q(), contact_point_id=contact_point_id)
+    if exclude_group is not None:
+        queryset = queryset.exclude(passed_on_group=exclude_group)
+    return list(queryset.queue_order().select_for_update(skip_locked=True)[:limit])
+
+
+def _reply_by(group: Group, now: datetime.datetime) -> datetime.datetime:
+    return min(now + datetime.timedelta(hours=settings.INVITATION_REPLY_HOURS), group.first_meeting)
+
+
+def _invite(*, group: Group, signups: list[SignUp], now: datetime.datetime) -> int:
+    reply_by = _reply_by(group, now)
+    for signup in signups:
+        Invitation.objects.create(group=group, signup=signup, reply_by=reply_by, created_at=now)
+        SignUp.objects.filter(pk=signup.pk).update(status=SignUp.Status.INVITED)
+        outbox.queue(
+            kind=emails.INVITATION,
+            dedupe_key=f"invitation:{group.pk}:{signup.pk}",
+            signup=signup,
+            group=group,
+            contact_point=group.contact_point,
+        )
+    if signups:
+        monthly.count(contact_point_id=group.contact_point_id, invited=len(signups))
+    return len(signups)
+
+
+def start_group(
+    *, contact_point: ContactPoint, details: GroupDetails, created_by: User | None, request_key: uuid.UUID
+) -> Group:
+    """Start a group and invite the longest-waiting people who fit it.
+
+    Staff choose how, when and where; the app chooses who, and never says.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        lock_contact_point(contact_point.pk)
+        existing = Group.objects.filter(request_key=request_key).first()
+        if existing is not None:
+            if existing.contact_point_id != contact_point.pk:
+                raise GroupError(_("This form was already used. Reload the page and try again."))
+            return existing  # The same form submitted twice.
+        if ContactPoint.objects.filter(pk=contact_point.pk, closed_at__isnull=False).exists():
+            raise GroupError(_("This contact point is closed. It cannot start new groups."))
+        if details.first_meeting <= now:
+            raise GroupError(_("The first meeting must be in the future."))
+        if details.room is not None and details.room.contact_point_id != contact_point.pk:
+            raise GroupError(_("Choose one of your own rooms."))
+        if details.plan.format not in matching.formats_offered(contact_point):
+            raise GroupError(_("Your contact point does not offer groups that meet this way."))
+        if not contact_point.threshold <= details.seats <= 10:
+            raise GroupError(_("A group needs between %(low)s and 10 seats.") % {"low": contact_point.threshold})
+        signups = _candidates(contact_point_id=contact_point.pk, plan=details.plan, limit=details.seats)
+        if len(signups) < contact_point.threshold:
+            raise GroupError(
+                _("Not enough people are waiting who fit this group. You need %(count)s.")
+                % {"count": contact_point.threshold}
+            )
+        group = Group.objects.create(
+            contact_point=contact_point,
+            **details.plan.as_query(),
+            first_meeting=details.first_meeting,
+            room=details.room,
+            place_details=details.place_details,
+            seats=details.seats,
+            starter_present=details.starter_present,
+            request_key=request_key,
+            created_by=created_by,
+            created_at=now,
+        )
+        _invite(group=group, signups=signups, now=now)
+        check_enough_waiting(contact_point_id=contact_point.pk)
+    return group
+
+
+def refill(*, group: Group) -> int:
+    """Offer empty seats to the next people waiting who fit. Returns how many were invited."""
+    now = timezone.now()
+    with transaction.atomic():
+        lock_contact_point(group.contact_point_id)
+        group = Group.objects.select_for_update().select_related("contact_point").get(pk=group.pk)
+        if not group.is_forming or group.first_meeting <= now:
+            return 0
+        free = group.seats - group.invitations.count()
+        if free <= 0:
+            return 0
+        plan = Plan(
+            format=group.format, time_of_day=group.time_of_day, language=group.language, age_group=group.age_group
+        )
+        signups = _candidates(contact_point_id=group.contact_point_id, plan=plan, limit=free, exclude_group=group)
+        invited = _invite(group=group, signups=signups, now=now)
+        if invited:
+            check_enough_waiting(contact_point_id=group.contact_point_id)
+        return invited
+
+
+def change_seats(*, group: Group, seats: int) -> None:
+    with transaction.atomic():
+        lock_contact_point(group.contact_point_id)
+        group = Group.objects.select_for_update().get(pk=group.pk)
+        accepted = group.invitations.filter(status=Invitation.Status.ACCEPTED).count()
+        if seats < accepted:
+            raise GroupError(
+                ngettext(
+                    "%(count)s person has already said yes. The group needs at least that many seats.",
+                    "%(count)s people have already said yes. The group needs at least that many seats.",
+                    accepted,
+                )
+                % {"count": accepted}
+            )
+        if not 4 <= seats <= 10:
+            raise GroupError(_("A group needs between 4 and 10 seats."))
+        Group.objects.filter(pk=group.pk).update(seats=seats)
+
+
+def back_on_list(*, invitation: Invitation, passed_on: bool, tell: bool) -> None:
+    """The seat is given up; the person keeps their place on the list (and, if ``tell``, hears so)."""
+    invitation.delete()
+    SignUp.objects.filter(pk=invitation.signup_id).update(
+        status=SignUp.Status.WAITING, passed_on_group=invitation.group if passed_on else None
+    )
+    if tell:
+        outbox.queue(
+            kind=emails.BACK_ON_LIST,
+            dedupe_key=f"back:{invitation.group_id}:{invitation.signup_id}",
+            signup=invitation.signup,
+            group=invitation.group,
+            contact_point=invitation.group.contact_point,
+        )
+
+
+def expire_invitations(*, now: datetime.datetime | None = None) -> int:
+    """Seats not answered in time pass to the next person waiting."""
+    now = now or timezone.now()
+    expired = 0
+    due = Invitation.objects.filter(status=Invitation.Status.PENDING, reply_by__lte=now).values_list(
+        "pk", "group__contact_point_id"
+    )
+    for pk, contact_point_id in list(due):
+        with transaction.atomic():
+            lock_contact_point(contact_point_id)
+            invitation = (
+                Invitation.objects.select_for_update()
+                .select_related("group__contact_point", "signup")
+                .filter(pk=pk, status=Invitation.Status.PENDING, reply_by__lte=now)
+                .first()
+            )
+            if invitation is None:
+                continue
+            group = invitation.group
+            back_on_list(invitation=invitation, passed_on=True, tell=True)
+            Group.objects.filter(pk=group.pk).update(expired=F("expired") + 1)
+            refill(group=group)
+            check_enough_waiting(contact_point_id=group.contact_point_id)
+            expired += 1
+    return expired

@@ -1,0 +1,239 @@
+"""Signing up: the public form takes a sign-up in, a worker records it, the
+person confirms it from their inbox, changes their wishes, keeps their place
+or withdraws. Nobody but the person can do any of it."""
+
+import datetime
+from dataclasses import asdict, dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from contactpoints.locking import lock_contact_point
+from contactpoints.models import ContactPoint
+from groups import emails, monthly
+from groups.models import Group, IncomingSignUp, Invitation, SignUp
+from groups.services.forming import refill
+from groups.services.locking import lock_signups
+from groups.services.threshold import check_enough_waiting
+from outbox import services as outbox
+from selvhjelp.crypto import address_hash, normalise_address
+from selvhjelp.queue import enqueue_after_commit
+
+# A person who submits the form again for an address already on the list gets
+# at most one reminder in this window, so the form cannot be used to flood an inbox.
+RESEND_WINDOW = datetime.timedelta(hours=1)
+
+
+# A sign-up the form accepted whose task has not recorded it by then (the
+# broker was down, say) is recorded by the relay.
+RECORD_INCOMING_AFTER = datetime.timedelta(minutes=1)
+# The task that records it (named, for the task module imports this one).
+RECORD_SIGN_UP = "groups.tasks.record_sign_up"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Preferences:
+    format: str
+    time_of_day: str
+    language: str
+    age_group: str
+
+
+def _window_key(moment: datetime.datetime) -> int:
+    return int(moment.timestamp() // RESEND_WINDOW.total_seconds())
+
+
+def receive(
+    *,
+    contact_point: ContactPoint,
+    email: str,
+    nickname: str,
+    preferences: Preferences,
+    locale: str,
+) -> None:
+    """The public form's part of a sign-up: keep what the person sent, and
+    record it in the background (``record_incoming``).
+
+    This does the same for every address: one row written, one task queued
+    after commit. Whether the address is already signed up here is found out
+    only in the background, so neither the page, nor its timing, nor its work
+    in the database can tell anyone.
+    """
+    with transaction.atomic():
+        incoming = IncomingSignUp.objects.create(
+            contact_point=contact_point,
+            email=normalise_address(email),
+            nickname=nickname,
+            **asdict(preferences),
+            locale=locale,
+        )
+        enqueue_after_commit(RECORD_SIGN_UP, incoming.pk)
+
+
+def record_incoming(*, incoming_id: int) -> bool:
+    """Record a sign-up the form accepted, once: a new sign-up and its
+    confirmation email, or, for an address already here, a reminder."""
+    with transaction.atomic():
+        # Only this row is locked (of=self): another sign-up being recorded at
+        # the same contact point holds the contact point's row, and must not
+        # make this one skip.
+        incoming = (
+            IncomingSignUp.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("contact_point")
+            .filter(pk=incoming_id)
+            .first()
+        )
+        if incoming is None:
+            return False  # Recorded already, or being recorded right now.
+        if incoming.contact_point.is_closed:
+            incoming.delete()  # Sent in the seconds before the contact point closed: nothing is kept.
+            return True
+        sign_up(
+            contact_point=incoming.contact_point,
+            email=incoming.email,
+            nickname=incoming.nickname,
+            preferences=Preferences(
+                format=incoming.format,
+                time_of_day=incoming.time_of_day,
+                language=incoming.language,
+                age_group=incoming.age_group,
+            ),
+            locale=incoming.locale,
+        )
+        incoming.delete()
+    return True
+
+
+def incoming_due(*, now: datetime.datetime | None = None) -> list[int]:
+    """Accepted sign-ups that no task has recorded in good time."""
+    before = (now or timezone.now()) - RECORD_INCOMING_AFTER
+    return list(
+        IncomingSignUp.objects.filter(received_at__lt=before).order_by("received_at").values_list("pk", flat=True)[:500]
+    )
+
+
+def sign_up(
+    *,
+    contact_point: ContactPoint,
+    email: str,
+    nickname: str,
+    preferences: Preferences,
+    locale: str,
+) -> None:
+    """Record a person's own sign-up and ask them to confirm it.
+
+    An address already signed up at this contact point makes no second row;
+    its owner gets an email instead. The form never calls this itself (see
+    ``receive``): the two paths do different work.
+    """
+    now = timezone.now()
+    digest = address_hash(email)
+    try:
+        with transaction.atomic():
+            signup = SignUp.objects.create(
+                contact_point=contact_point,
+                email=normalise_address(email),
+                email_hash=digest,
+                nickname=nickname,
+                **asdict(preferences),
+                locale=locale,
+                created_at=now,
+            )
+            monthly.count(contact_point_id=contact_point.pk, signed_up=1)
+            outbox.queue(
+                kind=emails.CONFIRM,
+                dedupe_key=f"confirm:{signup.pk}:{_window_key(now)}",
+                signup=signup,
+                contact_point=contact_point,
+            )
+            return
+    except IntegrityError:
+        pass
+    with transaction.atomic():
+        existing = SignUp.objects.filter(contact_point=contact_point, email_hash=digest).first()
+        if existing is None:
+            # Deleted between our insert and this lookup; nothing to remind.
+            return
+        kind = emails.ALREADY_SIGNED_UP if existing.is_waiting else emails.CONFIRM
+        outbox.queue(
+            kind=kind,
+            dedupe_key=f"{kind}:{existing.pk}:{_window_key(now)}",
+            signup=existing,
+            contact_point=contact_point,
+        )
+
+
+def confirm(*, signup: SignUp) -> bool:
+    """Confirm a sign-up from the person's own inbox. Returns False if it was confirmed already."""
+    now = timezone.now()
+    with transaction.atomic():
+        lock_contact_point(signup.contact_point_id)
+        updated = SignUp.objects.filter(pk=signup.pk, status=SignUp.Status.UNCONFIRMED).update(
+            status=SignUp.Status.WAITING,
+            confirmed_at=now,
+            waiting_since=now,
+            expires_at=now + datetime.timedelta(days=settings.SIGNUP_EXPIRY_DAYS),
+        )
+        if not updated:
+            return False
+        monthly.count(contact_point_id=signup.contact_point_id, confirmed=1)
+        check_enough_waiting(contact_point_id=signup.contact_point_id)
+    signup.refresh_from_db()
+    return True
+
+
+def change_preferences(*, signup: SignUp, nickname: str, preferences: Preferences) -> None:
+    with transaction.atomic():
+        lock_contact_point(signup.contact_point_id)
+        SignUp.objects.filter(pk=signup.pk).update(nickname=nickname, **asdict(preferences))
+        check_enough_waiting(contact_point_id=signup.contact_point_id)
+    signup.refresh_from_db()
+
+
+def withdraw(*, signup: SignUp, undeliverable: bool = False) -> None:
+    """Delete the sign-up at once, with its links, its invitation and unsent mail.
+
+    ``undeliverable``: not the person's choice, but mail to them bounced; counted as such."""
+    with transaction.atomic():
+        lock_contact_point(signup.contact_point_id)
+        # Lock the row too: a group being started at this moment either
+        # took this person already (we wait, then delete their invitation
+        # too) or will skip them.
+        if not lock_signups(SignUp.objects.filter(pk=signup.pk)):
+            return
+        invitation = Invitation.objects.filter(signup_id=signup.pk).select_related("group").first()
+        SignUp.objects.filter(pk=signup.pk).delete()
+        if undeliverable:
+            monthly.count(contact_point_id=signup.contact_point_id, undeliverable=1)
+        elif signup.status != SignUp.Status.UNCONFIRMED:
+            monthly.count(contact_point_id=signup.contact_point_id, withdrawn=1)
+        if invitation is not None and invitation.group.is_forming:
+            Group.objects.filter(pk=invitation.group_id).update(declined=F("declined") + 1)
+            monthly.count(contact_point_id=signup.contact_point_id, declined=1)
+            refill(group=invitation.group)
+        check_enough_waiting(contact_point_id=signup.contact_point_id)
+
+
+def renew(*, signup: SignUp) -> bool:
+    """Keep me on the list: the person's place is kept for another full period."""
+    now = timezone.now()
+    with transaction.atomic():
+        lock_contact_point(signup.contact_point_id)
+        renewed = SignUp.objects.filter(pk=signup.pk, status=SignUp.Status.WAITING).update(
+            expires_at=now + datetime.timedelta(days=settings.SIGNUP_EXPIRY_DAYS), expiry_warned_at=None
+        )
+    signup.refresh_from_db()
+    return bool(renewed)
+
+
+def remove_undeliverable(*, signup_id: int) -> bool:
+    """Mail to this person bounced or was reported as spam: they cannot be
+    reached, so their sign-up is removed and counted, and never mailed again."""
+    signup = SignUp.objects.filter(pk=signup_id).first()
+    if signup is None:
+        return False
+    with transaction.atomic():
+        withdraw(signup=signup, undeliverable=True)
+    return True

@@ -1,0 +1,29 @@
+"""A person answers their invitation on their private page: yes, not this time, or remove me."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from groups import links
+from groups.models import SignUp
+from groups.services.answering import Answer, answer
+
+THANKS = {
+    Answer.YES: gettext_lazy("Thank you. We look forward to seeing you."),
+    Answer.NOT_THIS_TIME: gettext_lazy("Thank you for telling us. You keep your place on the list."),
+}
+
+
+def answer_invitation(request: HttpRequest, signup: SignUp, token: str) -> HttpResponse:
+    reply = request.POST.get("reply", "")
+    if reply not in (Answer.YES, Answer.NOT_THIS_TIME, Answer.REMOVE_ME):
+        return render(request, "400.html", status=400)
+    if not answer(signup=signup, reply=reply, share_email=request.POST.get("share_email") == "on"):
+        messages.warning(request, _("This invitation can no longer be answered."))
+    elif reply == Answer.REMOVE_ME:
+        return redirect("withdrawn")
+    else:
+        messages.success(request, str(THANKS[reply]))
+    return redirect(links.url(token))

@@ -1,0 +1,148 @@
+"""The person's own pages: a contact point's public page, the sign-up form,
+and the private page their link opens, where they confirm, see, change or
+withdraw their sign-up. Opening a link changes nothing; only a button does."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from contactpoints.models import ContactPoint
+from groups import limits, links, selectors
+from groups.forms import PreferencesForm, SignUpForm
+from groups.models import Invitation, SignUp
+from groups.services import signing_up
+from groups.views.answering import answer_invitation
+from groups.views.moving import move
+
+
+@require_GET
+def contact_point(request: HttpRequest, slug: str) -> HttpResponse:
+    point = get_object_or_404(ContactPoint.objects.listed().select_related("municipality__county"), slug=slug)
+    progress = selectors.progress(point)
+    context = {
+        "contact_point": point,
+        "progress": progress if point.show_progress else None,
+        "nationwide": selectors.nationwide_suggestions(point, progress),
+    }
+    return render(request, "groups/contact_point.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest, slug: str) -> HttpResponse:
+    """The public form. A known address and a new one get the same answer
+    from the same work (``signing_up.receive``); what a program sends is
+    answered as if it were taken, and dropped."""
+    contact_point = get_object_or_404(ContactPoint.objects.listed().select_related("municipality"), slug=slug)
+    if contact_point.signups_paused:
+        # Nothing is recorded while new sign-ups are paused, whatever is posted.
+        return render(request, "groups/signups_paused.html", {"contact_point": contact_point})
+    form = SignUpForm(request.POST or None, contact_point=contact_point)
+    if request.method == "POST" and form.is_valid():
+        if not limits.admit_sign_up(
+            request=request, contact_point=contact_point, sent_by_a_program=form.sent_by_a_program
+        ):
+            context = {"contact_point": contact_point, "form": form, "turned_away": True}
+            return render(request, "groups/signup.html", context, status=429)
+        if not form.sent_by_a_program:
+            email, nickname = form.cleaned_data["email"], form.cleaned_data["nickname"]
+            preferences, locale = form.preferences(), get_language()
+            signing_up.receive(
+                contact_point=contact_point, email=email, nickname=nickname, preferences=preferences, locale=locale
+            )
+        return redirect("signup_sent", slug=contact_point.slug)
+    return render(request, "groups/signup.html", {"contact_point": contact_point, "form": form})
+
+
+@require_GET
+def signup_sent(request: HttpRequest, slug: str) -> HttpResponse:
+    contact_point = get_object_or_404(ContactPoint.objects.listed(), slug=slug)
+    return render(request, "groups/signup_sent.html", {"contact_point": contact_point})
+
+
+def private_page(request: HttpRequest, signup: SignUp, form: PreferencesForm | None = None) -> HttpResponse:
+    """What the person sees: a button to confirm, their invitation, or their place and wishes."""
+    contact_point = signup.contact_point
+    if signup.status == SignUp.Status.UNCONFIRMED:
+        return render(request, "groups/confirm.html", {"signup": signup, "contact_point": contact_point})
+    invitation = None
+    if signup.status in (SignUp.Status.INVITED, SignUp.Status.ACCEPTED):
+        invitation = Invitation.objects.select_related("group__room").filter(signup=signup).first()
+    if invitation is not None:
+        mine = {"signup": signup, "contact_point": contact_point, "invitation": invitation, "group": invitation.group}
+        return render(request, "groups/invitation.html", mine)
+    context: dict[str, object] = {
+        "signup": signup,
+        "contact_point": contact_point,
+        "form": form or PreferencesForm(initial=PreferencesForm.initial_for(signup), contact_point=contact_point),
+        "place": selectors.place_in_words(signup),
+        "offers": selectors.move_offers(signup) if contact_point.is_closed else None,
+        # At a closed contact point the offers above include the nationwide lists.
+        "move_options": [] if contact_point.is_closed else selectors.move_options(signup),
+    }
+    return render(request, "groups/signup_page.html", context)
+
+
+def confirm(request: HttpRequest, signup: SignUp, token: str) -> HttpResponse:
+    signing_up.confirm(signup=signup)
+    messages.success(request, _("Thank you. You are now on the list."))
+    return redirect(links.url(token))
+
+
+def withdraw(request: HttpRequest, signup: SignUp, token: str) -> HttpResponse:
+    signing_up.withdraw(signup=signup)
+    return redirect("withdrawn")
+
+
+def renew(request: HttpRequest, signup: SignUp, token: str) -> HttpResponse:
+    if signing_up.renew(signup=signup):
+        messages.success(request, _("Thank you. Your place on the list is kept."))
+    return redirect(links.url(token))
+
+
+def change_preferences(request: HttpRequest, signup: SignUp, token: str) -> HttpResponse:
+    if not signup.is_waiting:
+        return private_page(request, signup)  # Invited or handed off meanwhile: nothing to change.
+    form = PreferencesForm(request.POST, contact_point=signup.contact_point)
+    if not form.is_valid():
+        return private_page(request, signup, form)
+    preferences = form.preferences()
+    signing_up.change_preferences(signup=signup, nickname=form.cleaned_data["nickname"], preferences=preferences)
+    messages.success(request, _("Your choices are saved."))
+    return redirect(links.url(token))
+
+
+# The private page's buttons, by the ``action`` each one sends.
+ACTIONS: dict[str, Callable[[HttpRequest, SignUp, str], HttpResponse]] = {
+    "confirm": confirm,
+    "withdraw": withdraw,
+    "renew": renew,
+    "answer": answer_invitation,
+    "move": move,
+    "preferences": change_preferences,
+}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signup_page(request: HttpRequest, token: str) -> HttpResponse:
+    """What a private link opens. Opening it changes nothing; only a button does."""
+    signup = links.resolve(token)
+    if signup is None:
+        return render(request, "groups/link_invalid.html", status=404)
+    if request.method == "GET":
+        return private_page(request, signup)
+    action = ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
+        return render(request, "400.html", status=400)
+    return action(request, signup, token)
+
+
+@require_GET
+def withdrawn(request: HttpRequest) -> HttpResponse:
+    return render(request, "groups/withdrawn.html")

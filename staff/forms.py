@@ -1,0 +1,206 @@
+"""Forms for contact-point staff. None of them can describe or add a person."""
+
+import uuid
+from collections.abc import Sequence
+from typing import TypeVar
+
+from django import forms
+from django.core.validators import MinValueValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contactpoints.models import GROUP_SIZE_MAX, GROUP_SIZE_MIN, ContactPoint, Room
+from groups.matching import Plan, formats_offered
+from groups.models import ANY, AgeGroup, Format, GroupLanguage, TimeOfDay
+from groups.services.forming import GroupDetails
+from selvhjelp.forms import CrispyForm, CrispyModelForm, field_of, no_control_characters, valid_postcode
+
+
+class ContactPointForm(CrispyModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = ContactPoint
+        fields = [
+            "description",
+            "street_address",
+            "postcode",
+            "post_town",
+            "opening_hours",
+            "public_email",
+            "public_phone",
+            "website",
+            "offers_in_person",
+            "offers_telephone",
+            "show_progress",
+            "threshold",
+            "seats",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "opening_hours": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_postcode(self) -> str:
+        return valid_postcode(self.cleaned_data["postcode"])
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if not data.get("offers_in_person") and not data.get("offers_telephone"):
+            raise forms.ValidationError(_("Offer groups in person, by telephone, or both."))
+        threshold, seats = data.get("threshold"), data.get("seats")
+        if isinstance(threshold, int) and isinstance(seats, int) and seats < threshold:
+            self.add_error("seats", _("A group needs at least as many seats as it takes to start it."))
+        return data
+
+
+class RoomForm(CrispyModelForm):
+    class Meta:
+        model = Room
+        fields = ["name", "address", "capacity", "accessibility"]
+        widgets = {"accessibility": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_capacity(self) -> int:
+        capacity = self.cleaned_data["capacity"]
+        if not 2 <= capacity <= 200:
+            raise forms.ValidationError(_("Give the number of seats, between 2 and 200."))
+        return capacity
+
+
+Label = TypeVar("Label")
+
+
+def _concrete(choices: Sequence[tuple[str, Label]]) -> list[tuple[str, Label]]:
+    return [choice for choice in choices if choice[0] != ANY]
+
+
+class GroupForm(CrispyForm):
+    """Staff choose how, when and where. Who is chosen by the app."""
+
+    format = forms.ChoiceField(label=_("How the group meets"), choices=_concrete(Format.choices))
+    time_of_day = forms.ChoiceField(label=_("Time of day"), choices=_concrete(TimeOfDay.choices))
+    language = forms.ChoiceField(label=_("Language"), choices=_concrete(GroupLanguage.choices))
+    age_group = forms.ChoiceField(label=_("Age group"), choices=_concrete(AgeGroup.choices))
+    first_meeting = forms.DateTimeField(
+        label=_("First meeting"),
+        help_text=_("The date and time the group first meets."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
+    )
+    room = forms.ModelChoiceField(
+        label=_("Room"), queryset=Room.objects.none(), required=False, empty_label=_("No room (telephone group)")
+    )
+    place_details = forms.CharField(
+        label=_("Where, or how to call in"),
+        help_text=_("For a telephone group: the number to call and any code. For a room: how to find it."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
+        validators=[no_control_characters],
+    )
+    seats = forms.IntegerField(label=_("Seats"), min_value=GROUP_SIZE_MIN, max_value=GROUP_SIZE_MAX)
+    starter_present = forms.BooleanField(
+        label=_("A starter from the contact point comes to the first meetings"), required=False
+    )
+    request_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: object, contact_point: ContactPoint, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.contact_point = contact_point
+        offered = formats_offered(contact_point)
+        field_of(self, "format", forms.ChoiceField).choices = [c for c in _concrete(Format.choices) if c[0] in offered]
+        rooms = list(contact_point.rooms.all())
+        field_of(self, "room", forms.ModelChoiceField).queryset = contact_point.rooms.all()
+        if rooms and contact_point.offers_in_person:
+            self.fields["room"].initial = rooms[0].pk
+        # A group takes at least as many seats as it takes to start one: the
+        # browser is told so too (min), not only the service after submitting.
+        seats = field_of(self, "seats", forms.IntegerField)
+        seats.min_value = contact_point.threshold
+        seats.validators.append(MinValueValidator(contact_point.threshold))
+        seats.widget.attrs["min"] = str(contact_point.threshold)
+        self.fields["seats"].initial = contact_point.seats
+        self.fields["request_key"].initial = uuid.uuid4()
+
+    def clean_first_meeting(self) -> object:
+        value = self.cleaned_data["first_meeting"]
+        if value <= timezone.now():
+            raise forms.ValidationError(_("The first meeting must be in the future."))
+        return value
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("format") == Format.IN_PERSON and not data.get("room") and not data.get("place_details"):
+            self.add_error("room", _("Choose a room, or say where the group meets."))
+        if data.get("format") == Format.TELEPHONE and not data.get("place_details"):
+            self.add_error("place_details", _("Say how the members call in."))
+        return data
+
+    def plan(self) -> Plan:
+        data = self.cleaned_data
+        return Plan(
+            format=data["format"],
+            time_of_day=data["time_of_day"],
+            language=data["language"],
+            age_group=data["age_group"],
+        )
+
+    def details(self) -> GroupDetails:
+        data = self.cleaned_data
+        return GroupDetails(
+            plan=self.plan(),
+            first_meeting=data["first_meeting"],
+            room=data["room"],
+            place_details=data["place_details"],
+            seats=data["seats"],
+            starter_present=data["starter_present"],
+        )
+
+
+class SeatsForm(CrispyForm):
+    seats = forms.IntegerField(label=_("Seats"), min_value=GROUP_SIZE_MIN, max_value=GROUP_SIZE_MAX)
+
+
+class MessageForm(CrispyForm):
+    body = forms.CharField(
+        label=_("Message"),
+        help_text=_(
+            "Sent by email to everyone waiting at your contact point, for example about an information meeting. "
+            "Do not write anything about health. You will only see how many it went to."
+        ),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=2000,
+        validators=[no_control_characters],
+    )
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"].strip()
+        if len(body) < 10:
+            raise forms.ValidationError(_("Write a little more, so that people understand the message."))
+        return body
+
+
+class PauseForm(CrispyForm):
+    message = forms.CharField(
+        label=_("Message on your public page"),
+        help_text=_("For example: “We are closed for the summer. Sign up again from 15 August.”"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        validators=[no_control_characters],
+    )
+
+
+class ColleagueForm(CrispyForm):
+    email = forms.EmailField(
+        label=_("Your colleague's work email address"),
+        help_text=_("They get an email to set a password and sign in."),
+        max_length=254,
+        validators=[no_control_characters],
+    )
+
+
+class CloseForm(CrispyForm):
+    understood = forms.BooleanField(
+        label=_("I understand that the contact point closes for good"),
+        error_messages={"required": _("Tick the box to close the contact point.")},
+    )

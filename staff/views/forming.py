@@ -1,0 +1,112 @@
+"""Starting a group and following it as it forms: staff choose how, when and
+where; the app chooses who, and never says. On the group's page staff change
+the seats, fill empty ones, and hand the group over once it has met."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from accounts.http import SignedInRequest
+from contactpoints.access import staff_view
+from contactpoints.models import ContactPoint
+from groups import selectors
+from groups.models import Group
+from groups.services import forming, hand_off
+from staff.forms import GroupForm, SeatsForm
+
+
+def _invited_text(invited: int) -> str:
+    if not invited:
+        return _("Nobody else who fits the group is waiting right now.")
+    return ngettext("%(count)s more person invited.", "%(count)s more people invited.", invited) % {"count": invited}
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def start_group(request: SignedInRequest, contact_point: ContactPoint) -> HttpResponse:
+    initial = {
+        key: request.GET[key] for key in ("format", "time_of_day", "language", "age_group") if key in request.GET
+    }
+    form = GroupForm(request.POST or None, initial=initial, contact_point=contact_point)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = forming.start_group(
+                contact_point=contact_point,
+                details=form.details(),
+                created_by=request.user,
+                request_key=form.cleaned_data["request_key"],
+            )
+        except forming.GroupError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The group is started. The invitations are on their way."))
+            return redirect("staff:group", contact_point.slug, group.pk)
+    overview = selectors.waiting_overview(contact_point)
+    return render(
+        request, "staff/start_group.html", {"contact_point": contact_point, "form": form, "overview": overview}
+    )
+
+
+def _group_page(request: SignedInRequest, group: Group, seats_form: SeatsForm | None = None) -> HttpResponse:
+    context = {
+        "contact_point": group.contact_point,
+        "group": group,
+        "summary": selectors.group_summary(group),
+        "seats_form": seats_form or SeatsForm(initial={"seats": group.seats}),
+        "now": timezone.now(),
+    }
+    return render(request, "staff/group.html", context)
+
+
+def _change_seats(request: SignedInRequest, group: Group) -> HttpResponse:
+    form = SeatsForm(request.POST, initial={"seats": group.seats})
+    if not form.is_valid():
+        return _group_page(request, group, form)
+    try:
+        forming.change_seats(group=group, seats=form.cleaned_data["seats"])
+    except forming.GroupError as error:
+        form.add_error("seats", str(error))
+        return _group_page(request, group, form)
+    invited = forming.refill(group=group)
+    messages.success(request, _("The number of seats is changed.") + " " + _invited_text(invited))
+    return redirect("staff:group", group.contact_point.slug, group.pk)
+
+
+def _fill_empty_seats(request: SignedInRequest, group: Group) -> HttpResponse:
+    messages.success(request, _invited_text(forming.refill(group=group)))
+    return redirect("staff:group", group.contact_point.slug, group.pk)
+
+
+def _hand_off(request: SignedInRequest, group: Group) -> HttpResponse:
+    if hand_off.hand_off(group=group):
+        messages.success(request, _("The group is handed over to its members. Everything about them is being deleted."))
+    else:
+        messages.error(request, _("A group can be handed over once its first meeting has begun."))
+    return redirect("staff:group", group.contact_point.slug, group.pk)
+
+
+# The group page's buttons, by the ``action`` each one sends.
+GROUP_ACTIONS: dict[str, Callable[[SignedInRequest, Group], HttpResponse]] = {
+    "seats": _change_seats,
+    "refill": _fill_empty_seats,
+    "has_met": _hand_off,
+}
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def group(request: SignedInRequest, contact_point: ContactPoint, pk: int) -> HttpResponse:
+    instance = get_object_or_404(Group.objects.select_related("room"), pk=pk, contact_point=contact_point)
+    instance.contact_point = contact_point
+    if request.method == "POST":
+        action = GROUP_ACTIONS.get(request.POST.get("action", ""))
+        if action is None:
+            return render(request, "400.html", status=400)
+        return action(request, instance)
+    return _group_page(request, instance)

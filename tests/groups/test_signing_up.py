@@ -1,0 +1,598 @@
+"""A contact point's public page says who they are and how close a group is. A
+person signs up for themself, confirms from their own inbox, and can see,
+change or withdraw their sign-up."""
+
+import datetime
+import logging
+import threading
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.test import Client, TestCase, TransactionTestCase, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from contactpoints.locking import lock_contact_point
+from contactpoints.models import ContactPoint, County, Municipality
+from groups import emails as group_mail
+from groups import tasks
+from groups.forms import PreferencesForm, SignUpForm
+from groups.models import IncomingSignUp, Invitation, MonthlyFigure, PrivateLink, SignUp
+from groups.services import forming, signing_up
+from outbox import tasks as outbox_tasks
+from outbox.models import Email
+from selvhjelp.crypto import address_hash
+from tests.base import Personas, in_threads, link_token, signup_data, start_group, waiting_person
+
+ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+FORBIDDEN_FIELDS = (
+    "name",
+    "phone",
+    "telephone",
+    "postcode",
+    "zip",
+    "birth",
+    "ssn",
+    "fodselsnummer",
+    "national_id",
+    "problem",
+    "diagnosis",
+    "reason",
+    "referrer",
+    "referred",
+    "referral",
+)
+
+
+def add_signups(contact_point: ContactPoint, count: int, *, status: str = "waiting", prefix: str = "x") -> None:
+    """Test setup only: people who signed up through the public form."""
+    for index in range(count):
+        email = f"{prefix}{index}@example.org"
+        SignUp.objects.create(
+            contact_point=contact_point,
+            email=email,
+            email_hash=address_hash(email),
+            status=status,
+            waiting_since=timezone.now() if status == "waiting" else None,
+        )
+
+
+class SignUpTestCase(Personas):
+    def sign_up(self, point=None, client=None, **data):
+        point = point or self.point_a
+        with self.captureOnCommitCallbacks(execute=True):
+            return (client or self.client).post(reverse("signup", args=[point.slug]), signup_data(**data))
+
+    def confirm(self, token):
+        with self.captureOnCommitCallbacks(execute=True):
+            return self.client.post(reverse("signup_page", args=[token]), {"action": "confirm"})
+
+
+class ContactPointPageTests(Personas):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        ContactPoint.objects.filter(pk=cls.point_a.pk).update(
+            description="Vi er en møteplass for alle i bydelen.",
+            street_address="Thorvald Meyers gate 10",
+            postcode="0555",
+            post_town="Oslo",
+            opening_hours="Mandag–fredag 09–15",
+            public_phone="22 00 00 01",
+        )
+
+    def page(self, point: ContactPoint):  # type: ignore[no-untyped-def]
+        return self.client.get(reverse("contact_point", kwargs={"slug": point.slug}), **ENGLISH)
+
+    def test_the_page_shows_who_the_contact_point_is(self) -> None:
+        response = self.page(self.point_a)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "<h1", count=1)
+        self.assertContains(response, "Sentral A</h1>")
+        self.assertContains(response, "Vi er en møteplass for alle i bydelen.")
+        self.assertContains(response, "Oslo, Oslo")
+
+    def test_the_page_shows_the_address(self) -> None:
+        self.assertContains(self.page(self.point_a), "Thorvald Meyers gate 10, 0555 Oslo")
+
+    def test_the_page_shows_the_opening_hours(self) -> None:
+        response = self.page(self.point_a)
+        self.assertContains(response, "Opening hours")
+        self.assertContains(response, "Mandag–fredag 09–15")
+
+    def test_the_page_shows_how_to_reach_the_contact_point(self) -> None:
+        response = self.page(self.point_a)
+        self.assertContains(response, "22 00 00 01")
+        self.assertContains(response, 'href="mailto:post@sentral-a.example"')
+
+    def test_the_page_says_it_is_free(self) -> None:
+        self.assertContains(self.page(self.point_a), "It is free. You never pay anything.")
+
+    def test_the_page_says_nobody_can_be_sent_to_a_group(self) -> None:
+        self.assertContains(
+            self.page(self.point_a), "It is your own choice. Nobody can sign you up or send you to a group."
+        )
+
+    def test_the_page_says_how_the_groups_meet(self) -> None:
+        self.assertContains(self.page(self.point_b), "In person, By telephone")
+
+    def test_the_page_names_the_municipality_in_both_languages(self) -> None:
+        self.assertContains(self.page(self.point_b), "Guovdageaidnu – Kautokeino, Finnmark")
+
+    def test_the_page_links_to_the_sign_up_form(self) -> None:
+        self.assertContains(self.page(self.point_a), f'href="{reverse("signup", kwargs={"slug": "sentral-a"})}"')
+
+    def test_an_inactive_contact_point_has_no_page(self) -> None:
+        ContactPoint.objects.filter(pk=self.point_b.pk).update(is_active=False)
+        response = self.page(self.point_b)
+        self.assertEqual(response.status_code, 404)
+        self.assertNotContains(response, "Sentral B", status_code=404)
+
+    def test_an_unknown_contact_point_has_no_page(self) -> None:
+        response = self.client.get(reverse("contact_point", kwargs={"slug": "finnes-ikke"}), **ENGLISH)
+        self.assertEqual(response.status_code, 404)
+
+
+class ProgressTests(Personas):
+    def page(self, point: ContactPoint):  # type: ignore[no-untyped-def]
+        return self.client.get(reverse("contact_point", kwargs={"slug": point.slug}), **ENGLISH)
+
+    def test_the_page_says_how_many_wait_and_how_many_more_are_needed(self) -> None:
+        add_signups(self.point_a, 4)
+        response = self.page(self.point_a)
+        self.assertContains(response, "4 people are waiting here.")
+        self.assertContains(response, "1 more is needed to start a group.")
+
+    def test_the_page_says_when_enough_are_waiting(self) -> None:
+        add_signups(self.point_a, 5)
+        response = self.page(self.point_a)
+        self.assertContains(response, "5 people are waiting here.")
+        self.assertContains(response, "That is enough to start a group.")
+        self.assertNotContains(response, "needed to start a group")
+
+    def test_the_number_needed_follows_the_contact_points_threshold(self) -> None:
+        ContactPoint.objects.filter(pk=self.point_a.pk).update(threshold=7, seats=8)
+        add_signups(self.point_a, 3)
+        response = self.page(self.point_a)
+        self.assertContains(response, "3 people are waiting here.")
+        self.assertContains(response, "4 more are needed to start a group.")
+
+    def test_the_progress_is_hidden_when_the_contact_point_does_not_want_it_shown(self) -> None:
+        ContactPoint.objects.filter(pk=self.point_a.pk).update(show_progress=False)
+        add_signups(self.point_a, 4)
+        response = self.page(self.point_a)
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, "waiting here")
+        self.assertNotContains(response, "needed to start a group")
+        self.assertNotContains(response, "enough to start a group")
+
+    def test_unconfirmed_signups_never_count(self) -> None:
+        add_signups(self.point_a, 1)
+        add_signups(self.point_a, 6, status="unconfirmed", prefix="unconfirmed")
+        response = self.page(self.point_a)
+        self.assertContains(response, "1 person is waiting here.")
+        self.assertContains(response, "4 more are needed to start a group.")
+
+    def test_only_unconfirmed_signups_means_nobody_is_waiting(self) -> None:
+        add_signups(self.point_a, 5, status="unconfirmed")
+        response = self.page(self.point_a)
+        self.assertContains(response, "0 people are waiting here.")
+        self.assertContains(response, "5 more are needed to start a group.")
+        self.assertNotContains(response, "That is enough to start a group.")
+
+    def test_people_waiting_elsewhere_do_not_count_here(self) -> None:
+        add_signups(self.point_b, 5)
+        add_signups(self.point_a, 2, prefix="a")
+        response = self.page(self.point_a)
+        self.assertContains(response, "2 people are waiting here.")
+        self.assertContains(response, "3 more are needed to start a group.")
+
+
+class PrivacyOnThePageTests(TestCase):
+    def test_a_page_never_shows_a_participants_address(self) -> None:
+        county = County.objects.create(number="03", name="Oslo")
+        point = ContactPoint.objects.create(
+            slug="sentral",
+            name="Sentral",
+            kind=ContactPoint.Kind.FRIVILLIGSENTRAL,
+            municipality=Municipality.objects.create(number="0301", name="Oslo", county=county),
+        )
+        add_signups(point, 3, prefix="kari.nordmann")
+        response = self.client.get(point.get_absolute_url(), **ENGLISH)
+        self.assertContains(response, "3 people are waiting here.")
+        self.assertNotContains(response, "kari.nordmann")
+
+
+class TheFormTests(SignUpTestCase):
+    def test_it_has_no_field_for_a_name_phone_postcode_problem_or_referrer(self):
+        form_fields = set(SignUpForm(contact_point=self.point_a).fields) | set(
+            PreferencesForm(contact_point=self.point_a).fields
+        )
+        model_fields = {field.name for field in SignUp._meta.get_fields()}
+        for field in form_fields | model_fields:
+            for forbidden in FORBIDDEN_FIELDS:
+                self.assertNotIn(forbidden, field.lower().replace("nickname", ""))
+
+    def test_the_page_asks_for_email_self_and_age_and_explains_privacy(self):
+        response = self.client.get(reverse("signup", args=[self.point_a.slug]))
+        self.assertContains(response, 'type="email"')
+        self.assertContains(response, 'name="for_myself"')
+        self.assertContains(response, 'name="adult"')
+        self.assertContains(response, 'name="privacy"')
+        self.assertContains(response, 'id="error-summary"', count=0)
+
+    def test_errors_show_next_to_each_field_and_in_a_summary_and_keep_what_was_typed(self):
+        response = self.client.post(
+            reverse("signup", args=[self.point_a.slug]),
+            signup_data(email="not-an-address", for_myself="", nickname="Kari"),
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, 'id="error-summary"')
+        self.assertContains(response, 'href="#id_email"')
+        self.assertContains(response, 'id="id_email_error"')
+        self.assertContains(response, 'aria-invalid="true"')
+        self.assertContains(response, 'value="not-an-address"')
+        self.assertContains(response, 'value="Kari"')
+        self.assertFalse(SignUp.objects.exists())
+
+    def test_nobody_can_sign_up_someone_else(self):
+        response = self.client.post(reverse("signup", args=[self.point_a.slug]), signup_data(for_myself=""))
+        self.assertContains(response, 'id="id_for_myself_error"')
+        self.assertFalse(SignUp.objects.exists())
+
+    def test_over_long_input_and_control_characters_are_refused_with_a_message(self):
+        for data in (
+            {"email": "a" * 10_000 + "@example.org"},
+            {"nickname": "x" * 10_000},
+            {"nickname": "Kari\x00"},
+            {"nickname": "Kari\x07"},
+            {"email": "kari\x0b@example.org"},
+            {"format": "séance"},
+        ):
+            response = self.client.post(reverse("signup", args=[self.point_a.slug]), signup_data(**data))
+            self.assertEqual(response.status_code, 200, data)
+            self.assertContains(response, 'id="error-summary"')
+        self.assertFalse(SignUp.objects.exists())
+
+    def test_an_inactive_contact_point_takes_no_sign_ups(self):
+        self.point_a.is_active = False
+        self.point_a.save()
+        self.assertEqual(self.sign_up().status_code, 404)
+        self.assertFalse(SignUp.objects.exists())
+
+    def test_a_missing_csrf_cookie_gives_a_clear_page(self):
+        client = Client(enforce_csrf_checks=True)
+        response = client.post(reverse("signup", args=[self.point_a.slug]), signup_data())
+        self.assertEqual(response.status_code, 403)
+        self.assertContains(response, "<h1", status_code=403)
+        self.assertFalse(SignUp.objects.exists())
+
+
+class SigningUpTests(SignUpTestCase):
+    def test_a_person_signs_up_and_is_asked_to_confirm_by_email(self):
+        response = self.sign_up(email="Kari@Example.org", nickname="Kari", time_of_day="evening")
+        self.assertRedirects(response, reverse("signup_sent", args=[self.point_a.slug]))
+        signup = SignUp.objects.get()
+        self.assertEqual(signup.status, SignUp.Status.UNCONFIRMED)
+        self.assertEqual(signup.email, "kari@example.org")
+        self.assertEqual(signup.time_of_day, "evening")
+        self.assertEqual(signup.locale, "nb")
+        self.assertEqual(len(mail.outbox), 1)
+        message = mail.outbox[0]
+        self.assertEqual(message.to, ["kari@example.org"])
+        self.assertIn("Sentral A", message.from_email)
+        self.assertEqual(message.reply_to, ["post@sentral-a.example"])
+        self.assertTrue(link_token(message))
+        self.assertEqual(Email.objects.get().sent_at is not None, True)
+
+    def test_the_email_names_no_health_topic_or_self_help_group(self):
+        self.sign_up()
+        subject = mail.outbox[0].subject.lower()
+        preview = mail.outbox[0].body.strip().splitlines()[0].lower()
+        for word in ("selvhjelp", "self-help", "gruppe", "group", "helse", "health", "psyk", "diagnos"):
+            self.assertNotIn(word, subject)
+            self.assertNotIn(word, preview)
+
+    def test_the_email_is_in_the_language_the_person_used(self):
+        self.sign_up(client=Client(HTTP_ACCEPT_LANGUAGE="en"))
+        self.assertEqual(SignUp.objects.get().locale, "en")
+        self.assertEqual(mail.outbox[0].subject, "Please confirm your email address")
+
+    def test_the_same_address_twice_makes_one_row_and_the_same_answer(self):
+        first = self.sign_up(email="kari@example.org")
+        second = self.sign_up(email=" KARI@example.org")
+        self.assertEqual(first.status_code, 302)
+        self.assertEqual(first.status_code, second.status_code)
+        self.assertEqual(first["Location"], second["Location"])
+        self.assertEqual(SignUp.objects.count(), 1)
+
+    def test_an_unconfirmed_address_signing_up_again_gets_the_confirmation_again_once_an_hour(self):
+        self.sign_up()
+        self.sign_up()
+        self.sign_up()
+        self.assertEqual(len(mail.outbox), 1)
+        an_hour_later = timezone.now() + datetime.timedelta(hours=1)
+        with mock.patch("groups.services.signing_up.timezone.now", return_value=an_hour_later):
+            self.sign_up()
+        self.assertEqual(len(mail.outbox), 2)
+        self.assertEqual(mail.outbox[1].subject, mail.outbox[0].subject)
+
+    def test_a_waiting_person_signing_up_again_keeps_their_place_and_gets_a_new_link(self):
+        self.sign_up()
+        self.confirm(link_token(mail.outbox[0]))
+        waiting_since = SignUp.objects.get().waiting_since
+        self.sign_up(nickname="Someone else", time_of_day="evening")
+        signup = SignUp.objects.get()
+        self.assertEqual(signup.waiting_since, waiting_since)
+        self.assertEqual(signup.nickname, "")
+        self.assertEqual(len(mail.outbox), 2)
+        self.assertNotEqual(link_token(mail.outbox[1]), link_token(mail.outbox[0]))
+        response = self.client.get(reverse("signup_page", args=[link_token(mail.outbox[1])]))
+        self.assertContains(response, "action")
+
+    def test_the_same_address_may_wait_at_two_contact_points(self):
+        self.sign_up(point=self.point_a)
+        self.sign_up(point=self.point_b)
+        self.assertEqual(SignUp.objects.count(), 2)
+
+    def test_a_sign_up_is_counted_anonymously(self):
+        self.sign_up()
+        self.confirm(link_token(mail.outbox[0]))
+        figure = MonthlyFigure.objects.get(contact_point=self.point_a)
+        self.assertEqual((figure.signed_up, figure.confirmed), (1, 1))
+
+
+class ConfirmingTests(SignUpTestCase):
+    def test_opening_the_link_changes_nothing(self):
+        self.sign_up()
+        response = self.client.get(reverse("signup_page", args=[link_token(mail.outbox[0])]))
+        self.assertContains(response, 'value="confirm"')
+        self.assertEqual(SignUp.objects.get().status, SignUp.Status.UNCONFIRMED)
+
+    def test_pressing_the_button_puts_the_person_on_the_list(self):
+        self.sign_up()
+        token = link_token(mail.outbox[0])
+        response = self.confirm(token)
+        self.assertRedirects(response, reverse("signup_page", args=[token]))
+        signup = SignUp.objects.get()
+        self.assertEqual(signup.status, SignUp.Status.WAITING)
+        self.assertIsNotNone(signup.waiting_since)
+        self.assertAlmostEqual(
+            signup.expires_at - signup.confirmed_at, datetime.timedelta(days=180), delta=datetime.timedelta(seconds=1)
+        )
+        page = self.client.get(reverse("signup_page", args=[token]))
+        self.assertContains(page, "Sentral A")
+        self.assertContains(page, 'value="withdraw"')
+
+    def test_confirming_twice_changes_nothing_the_second_time(self):
+        self.sign_up()
+        token = link_token(mail.outbox[0])
+        self.confirm(token)
+        first = SignUp.objects.get().confirmed_at
+        self.confirm(token)
+        self.assertEqual(SignUp.objects.get().confirmed_at, first)
+        self.assertEqual(MonthlyFigure.objects.get().confirmed, 1)
+
+    def test_unconfirmed_sign_ups_never_count(self):
+        for n in range(6):
+            self.sign_up(email=f"person{n}@example.org")
+        response = self.client.get(reverse("contact_point", args=[self.point_a.slug]))
+        self.assertEqual(response.context["progress"].waiting, 0)
+
+    def test_unconfirmed_sign_ups_are_deleted_after_48_hours(self):
+        self.sign_up(email="old@example.org")
+        SignUp.objects.update(created_at=timezone.now() - datetime.timedelta(hours=49))
+        self.sign_up(email="new@example.org")
+        self.assertEqual(tasks.delete_unconfirmed(), 1)
+        self.assertEqual(SignUp.objects.get().email_hash, address_hash("new@example.org"))
+        self.assertEqual(tasks.delete_unconfirmed(), 0)
+
+
+class PrivatePageTests(SignUpTestCase):
+    def setUp(self):
+        self.sign_up(email="kari@example.org")
+        self.token = link_token(mail.outbox[0])
+        self.confirm(self.token)
+        self.url = reverse("signup_page", args=[self.token])
+
+    def test_it_tells_the_person_their_place_in_words(self):
+        for n in range(6):
+            other = SignUp.objects.create(
+                contact_point=self.point_a,
+                email=f"p{n}@example.org",
+                email_hash=address_hash(f"p{n}@example.org"),
+                status=SignUp.Status.WAITING,
+                waiting_since=timezone.now() - datetime.timedelta(days=10 - n),
+            )
+            self.assertTrue(other.pk)
+        response = self.client.get(self.url)
+        self.assertContains(response, "10")
+        self.assertNotContains(response, "kari@example.org")
+
+    def test_the_person_changes_their_wishes(self):
+        response = self.client.post(
+            self.url, {"action": "preferences", **signup_data(nickname="K", format="in_person", age_group="30-44")}
+        )
+        self.assertRedirects(response, self.url)
+        signup = SignUp.objects.get()
+        self.assertEqual((signup.nickname, signup.format, signup.age_group), ("K", "in_person", "30-44"))
+
+    def test_bad_wishes_are_refused_next_to_the_field(self):
+        response = self.client.post(self.url, {"action": "preferences", **signup_data(time_of_day="midnight")})
+        self.assertContains(response, 'id="id_time_of_day_error"')
+        self.assertEqual(SignUp.objects.get().time_of_day, "any")
+
+    def test_withdrawing_deletes_the_sign_up_in_the_same_request(self):
+        response = self.client.post(self.url, {"action": "withdraw"})
+        self.assertRedirects(response, reverse("withdrawn"))
+        self.assertFalse(SignUp.objects.exists())
+        self.assertFalse(PrivateLink.objects.exists())
+        self.assertFalse(Email.objects.exists())
+        self.assertEqual(MonthlyFigure.objects.get().withdrawn, 1)
+        self.assertEqual(self.client.get(self.url).status_code, 404)
+
+    def test_an_unknown_action_is_a_clear_400(self):
+        response = self.client.post(self.url, {"action": "delete-everyone"})
+        self.assertEqual(response.status_code, 400)
+        self.assertTrue(SignUp.objects.exists())
+
+    def test_another_visitor_cannot_reach_a_sign_up_without_its_token(self):
+        for token in ("", "x", self.token[:-1], self.token + "x", self.token.upper(), "a" * 5000, "%00", "..%2f"):
+            response = Client().get(f"/p/{token}/")
+            self.assertEqual(response.status_code, 404, token)
+            self.assertNotContains(response, "Sentral A", status_code=404)
+
+    def test_an_expired_link_shows_a_clear_page(self):
+        PrivateLink.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+        response = self.client.get(self.url)
+        self.assertContains(response, "<h1", status_code=404)
+        self.assertEqual(self.client.post(self.url, {"action": "withdraw"}).status_code, 404)
+        self.assertTrue(SignUp.objects.exists())
+
+    def test_the_page_is_never_cached(self):
+        self.assertIn("no-store", self.client.get(self.url)["Cache-Control"])
+
+    def test_a_waiting_persons_page_takes_two_queries_however_many_wait(self):
+        person = Client(HTTP_ACCEPT_LANGUAGE="en")
+        # The link with its sign-up and contact point (one join), then how many have waited longer.
+        with self.assertNumQueries(2):
+            response = person.get(self.url)
+        self.assertContains(response, "You are among the first 5 on the list.")
+        for n in range(25):
+            SignUp.objects.create(
+                contact_point=self.point_a,
+                email=f"p{n}@example.org",
+                email_hash=address_hash(f"p{n}@example.org"),
+                status=SignUp.Status.WAITING,
+                waiting_since=timezone.now() - datetime.timedelta(days=30 - n),
+            )
+        with self.assertNumQueries(2):
+            response = person.get(self.url)
+        self.assertContains(response, "More than 20 people have waited longer than you.")
+
+    def test_an_invited_persons_page_takes_two_queries_however_many_are_invited(self):
+        def more_waiting(prefix: str) -> None:
+            for n in range(5):
+                waiting_person(self.point_a, f"{prefix}{n}@example.org")
+
+        more_waiting("first")
+        group = start_group(self.point_a, by=self.staff_a, seats=5)
+        self.assertEqual(SignUp.objects.get(email_hash=address_hash("kari@example.org")).status, SignUp.Status.INVITED)
+        # The link with its sign-up and contact point (one join), then the invitation with its group and room.
+        with self.assertNumQueries(2):
+            response = self.client.get(self.url)
+        self.assertContains(response, 'name="action" value="answer"')
+        more_waiting("second")
+        forming.change_seats(group=group, seats=10)
+        self.assertEqual(forming.refill(group=group), 5)
+        more_waiting("third")
+        start_group(self.point_a, by=self.staff_a, seats=5)
+        self.assertEqual(Invitation.objects.filter(group=group).count(), 10)
+        self.assertEqual(Invitation.objects.count(), 15)
+        with self.assertNumQueries(2):
+            response = self.client.get(self.url)
+        self.assertContains(response, 'name="action" value="answer"')
+
+
+class NoAddressLeaksTests(SignUpTestCase):
+    def test_no_address_appears_in_any_log_record_or_task_argument(self):
+        address = "Leak.Check@Example.org"
+        calls = []
+        original = outbox_tasks.send_email.apply_async
+
+        def record(args=None, kwargs=None, **options):
+            calls.append((args, kwargs))
+            return original(args=args, kwargs=kwargs, **options)
+
+        with (
+            self.assertLogs(level=logging.DEBUG) as logs,
+            mock.patch.object(outbox_tasks.send_email, "apply_async", side_effect=record),
+        ):
+            logging.getLogger("probe").debug("start")
+            self.sign_up(email=address)
+            token = link_token(mail.outbox[0])
+            self.confirm(token)
+            self.client.get(reverse("signup_page", args=[token]))
+            self.client.get("/p/not-a-real-link/")
+            self.sign_up(email=address)
+            self.client.post(reverse("signup_page", args=[token]), {"action": "withdraw"})
+        self.assertTrue(calls)
+        for args, kwargs in calls:
+            self.assertTrue(all(isinstance(arg, int) for arg in args or ()), args)
+            self.assertFalse(kwargs)
+        text = "\n".join(logs.output).lower()
+        self.assertNotIn(address.lower(), text)
+        self.assertNotIn("leak.check", text)
+        self.assertNotIn(token.lower(), text)
+
+    @override_settings(DEBUG=True)
+    def test_the_signup_string_form_names_no_one(self):
+        self.sign_up(email="kari@example.org", nickname="Kari")
+        self.assertNotIn("kari", str(SignUp.objects.get()).lower())
+
+
+class ServiceTests(SignUpTestCase):
+    def test_sign_up_never_raises_for_a_duplicate_race(self):
+        prefs = signing_up.Preferences(format="any", time_of_day="any", language="any", age_group="any")
+        with self.captureOnCommitCallbacks(execute=True):
+            for _ in range(3):
+                signing_up.sign_up(
+                    contact_point=self.point_a, email="a@example.org", nickname="", preferences=prefs, locale="nb"
+                )
+        self.assertEqual(SignUp.objects.count(), 1)
+
+
+@pytest.mark.postgres
+class ConcurrentRecordingTests(TransactionTestCase):
+    """Two workers record sign-ups at one contact point at the same moment."""
+
+    def setUp(self):
+        county = County.objects.create(number="03", name="Oslo")
+        municipality = Municipality.objects.create(number="0301", name="Oslo", county=county)
+        self.point = ContactPoint.objects.create(
+            slug="sentral", name="Sentral", kind="frivilligsentral", municipality=municipality
+        )
+
+    def receive(self, address: str) -> int:
+        preferences = signing_up.Preferences(format="any", time_of_day="any", language="any", age_group="any")
+        with mock.patch.object(signing_up, "enqueue_after_commit"):
+            signing_up.receive(
+                contact_point=self.point, email=address, nickname="", preferences=preferences, locale="nb"
+            )
+        return IncomingSignUp.objects.latest("pk").pk
+
+    def test_a_sign_up_is_recorded_while_another_change_at_its_contact_point_holds_the_lock(self):
+        incoming = self.receive("kari@example.org")
+        locked, release = threading.Event(), threading.Event()
+
+        def hold_the_contact_point():
+            with transaction.atomic():
+                lock_contact_point(self.point.pk)
+                locked.set()
+                release.wait(timeout=10)
+
+        def record():
+            locked.wait(timeout=10)
+            threading.Timer(0.5, release.set).start()
+            return signing_up.record_incoming(incoming_id=incoming)
+
+        _held, recorded = in_threads(hold_the_contact_point, record)
+        self.assertIs(recorded, True)
+        self.assertFalse(IncomingSignUp.objects.exists())
+        self.assertEqual(SignUp.objects.get().email_hash, address_hash("kari@example.org"))
+
+    def test_two_workers_recording_at_one_contact_point_record_both_once(self):
+        first, second = self.receive("a@example.org"), self.receive("b@example.org")
+        for _ in range(2):  # the broker may hand a task out twice
+            results = in_threads(
+                lambda: signing_up.record_incoming(incoming_id=first),
+                lambda: signing_up.record_incoming(incoming_id=second),
+                lambda: signing_up.record_incoming(incoming_id=first),
+            )
+            self.assertFalse(any(isinstance(r, Exception) for r in results), results)
+        self.assertEqual(SignUp.objects.count(), 2)
+        self.assertEqual(Email.objects.filter(kind=group_mail.CONFIRM).count(), 2)
+        self.assertFalse(IncomingSignUp.objects.exists())

@@ -1,0 +1,83 @@
+"""Each email is sent once: by its own task, or by the relay when that task never
+ran or its worker died. A refused address is given up at once, a passing
+failure is tried again later."""
+
+import datetime
+
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from outbox import tasks as outbox_tasks
+from outbox.models import Email
+from tests.base import Personas, person_signs_up
+from tests.signin import sign_in
+
+
+class OutboxTests(Personas):
+    def test_an_email_whose_task_never_ran_is_sent_by_the_relay_once(self):
+        # No on-commit run: as if the broker was down when the sign-up committed.
+        person_signs_up(self.point_a, "late@example.org")
+        self.assertEqual(len(mail.outbox), 0)
+        self.assertEqual(outbox_tasks.relay_outbox(), 0)  # too fresh: its own task may still run
+        Email.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=5))
+        self.assertEqual(outbox_tasks.relay_outbox(), 1)
+        self.assertEqual(outbox_tasks.relay_outbox(), 0)
+        self.assertEqual(len(mail.outbox), 1)
+
+    def test_a_message_claimed_by_a_worker_that_died_is_sent_again_after_the_lease(self):
+        person_signs_up(self.point_a, "lease@example.org")
+        stale = timezone.now() - datetime.timedelta(minutes=11)
+        Email.objects.update(created_at=stale, claimed_at=stale)
+        outbox_tasks.relay_outbox()
+        self.assertEqual(len(mail.outbox), 1)
+        self.assertIsNotNone(Email.objects.get().sent_at)
+
+    def test_the_same_email_is_never_sent_twice(self):
+        person_signs_up(self.point_a, "once@example.org")
+        email_id = Email.objects.get().pk
+        outbox_tasks.send_email(email_id)
+        outbox_tasks.send_email(email_id)
+        self.assertEqual(len(mail.outbox), 1)
+
+
+class PermanentFailureTests(Personas):
+    def test_a_refused_address_is_not_retried_and_staff_see_a_count_without_the_address(self):
+        from unittest import mock
+
+        from anymail.exceptions import AnymailRecipientsRefused
+
+        with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=AnymailRecipientsRefused()):
+            with self.captureOnCommitCallbacks(execute=True):
+                person_signs_up(self.point_a, "refused@example.org")
+        email = Email.objects.get()
+        self.assertIsNotNone(email.failed_at)
+        self.assertEqual(email.attempts, 0)
+        self.assertNotIn("refused@", email.error)
+        Email.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1))
+        self.assertEqual(outbox_tasks.relay_outbox(), 0)  # given up: never picked up again
+        staff = Client(HTTP_ACCEPT_LANGUAGE="en")
+        sign_in(staff, self.staff_a)
+        page = staff.get(reverse("staff:dashboard", args=[self.point_a.slug]))
+        self.assertContains(page, "1 email could not be delivered")
+        self.assertNotContains(page, "refused@example.org")
+
+    def test_a_transient_failure_is_tried_again_later_with_backoff(self):
+        from unittest import mock
+
+        from anymail.exceptions import AnymailAPIError
+
+        with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=AnymailAPIError(status_code=503)):
+            with self.captureOnCommitCallbacks(execute=True):
+                person_signs_up(self.point_a, "later@example.org")
+        email = Email.objects.get()
+        self.assertIsNone(email.failed_at)
+        self.assertEqual(email.attempts, 1)
+        self.assertGreater(email.next_attempt_at, timezone.now())
+        Email.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1))
+        self.assertEqual(outbox_tasks.relay_outbox(), 0)  # not before the backoff has passed
+        Email.objects.update(next_attempt_at=timezone.now() - datetime.timedelta(seconds=1))
+        self.assertEqual(outbox_tasks.relay_outbox(), 1)
+        self.assertEqual(len(mail.outbox), 1)
+        self.assertIsNotNone(Email.objects.get().sent_at)

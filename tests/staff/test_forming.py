@@ -1,0 +1,113 @@
+"""Staff start a group in a few clicks and follow it as it forms; the app chooses
+who is invited, and the pages never say."""
+
+import datetime
+import uuid
+
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from contactpoints.models import ContactPoint
+from groups.models import Group, Invitation, SignUp
+from groups.services import answering, forming
+from tests.base import waiting_person
+from tests.staff.base import IN_PERSON_EVENING, StaffTestCase, future
+
+
+class StartGroupPageTests(StaffTestCase):
+    def form(self, **overrides):
+        return {
+            "format": "in_person",
+            "time_of_day": "evening",
+            "language": "no",
+            "age_group": "30-44",
+            "first_meeting": future().strftime("%Y-%m-%dT%H:%M"),
+            "room": str(self.room_a.pk),
+            "place_details": "",
+            "seats": "8",
+            "starter_present": "on",
+            "request_key": str(uuid.uuid4()),
+            **overrides,
+        }
+
+    def post(self, data):
+        with self.captureOnCommitCallbacks(execute=True):
+            return self.as_staff_a().post(reverse("staff:start_group", args=[self.point_a.slug]), data)
+
+    def test_staff_start_a_group_in_a_few_clicks_and_the_app_invites_the_longest_waiting(self):
+        people = self.fill(self.point_a, 10, time_of_day="evening")
+        mail.outbox.clear()
+        response = self.post(self.form())
+        group = Group.objects.get()
+        self.assertRedirects(response, reverse("staff:group", args=[self.point_a.slug, group.pk]))
+        invited = set(SignUp.objects.filter(status=SignUp.Status.INVITED).values_list("pk", flat=True))
+        self.assertEqual(invited, {p.pk for p in people[:8]})
+        self.assertEqual(len(mail.outbox), 8)
+        page = self.as_staff_a().get(response["Location"]).content.decode()
+        self.assertNotIn("@example.org", page)
+
+    def test_a_double_submit_starts_one_group(self):
+        self.fill(self.point_a, 10)
+        data = self.form()
+        self.post(data)
+        self.post(data)
+        self.assertEqual(Group.objects.count(), 1)
+        self.assertEqual(SignUp.objects.filter(status=SignUp.Status.INVITED).count(), 8)
+
+    def test_bad_input_gives_a_clear_message_and_no_half_made_group(self):
+        self.fill(self.point_a, 10)
+        for bad in (
+            {"first_meeting": (timezone.now() - datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")},
+            {"first_meeting": "tomorrow-ish"},
+            {"room": str(self.room_b.pk)},
+            {"seats": "3"},
+            {"seats": "11"},
+            {"format": "telephone"},
+            {"age_group": "12-17"},
+        ):
+            response = self.post(self.form(**bad))
+            self.assertEqual(response.status_code, 200, bad)
+            self.assertContains(response, 'id="error-summary"')
+        self.assertFalse(Group.objects.exists())
+        self.assertEqual(SignUp.objects.filter(status=SignUp.Status.WAITING).count(), 10)
+
+    def test_the_seats_field_asks_for_at_least_the_contact_points_threshold(self):
+        self.fill(self.point_a, 10)
+        ContactPoint.objects.filter(pk=self.point_a.pk).update(threshold=6)
+        page = self.as_staff_a().get(reverse("staff:start_group", args=[self.point_a.slug]))
+        self.assertEqual(page.context["form"].fields["seats"].widget.attrs["min"], "6")
+        self.assertContains(page, 'min="6"')
+        response = self.post(self.form(seats="5"))
+        self.assertTrue(response.context["form"].errors["seats"])
+        self.assertFalse(Group.objects.exists())
+
+    def test_a_plan_nobody_fits_is_refused(self):
+        self.fill(self.point_a, 10, time_of_day="daytime")
+        response = self.post(self.form(time_of_day="evening"))
+        self.assertContains(response, 'id="error-summary"')
+        self.assertFalse(Group.objects.exists())
+
+
+class GroupPageTests(StaffTestCase):
+    def test_the_group_page_uses_a_fixed_number_of_queries(self):
+        plan = IN_PERSON_EVENING.as_query()
+        self.fill(self.point_a, 5, **plan)
+        group = self.start(seats=5)
+        client = self.as_staff_a()
+        url = reverse("staff:group", args=[self.point_a.slug, group.pk])
+        client.get(url)
+        # Session, user, the verified second factor; the contact point, if it is this user's;
+        # the group with its room; the group again, its invitations counted (accepted, pending).
+        with self.assertNumQueries(6):
+            client.get(url)
+        with self.captureOnCommitCallbacks(execute=True):
+            for n in range(5):
+                waiting_person(self.point_a, f"later{n}@example.org", **plan)
+        forming.change_seats(group=group, seats=10)
+        self.assertEqual(forming.refill(group=group), 5)
+        for invitation in Invitation.objects.filter(group=group)[:3]:
+            answering.answer(signup=invitation.signup, reply="yes")
+        with self.assertNumQueries(6):
+            response = client.get(url)
+        self.assertEqual((response.context["summary"].accepted, response.context["summary"].pending), (3, 7))
