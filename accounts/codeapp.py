@@ -1,19 +1,63 @@
-"""The second factor: a code app (TOTP) on the person's phone."""
+"""The second factor: a code app (TOTP) on the person's phone, and recovery codes.
+
+Both are django-otp devices kept in accounts' own forms (``accounts.models``):
+the code app's key encrypted, the recovery codes hashed. Codes are checked
+here, against those devices only, never through ``django_otp.match_token``:
+it would read django-otp's plain models, which hold no key and no code.
+"""
 
 import base64
 
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django.db import transaction
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticToken
+
+from accounts.models import CodeApp, RecoveryCodes, User, recovery_code_hash
+
+RECOVERY_CODES = 10
 
 
-def secret(device: TOTPDevice) -> str:
+def secret(device: CodeApp) -> str:
     """The key as code apps take it when it is typed in: base32."""
     return base64.b32encode(device.bin_key).decode().rstrip("=")
 
 
-def confirmed_device(user: object) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+def confirmed_device(user: User) -> CodeApp | None:
+    return CodeApp.objects.filter(user=user, confirmed=True).first()
 
 
-def ensure_device(user: object) -> TOTPDevice:
+def ensure_device(user: User) -> CodeApp:
     """The account's code app; one is set up when it has none (for demo logins)."""
-    return confirmed_device(user) or TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    return confirmed_device(user) or CodeApp.objects.create(user=user, name="app", confirmed=True)
+
+
+def device_being_set_up(user: User) -> CodeApp:
+    """The code app an account is setting up: the same key until its first code is right."""
+    device, _created = CodeApp.objects.get_or_create(user=user, confirmed=False, defaults={"name": "app"})
+    return device
+
+
+def device_for_code(user: User, code: str) -> Device | None:
+    """The device that takes ``code`` (the code app's, or a recovery code), or None.
+
+    Each device is locked while it checks, so that two requests cannot both take
+    one code; django-otp's ``verify_token`` counts failures and slows down tries.
+    """
+    with transaction.atomic():
+        for devices in (
+            CodeApp.objects.filter(user=user, confirmed=True),
+            RecoveryCodes.objects.filter(user=user, confirmed=True),
+        ):
+            for device in devices.select_for_update():
+                if device.verify_token(code):
+                    return device
+    return None
+
+
+def new_recovery_codes(user: User) -> list[str]:
+    """New recovery codes in place of any the account had; only their hashes are kept."""
+    RecoveryCodes.objects.filter(user=user).delete()
+    device = RecoveryCodes.objects.create(user=user, name="recovery")
+    codes = [StaticToken.random_token() for _i in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=recovery_code_hash(code)) for code in codes)
+    return codes

@@ -5,6 +5,9 @@ has not (for instance from a login path that asks for a password only) is
 ended. A session also ends after ``SESSION_IDLE_MINUTES`` without a request
 and ``SESSION_MAX_HOURS`` after sign-in. Ending it flushes it on the server,
 so a copied cookie is worth nothing afterwards.
+
+Nothing a signed-in session is sent is kept by a browser's cache or a proxy
+(``NoStoreWhenSignedInMiddleware``).
 """
 
 import time
@@ -15,8 +18,11 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
+# A sign-in between its steps: whose code to ask for next (accounts/views.py).
+PENDING = "sign_in_pending"
 SIGNED_IN_AT = "signed_in_at"
 SEEN_AT = "seen_at"
 # The last-seen time is written at most this often, not on every request.
@@ -64,3 +70,27 @@ class SessionLimitsMiddleware:
         if now - seen_at >= SEEN_RESOLUTION:
             session[SEEN_AT] = now
         return None
+
+
+def _signing_in_or_signed_in(request: HttpRequest) -> bool:
+    return request.user.is_authenticated or PENDING in request.session
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Every response to a signed-in request, or to one between the two steps of
+    signing in, says ``Cache-Control: no-store, private`` (and no-cache, max-age=0):
+    staff and office pages, CSV files, the admin, the sign-in steps, redirects
+    and errors alike. A request that signs in or out is asked about before and after.
+
+    Put after ``OTPMiddleware``, so that ``request.user`` is known.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        before = _signing_in_or_signed_in(request)
+        response = self.get_response(request)
+        if before or _signing_in_or_signed_in(request):
+            add_never_cache_headers(response)
+        return response

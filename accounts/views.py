@@ -21,19 +21,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import codeapp, emails, middleware
+from accounts import codeapp, middleware
 from accounts.forms import CodeForm, ForgotPasswordForm, NewCodeForm, PasswordForm
-from accounts.invitations import send_set_password_link
+from accounts.invitations import ask_for_new_password
+from accounts.middleware import PENDING
 from accounts.models import User
 from accounts.tokens import set_password_token
 from selvhjelp import ratelimit
 from selvhjelp.qr import qr_svg
 
-PENDING = "sign_in_pending"
-RECOVERY_CODES = 10
 # A new account's codes are shown once, on the page after setting up the app.
 FRESH_CODES = "sign_in_fresh_recovery_codes"
 FRESH_CODES_NEXT = "sign_in_fresh_recovery_codes_next"
@@ -103,7 +100,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
         return redirect("set_up_code_app")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = django_otp.match_token(user, form.cleaned_data["code"])
+        device = codeapp.device_for_code(user, form.cleaned_data["code"])
         if device is not None:
             return _finish(request, user, device)
         form.add_error("code", _("That code did not work. Codes change every 30 seconds; try the one shown now."))
@@ -120,14 +117,14 @@ def set_up_code_app(request: HttpRequest) -> HttpResponse:
         return redirect("login")
     if _has_code_app(user):
         return redirect("sign_in_code")
-    device, _created = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "app"})
+    device = codeapp.device_being_set_up(user)
     form = NewCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
             with transaction.atomic():
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
-                request.session[FRESH_CODES] = _new_recovery_codes(user)
+                request.session[FRESH_CODES] = codeapp.new_recovery_codes(user)
             return _finish(request, user, device)
         form.add_error(
             "code", _("That code did not work. Check that the app shows selvhjelp, and try the code shown now.")
@@ -136,14 +133,6 @@ def set_up_code_app(request: HttpRequest) -> HttpResponse:
     grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
     qr = qr_svg(device.config_url, label=_("Code for your app"))
     return render(request, "accounts/set_up_code_app.html", {"form": form, "qr": qr, "secret": grouped})
-
-
-def _new_recovery_codes(user: User) -> list[str]:
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name="recovery")
-    codes = [StaticToken.random_token() for _i in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
-    return codes
 
 
 @never_cache
@@ -191,17 +180,13 @@ def _user_for_link(uidb64: str, token: str) -> User | None:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def forgot_password(request: HttpRequest) -> HttpResponse:
-    """The same answer whether or not the address has an account."""
+    """The same answer, and the same work, whether or not the address has an account."""
     form = ForgotPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not ratelimit.admit(
-            request, scope="new-password", limit=settings.NEW_PASSWORD_LIMIT_PER_CLIENT, seconds=3600
-        ):
-            return redirect("forgot_password_sent")  # the same answer, and no more mail
-        user = User.objects.filter(email__iexact=form.cleaned_data["email"], is_active=True).first()
-        if user is not None:
-            send_set_password_link(user, kind=emails.SET_PASSWORD)
-        return redirect("forgot_password_sent")
+        if ratelimit.admit(request, scope="new-password", limit=settings.NEW_PASSWORD_LIMIT_PER_CLIENT, seconds=3600):
+            # The same work for every address: whether it has an account is found out later, by a worker.
+            ask_for_new_password(address=form.cleaned_data["email"])
+        return redirect("forgot_password_sent")  # the same answer, over the limit too (and no more mail)
     return render(request, "accounts/forgot_password.html", {"form": form})
 
 

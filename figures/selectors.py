@@ -123,7 +123,10 @@ def month_figures(geo: Geography, month: datetime.date) -> MonthFigures:
     shown: dict[str, dict[Node, Shown]] = {}
     for name, _label in MONTHLY:
         leaves: dict[Node, int] = {("point", pk): int(monthly.get(pk, {}).get(name, 0)) for pk in geo.points}
-        shown[name] = suppress(leaves, parents)
+        # Members at start would tell how many groups started (at least one, and
+        # its size) where that number is hidden: it is hidden there too.
+        hide = [node for node, cell in shown.get("groups_started", {}).items() if cell.hidden]
+        shown[name] = suppress(leaves, parents, hide=hide if name == "members_at_start" else ())
     waiting_now: dict[Node, int] = {("point", pk): waiting.get(pk, 0) for pk in geo.points}
     shown[WAITING[0]] = suppress(waiting_now, parents)
     medians = _medians(geo, parents, _group_medians([month])[month])
@@ -270,19 +273,19 @@ def trend(geo: Geography, office: Office, months: list[datetime.date]) -> list[T
 
 @dataclass(frozen=True)
 class Attention:
-    needs_help: list[str]
+    # Each with how many wait now, shown as in the tables ("<5" from 0 to 4).
+    needs_help: list[tuple[str, Shown]]
     stale: list[str]
 
 
-def needing_attention(geo: Geography, office: Office) -> Attention:
-    """Contact points where people wait but no group started for half a year,
-    and those whose public details nobody has confirmed for a year."""
+def needing_attention(geo: Geography, office: Office, figures: MonthFigures) -> Attention:
+    """Contact points where no group started for half a year, with how many wait
+    as the tables show it, and those whose public details nobody has confirmed
+    for a year. Whether anyone waits is not what puts a contact point on the
+    list: that would tell 0 apart from 1 to 4."""
     county_ids = set(scope(office, geo))
     now = timezone.now()
     points = ContactPoint.objects.filter(is_active=True, municipality__county_id__in=county_ids)
-    with_waiting = set(
-        SignUp.objects.waiting().filter(contact_point__in=points).values_list("contact_point_id", flat=True).distinct()
-    )
     last_group = dict(
         Group.objects.filter(contact_point__in=points)
         .values_list("contact_point_id")
@@ -290,8 +293,14 @@ def needing_attention(geo: Geography, office: Office) -> Attention:
         .order_by()
     )
     help_before = now - datetime.timedelta(days=HELP_AFTER_DAYS)
+    waiting = figures.shown[WAITING[0]]
     needs_help = sorted(
-        geo.points[pk][0] for pk in with_waiting if last_group.get(pk) is None or last_group[pk] < help_before
+        (
+            (geo.points[pk][0], waiting[("point", pk)])
+            for pk in points.values_list("pk", flat=True)
+            if last_group.get(pk) is None or last_group[pk] < help_before
+        ),
+        key=lambda item: item[0],
     )
     stale_before = now - datetime.timedelta(days=STALE_AFTER_DAYS)
     stale = sorted(

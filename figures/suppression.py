@@ -58,12 +58,16 @@ Node = TypeVar("Node", bound=Hashable)
 def suppress(
     leaves: Mapping[Node, int],
     parents: Mapping[Node, Iterable[Node]],
+    hide: Iterable[Node] = (),
 ) -> dict[Node, Shown]:
     """Suppress a tree of counts.
 
     ``leaves`` maps each leaf (e.g. a contact point) to its count; ``parents``
     maps each total to the nodes it adds up (leaves or other totals; a node may
-    belong to several totals). Returns a ``Shown`` for every node.
+    belong to several totals). ``hide`` names counts that must be hidden
+    whatever their size, because another table hides what they would tell (as
+    members at start where the number of groups is hidden); what would give
+    them away is hidden too. Returns a ``Shown`` for every node.
     """
     relations = [(parent, list(children)) for parent, children in parents.items()]
     children_of = dict(relations)
@@ -76,6 +80,9 @@ def suppress(
 
     nodes = set(values) | set(children_of)
     reason = {node: Reason.SMALL if value_of(node) < THRESHOLD else Reason.SHOWN for node in nodes}
+    for node in hide:
+        if reason.get(node) is Reason.SHOWN:
+            reason[node] = Reason.COMPLEMENT
 
     known: dict[Node, tuple[float, float]] = {}  # bounds() so far; emptied whenever a count is hidden
 

@@ -76,7 +76,8 @@ def office(request: SignedInRequest, office: Office) -> HttpResponse:
     form = MonthForm(request.GET or None)
     month = form.chosen()
     geo = selectors.geography()
-    tables = selectors.tables(geo, selectors.month_figures(geo, month), office)
+    figures = selectors.month_figures(geo, month)
+    tables = selectors.tables(geo, figures, office)
     trend = selectors.trend(geo, office, selectors.recent_months(12, month))
     context = {
         "office": office,
@@ -88,7 +89,7 @@ def office(request: SignedInRequest, office: Office) -> HttpResponse:
         "tables": tables,
         "trend": trend,
         **_charts(tables, trend),
-        "attention": selectors.needing_attention(geo, office),
+        "attention": selectors.needing_attention(geo, office, figures),
         "pending_applications": applications_handled_by(office).filter(status=Application.Status.PENDING).count(),
         "open_orders": open_order_count(office),
     }

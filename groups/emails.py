@@ -2,7 +2,8 @@
 
 Mail to a participant is rendered in the language they used, from their
 contact point, when it is sent; a private link in it is made then too, so a
-retry still carries a working one. Mail to staff names no person.
+retry still carries a working one. It invites no reply: it says how to reach
+the contact point instead. Mail to staff names no person.
 """
 
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
 from groups import guide, links, matching, selectors
-from groups.models import Group, Invitation, SignUp
+from groups.models import AddressExchange, Group, Invitation, SignUp
 from outbox import kinds
 from outbox.models import Email
 from selvhjelp.mail import build_message
@@ -32,6 +33,7 @@ def _signup_message(email: Email, name: str, *, with_link: bool = True) -> Email
         "broadcast": email.broadcast,
         "confirm_hours": settings.SIGNUP_CONFIRM_HOURS,
         "closed_signups_kept_days": settings.CLOSED_SIGNUPS_KEPT_DAYS,
+        "no_reply": True,
     }
     if with_link:
         context["link"] = f"{settings.SITE_URL}{links.url(links.mint(signup=signup))}"
@@ -41,8 +43,12 @@ def _signup_message(email: Email, name: str, *, with_link: bool = True) -> Email
             return None  # The seat was given up before the message went out.
         context["invitation"] = invitation
     if email.kind == GUIDE and group is not None:
-        context["shared"] = _shared_addresses(group, signup)
         context["guide"] = guide.HOW_A_GROUP_RUNS_ITSELF
+        exchange = AddressExchange.objects.filter(signup=signup, group=group).first()
+        if exchange is not None:
+            token = links.mint_exchange(exchange_id=exchange.pk)
+            context["exchange_link"] = f"{settings.SITE_URL}{links.exchange_url(token)}"
+            context["exchange_until"] = exchange.expires_at
     if email.kind == MOVE_OFFER:
         context["nationwide"] = selectors.move_options(signup)
         if not context["nationwide"]:
@@ -53,20 +59,10 @@ def _signup_message(email: Email, name: str, *, with_link: bool = True) -> Email
         to=signup.email,
         locale=signup.locale,
         sender_name=contact_point.name,
-        reply_to=contact_point.public_email,
+        # No Reply-To: a reply would hand the person's private link (or, after
+        # hand-off, the group's) to whoever reads the contact point's mail.
+        # Each message says how to reach the contact point instead.
     )
-
-
-def _shared_addresses(group: Group, signup: SignUp) -> list[tuple[str, str]]:
-    """Members who agreed to share their address, shown only to others who agreed too."""
-    members = list(
-        Invitation.objects.filter(group=group, status=Invitation.Status.ACCEPTED, share_email=True).select_related(
-            "signup"
-        )
-    )
-    if not any(member.signup_id == signup.pk for member in members):
-        return []
-    return [(m.signup.nickname, m.signup.email) for m in members if m.signup_id != signup.pk]
 
 
 def _enough_waiting(email: Email) -> EmailMultiAlternatives | None:

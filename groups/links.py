@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from groups.models import PrivateLink, SignUp
+from groups.models import AddressExchange, PrivateLink, SignUp
 from selvhjelp.crypto import new_token, token_hash
 
 MAX_TOKEN_LENGTH = 100
@@ -38,3 +38,25 @@ def resolve(token: str) -> SignUp | None:
         .first()
     )
     return link.signup if link else None
+
+
+def mint_exchange(*, exchange_id: int) -> str:
+    """A new link to a member's address exchange; the one it replaces stops working."""
+    token = new_token()
+    AddressExchange.objects.filter(pk=exchange_id).update(token_hash=token_hash(token))
+    return token
+
+
+def exchange_url(token: str) -> str:
+    return reverse("address_exchange", kwargs={"token": token})
+
+
+def resolve_exchange(token: str) -> AddressExchange | None:
+    """The exchange a link opens, or None if the link is unknown or its time is over."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    return (
+        AddressExchange.objects.select_related("group__contact_point")
+        .filter(token_hash=token_hash(token), expires_at__gt=timezone.now())
+        .first()
+    )

@@ -64,7 +64,8 @@ class SignUp(models.Model):
     contact_point = models.ForeignKey(ContactPoint, on_delete=models.PROTECT, related_name="signups")
     email = EncryptedTextField()
     email_hash = models.CharField(max_length=64)
-    nickname = models.CharField(max_length=40, blank=True)
+    # Encrypted like the address: the name a person goes by can point to them.
+    nickname = EncryptedTextField(blank=True)
     format = models.CharField(max_length=10, choices=Format.choices, default=Format.ANY)
     time_of_day = models.CharField(max_length=10, choices=TimeOfDay.choices, default=TimeOfDay.ANY)
     language = models.CharField(max_length=3, choices=GroupLanguage.choices, default=GroupLanguage.ANY)
@@ -116,7 +117,8 @@ class IncomingSignUp(models.Model):
 
     contact_point = models.ForeignKey(ContactPoint, on_delete=models.CASCADE, related_name="+")
     email = EncryptedTextField()
-    nickname = models.CharField(max_length=40, blank=True)
+    # Encrypted like the address: the name a person goes by can point to them.
+    nickname = EncryptedTextField(blank=True)
     format = models.CharField(max_length=10, choices=Format.choices)
     time_of_day = models.CharField(max_length=10, choices=TimeOfDay.choices)
     language = models.CharField(max_length=3, choices=GroupLanguage.choices)
@@ -219,7 +221,6 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     reply_by = models.DateTimeField()
     answered_at = models.DateTimeField(null=True, blank=True)
-    share_email = models.BooleanField(default=False)
 
     class Meta:
         indexes = [models.Index(fields=["status", "reply_by"], name="invitation_due")]
@@ -251,6 +252,46 @@ class PrivateLink(models.Model):
 
     def __str__(self) -> str:
         return f"link {self.pk}"
+
+
+class AddressExchange(models.Model):
+    """After a group's first meeting, a member who said yes may choose, from the
+    link in their getting-started guide, to share their address with the others
+    who were there and want to share too. Only they see it, on that page, and every
+    row goes ``ADDRESS_EXCHANGE_DAYS`` after the first meeting.
+    """
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="exchanges")
+    # Whose guide carries the link; the sign-up itself goes once the guides are sent.
+    signup = models.OneToOneField(SignUp, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The link is made when the guide is sent; only its hash is kept.
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    email = EncryptedTextField()
+    nickname = EncryptedTextField(blank=True)
+    shared_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"address exchange {self.pk}"
+
+
+class ProgressSnapshot(models.Model):
+    """How many wait at a contact point, as its public page says it: taken at
+    most once a day (``groups.selectors.progress``).
+
+    Counted live, the page would show each sign-up and withdrawal as it
+    happened, and whoever saw someone sign up could tie the change to them.
+    """
+
+    contact_point = models.OneToOneField(
+        ContactPoint, on_delete=models.CASCADE, primary_key=True, related_name="progress_snapshot"
+    )
+    # People waiting for the best-filled group plan, when it was taken.
+    waiting = models.PositiveIntegerField()
+    taken_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"progress at {self.contact_point_id}"
 
 
 class MonthlyFigure(models.Model):

@@ -1,26 +1,76 @@
 """Reads about sign-ups. Each returns counts or words, never people."""
 
+import datetime
 from dataclasses import dataclass
 
+from django.db import IntegrityError
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contactpoints.models import ContactPoint
 from groups import matching
-from groups.models import AgeGroup, Format, Group, GroupLanguage, Invitation, NoticeHold, SignUp, TimeOfDay
+from groups.models import (
+    AgeGroup,
+    Format,
+    Group,
+    GroupLanguage,
+    Invitation,
+    NoticeHold,
+    ProgressSnapshot,
+    SignUp,
+    TimeOfDay,
+)
 from outbox.models import Email
+
+# The public page says how many wait as the offices' figures do: never an
+# exact count below this (figures.suppression.THRESHOLD), and from a snapshot
+# taken at most once a day, after this time of day.
+SMALLEST_COUNT_SHOWN = 5
+SNAPSHOT_AFTER = datetime.time(4, 0)
 
 
 @dataclass(frozen=True)
 class Progress:
-    waiting: int
-    needed: int
+    """What the public page may say: ``waiting`` is None for "fewer than 5"; ``needed``
+    (how many more) is said only beside an exact count."""
+
+    waiting: int | None
+    needed: int | None
+    short: bool  # too few for a group yet: the page points to the nationwide lists
+    taken_at: datetime.datetime
+
+
+def _latest_snapshot_time(now: datetime.datetime) -> datetime.datetime:
+    today = timezone.make_aware(datetime.datetime.combine(timezone.localdate(now), SNAPSHOT_AFTER))
+    return today if now >= today else today - datetime.timedelta(days=1)
+
+
+def _snapshot(contact_point: ContactPoint) -> ProgressSnapshot:
+    """Today's snapshot, taken now if the latest is from before this morning's time."""
+    now = timezone.now()
+    snapshot = ProgressSnapshot.objects.filter(contact_point=contact_point).first()
+    if snapshot is not None and snapshot.taken_at >= _latest_snapshot_time(now):
+        return snapshot
+    waiting = matching.best_count(contact_point)
+    try:
+        snapshot, _created = ProgressSnapshot.objects.update_or_create(
+            contact_point=contact_point, defaults={"waiting": waiting, "taken_at": now}
+        )
+    except IntegrityError:  # taken at this very moment by another request
+        snapshot = ProgressSnapshot.objects.get(contact_point=contact_point)
+    return snapshot
 
 
 def progress(contact_point: ContactPoint) -> Progress:
-    """For the public page: how many wait for the best-filled group, and how many more are needed."""
-    best = matching.best_count(contact_point)
-    return Progress(waiting=best, needed=max(0, contact_point.threshold - best))
+    """For the public page: how many wait for the best-filled group, and how many more are
+    needed; from a daily snapshot, and "fewer than 5" below five."""
+    snapshot = _snapshot(contact_point)
+    short = snapshot.waiting < contact_point.threshold
+    if snapshot.waiting < SMALLEST_COUNT_SHOWN:
+        return Progress(waiting=None, needed=None, short=short, taken_at=snapshot.taken_at)
+    needed = max(0, contact_point.threshold - snapshot.waiting)
+    return Progress(waiting=snapshot.waiting, needed=needed, short=short, taken_at=snapshot.taken_at)
 
 
 def place_in_words(signup: SignUp) -> str:
@@ -176,7 +226,7 @@ def move_options(signup: SignUp) -> list[ContactPoint]:
 
 def nationwide_suggestions(contact_point: ContactPoint, progress: Progress) -> list[ContactPoint]:
     """For a local contact point's public page: the nationwide telephone lists, while its own list is short."""
-    if contact_point.nationwide or not progress.needed:
+    if contact_point.nationwide or not progress.short:
         return []
     return list(nationwide_lists().exclude(pk=contact_point.pk))
 

@@ -5,7 +5,7 @@ import logging
 
 from celery import shared_task
 
-from groups.services import forming, hand_off, moving, signing_up, upkeep
+from groups.services import address_exchange, forming, hand_off, moving, signing_up, upkeep
 
 logger = logging.getLogger(__name__)
 
@@ -65,3 +65,8 @@ def offer_moves() -> int:
 @shared_task
 def delete_after_closing() -> int:
     return upkeep.delete_after_closing()
+
+
+@shared_task
+def end_address_exchanges() -> int:
+    return address_exchange.delete_expired()

@@ -3,12 +3,17 @@
 import uuid
 from dataclasses import asdict, dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from contactpoints.models import ContactPoint
 from materials.models import Material, Order, OrderLine
+
+
+class OrderError(Exception):
+    """An order could not be placed; the message is for staff."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -34,19 +39,32 @@ class Line:
 def place_order(
     *, contact_point: ContactPoint, recipient: Recipient, lines: list[Line], by: User, request_key: uuid.UUID
 ) -> Order:
-    """Order materials for a contact point. The same form sent twice makes one order."""
+    """Order materials for a contact point. The same form sent twice makes one
+    order, even at the same moment; its key sent for another contact point (by
+    staff of both) is refused: OrderError."""
     with transaction.atomic():
-        existing = Order.objects.filter(request_key=request_key, contact_point=contact_point).first()
-        if existing is not None:
-            return existing
-        order = Order.objects.create(
-            contact_point=contact_point, **asdict(recipient), request_key=request_key, created_by=by
-        )
-        OrderLine.objects.bulk_create(
-            OrderLine(order=order, material=line.material, language=line.language, quantity=line.quantity)
-            for line in lines
-        )
-    return order
+        order = Order.objects.filter(request_key=request_key).first()
+        if order is None:
+            try:
+                # In a savepoint: a sending of the same form that is not yet
+                # committed makes this one wait, then fail on the key.
+                with transaction.atomic():
+                    order = Order.objects.create(
+                        contact_point=contact_point, **asdict(recipient), request_key=request_key, created_by=by
+                    )
+            except IntegrityError:
+                order = Order.objects.filter(request_key=request_key).first()
+                if order is None:
+                    raise
+            else:
+                OrderLine.objects.bulk_create(
+                    OrderLine(order=order, material=line.material, language=line.language, quantity=line.quantity)
+                    for line in lines
+                )
+                return order
+        if order.contact_point_id != contact_point.pk:
+            raise OrderError(_("This form was already used. Reload the page and try again."))
+        return order  # The same form sent twice.
 
 
 def mark_sent(*, order: Order, by: User) -> bool:

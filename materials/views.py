@@ -97,15 +97,19 @@ def order(request: SignedInRequest, contact_point: ContactPoint) -> HttpResponse
         request.POST or None, materials=materials, initial=OrderForm.initial_for(contact_point, request.user)
     )
     if request.method == "POST" and form.is_valid():
-        services.place_order(
-            contact_point=contact_point,
-            recipient=form.recipient(),
-            lines=form.lines(),
-            by=request.user,
-            request_key=form.cleaned_data["request_key"],
-        )
-        messages.success(request, _("Thank you. Your order is sent to Selvhjelp Norge."))
-        return redirect("materials:orders", contact_point.slug)
+        try:
+            services.place_order(
+                contact_point=contact_point,
+                recipient=form.recipient(),
+                lines=form.lines(),
+                by=request.user,
+                request_key=form.cleaned_data["request_key"],
+            )
+        except services.OrderError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Thank you. Your order is sent to Selvhjelp Norge."))
+            return redirect("materials:orders", contact_point.slug)
     return render(request, "materials/order.html", {"contact_point": contact_point, "form": form})
 
 

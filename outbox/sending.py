@@ -32,7 +32,22 @@ def backoff(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=seconds)
 
 
-PERMANENT_ERRORS: tuple[type[Exception], ...] = (AnymailRecipientsRefused, AnymailInvalidAddress)
+# The address itself is refused: trying again changes nothing.
+PERMANENT_ERRORS: tuple[type[Exception], ...] = (
+    AnymailRecipientsRefused,
+    AnymailInvalidAddress,
+    smtplib.SMTPRecipientsRefused,
+)
+
+
+class SendingFailed(Exception):
+    """A send that failed, named by the kind of its exception only: ``SendingFailed("SMTPRecipientsRefused")``.
+
+    A mail exception's text names recipients (``SMTPRecipientsRefused`` holds
+    a dict keyed by address; a provider's error echoes its request), and
+    Celery logs the exception a task retries with, ``repr()`` and all, and
+    keeps it. So a task retries with this, never with the mail exception.
+    """
 
 
 def is_transient(exc: BaseException) -> bool:

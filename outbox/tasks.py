@@ -19,18 +19,23 @@ def send_email(self, email_id: int) -> None:  # type: ignore[no-untyped-def]
     try:
         email = sending.deliver(email_id)
     except Exception as exc:
-        # Only a transient failure is retried here, with backoff; anything
-        # else (and a broker-less setup) is left to the relay, which tries
-        # again later until the attempts run out.
-        if sending.is_transient(exc) and not self.request.is_eager and self.request.retries < self.max_retries:
-            # Short retries here; longer waits are the relay's, which keeps the
-            # countdown below the broker's visibility timeout.
-            countdown = min(sending.backoff(self.request.retries).total_seconds(), 600)
-            raise self.retry(exc=exc, countdown=countdown) from None
-        logger.warning("Sending email %s failed (%s); the relay will try again", email_id, type(exc).__name__)
+        # A mail exception's text can name the recipients: keep its kind only,
+        # and leave the except block, so that nothing raised below is chained
+        # to it (Celery logs and keeps what a retry carries, traceback and all).
+        failure, transient = type(exc).__name__, sending.is_transient(exc)
+    else:
+        if email is not None:
+            signals.sent.send(sender=Email, email=email)
         return
-    if email is not None:
-        signals.sent.send(sender=Email, email=email)
+    # Only a transient failure is retried here, with backoff; anything
+    # else (and a broker-less setup) is left to the relay, which tries
+    # again later until the attempts run out.
+    if transient and not self.request.is_eager and self.request.retries < self.max_retries:
+        # Short retries here; longer waits are the relay's, which keeps the
+        # countdown below the broker's visibility timeout.
+        countdown = min(sending.backoff(self.request.retries).total_seconds(), 600)
+        raise self.retry(exc=sending.SendingFailed(failure), countdown=countdown)
+    logger.warning("Sending email %s failed (%s); the relay will try again", email_id, failure)
 
 
 @shared_task

@@ -1,7 +1,8 @@
 """Deployment checks of our own, run by `manage.py check --deploy`."""
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+from django.core.checks import Error, Tags, Warning, register
 
 LOCAL_EMAIL_BACKENDS = {
     "django.core.mail.backends.console.EmailBackend",
@@ -79,3 +80,24 @@ def background_work_runs_outside_requests(app_configs: object = None, **kwargs: 
             )
         ]
     return []
+
+
+@register(Tags.staticfiles, deploy=True)
+def static_files_are_collected(app_configs: object = None, **kwargs: object) -> list[Error]:
+    """With DEBUG off, pages link static files by the hashed names in the
+    manifest that `collectstatic` writes to STATIC_ROOT (whitenoise's
+    CompressedManifestStaticFilesStorage). Without it, every page answers 500."""
+    storage = staticfiles_storage
+    if settings.DEBUG or not isinstance(storage, ManifestFilesMixin):
+        return []
+    if storage.manifest_storage.exists(storage.manifest_name):
+        return []
+    return [
+        Error(
+            f"The static files manifest ({storage.manifest_name}) is missing from STATIC_ROOT "
+            f"({settings.STATIC_ROOT}), so every page would answer 500.",
+            hint="Run `python manage.py collectstatic --noinput` with these settings before starting the app "
+            "(bin/stack does).",
+            id="selvhjelp.E001",
+        )
+    ]

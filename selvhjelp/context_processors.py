@@ -15,5 +15,8 @@ def signup_rules(request: HttpRequest) -> dict[str, dict[str, int]]:
             "expiry_days": settings.SIGNUP_EXPIRY_DAYS,
             "warning_days": settings.SIGNUP_EXPIRY_WARNING_DAYS,
             "move_offer_days": settings.MOVE_OFFER_AFTER_DAYS,
+            "exchange_days": settings.ADDRESS_EXCHANGE_DAYS,
+            # Deleted data is unreadable everywhere once the key that read it is retired.
+            "unreadable_after_days": settings.FIELD_KEY_ROTATE_DAYS + settings.FIELD_KEY_RETIRE_AFTER_DAYS,
         }
     }

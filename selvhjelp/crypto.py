@@ -1,4 +1,7 @@
-"""Encryption at rest and keyed hashes for participants' email addresses."""
+"""Encryption at rest and keyed hashes for participants' email addresses.
+
+The keys come from ``selvhjelp.keyring``, which turns them over on a schedule.
+"""
 
 import hashlib
 import hmac
@@ -7,19 +10,26 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+
+from selvhjelp import keyring
 
 # 32 bytes: 256 bits of randomness in every private link.
 TOKEN_BYTES = 32
 
 
 @lru_cache(maxsize=4)
-def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+def _fernet(version: tuple[float, tuple[str, ...]], key_dir: str) -> MultiFernet:
+    keys = keyring.keys()
+    if not keys:
+        raise ImproperlyConfigured("No field encryption key: set FIELD_ENCRYPTION_KEY or add one to FIELD_KEYS_DIR")
     return MultiFernet([Fernet(key.encode()) for key in keys])
 
 
 def fernet() -> MultiFernet:
-    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS))
+    """The keys, read again whenever one is added or retired (by this process or another)."""
+    return _fernet(keyring.version(), str(settings.FIELD_KEYS_DIR))
 
 
 def encrypt(plaintext: str) -> str:

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Nothing sent to a signed-in session (or one signing in) is kept by a browser's cache or a proxy.
+    "accounts.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A session that has not passed both factors, or has timed out, is signed out.
     "accounts.middleware.SessionLimitsMiddleware",
@@ -250,12 +252,20 @@ def _dev_fernet_key(secret: str) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(f"field-encryption:{secret}".encode()).digest()).decode()
 
 
-# Participant email addresses are encrypted at rest. FIELD_ENCRYPTION_KEY holds
-# one or more Fernet keys, comma-separated: the first encrypts, all decrypt, so
-# a key is rotated by putting a new one first and running `rotate_field_keys`.
+# Participants' addresses and nicknames are encrypted at rest (selvhjelp/keyring.py).
+# The keys that turn over live in FIELD_KEYS_DIR, one file each, the newest
+# encrypting; FIELD_ENCRYPTION_KEY may add keys of the operator's own,
+# comma-separated, which decrypt and, with no key in the folder, encrypt.
+FIELD_KEYS_DIR = Path(env_str("FIELD_KEYS_DIR") or BASE_DIR / "var" / "field-keys")
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEY") or ([_dev_fernet_key(SECRET_KEY)] if DEBUG else [])
-if not FIELD_ENCRYPTION_KEYS:
-    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must be set when DEBUG=0")
+if not FIELD_ENCRYPTION_KEYS and not any(FIELD_KEYS_DIR.glob("*.key")):
+    raise ImproperlyConfigured("When DEBUG=0, set FIELD_ENCRYPTION_KEY or put a key in FIELD_KEYS_DIR (bin/stack does)")
+# A new key every this many days re-encrypts every live value; a key is deleted
+# this many days after it was superseded. Keep the second at least as long as
+# backups, WAL archives and replicas keep deleted rows (docs/deployment.md):
+# after both, nothing deleted can be read anywhere.
+FIELD_KEY_ROTATE_DAYS = env_int("FIELD_KEY_ROTATE_DAYS", 7)
+FIELD_KEY_RETIRE_AFTER_DAYS = env_int("FIELD_KEY_RETIRE_AFTER_DAYS", 35)
 # Duplicates are found through a keyed hash of the address. Keep this key
 # stable: changing it makes old sign-ups unrecognisable as duplicates.
 FIELD_HASH_KEY = env_str("FIELD_HASH_KEY") or hashlib.sha256(f"email-hash:{SECRET_KEY}".encode()).hexdigest()
@@ -270,6 +280,9 @@ MOVE_OFFER_AFTER_DAYS = env_int("MOVE_OFFER_AFTER_DAYS", 90)
 INVITATION_REPLY_HOURS = env_int("INVITATION_REPLY_HOURS", 72)
 # Groups are handed off by themselves this long after their first meeting began.
 HAND_OFF_AFTER_HOURS = env_int("HAND_OFF_AFTER_HOURS", 3)
+# For this long after a group's first meeting, members who were there may
+# choose to share their address with the others who were there; then it goes.
+ADDRESS_EXCHANGE_DAYS = env_int("ADDRESS_EXCHANGE_DAYS", 5)
 
 # Staying findable: staff are asked this often whether their public details
 # are still right; unanswered for the grace period, their district office is
@@ -382,12 +395,15 @@ ADMINS: list[tuple[str, str]] = []
 
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "outbox.tasks.relay_outbox", "schedule": 60.0},
+    "turn-over-field-encryption-keys": {"task": "selvhjelp.tasks.turn_over_field_keys", "schedule": 24 * 60 * 60.0},
+    "vacuum-deleted-rows": {"task": "selvhjelp.tasks.vacuum_deleted_rows", "schedule": 24 * 60 * 60.0},
     "record-signups-whose-task-never-ran": {"task": "groups.tasks.record_due_sign_ups", "schedule": 60.0},
     "delete-unconfirmed-signups": {"task": "groups.tasks.delete_unconfirmed", "schedule": 15 * 60.0},
     "expire-invitations": {"task": "groups.tasks.expire_invitations", "schedule": 5 * 60.0},
     "warn-before-a-place-runs-out": {"task": "groups.tasks.warn_expiring", "schedule": 60 * 60.0},
     "delete-expired-signups": {"task": "groups.tasks.expire_signups", "schedule": 60 * 60.0},
     "hand-off-groups-that-have-met": {"task": "groups.tasks.hand_off_due", "schedule": 5 * 60.0},
+    "delete-addresses-once-the-exchange-is-over": {"task": "groups.tasks.end_address_exchanges", "schedule": 60 * 60.0},
     "ask-staff-to-confirm-their-details": {"task": "contactpoints.tasks.check_details", "schedule": 60 * 60.0},
     "delete-signups-left-at-closed-contact-points": {
         "task": "groups.tasks.delete_after_closing",

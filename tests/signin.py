@@ -18,12 +18,13 @@ from django_otp.oath import TOTP, totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.codeapp import ensure_device
-from accounts.middleware import SEEN_AT, SIGNED_IN_AT
-from accounts.views import PENDING
+from accounts.middleware import PENDING, SEEN_AT, SIGNED_IN_AT
+from accounts.models import CodeApp
 
 
 def current_code(device: TOTPDevice) -> str:
-    device.refresh_from_db()
+    """``device`` is a code app, as the account's own (``ensure_device``) or as django-otp's row of it."""
+    device = CodeApp.objects.get(pk=device.pk)  # as it is now, and its key, decrypted
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     for offset in range(device.tolerance + 1):
         totp.drift = device.drift + offset

@@ -18,7 +18,7 @@ from groups.models import Group, SignUp
 from materials.models import Material
 from selvhjelp.crypto import address_hash
 from tests.base import Personas
-from tests.signin import sign_in
+from tests.signin import between_the_steps, sign_in
 
 PERSONAS = ("anonymous", "staff_a", "staff_b", "district_x", "district_y", "national")
 
@@ -45,6 +45,7 @@ MATRIX = {
     "signup_sent": PUBLIC,
     # A private link is reached only with its token; without one, nobody gets in.
     "signup_page": dict.fromkeys(PERSONAS, NOT_FOUND),
+    "address_exchange": dict.fromkeys(PERSONAS, NOT_FOUND),
     "withdrawn": PUBLIC,
     "become_contact_point": PUBLIC,
     "application_sent": PUBLIC,
@@ -187,6 +188,7 @@ class AccessMatrixTests(Personas):
             "signup": [slug],
             "signup_sent": [slug],
             "signup_page": ["not-a-real-token-" + "x" * 30],
+            "address_exchange": ["not-a-real-token-" + "x" * 30],
             "staff:dashboard": [slug],
             "staff:release_notices": [slug],
             "staff:edit": [slug],
@@ -251,6 +253,44 @@ class AccessMatrixTests(Personas):
                     got = self.outcome(response)
                 with self.subTest(url=name, persona=persona):
                     self.assertEqual(got, expected[persona], f"{persona} GET {url}")
+
+    def test_no_response_to_a_signed_in_request_is_stored(self):
+        """Whatever a signed-in request gets (a page, a CSV file, the admin, a
+        redirect, an error) is kept by no browser cache and no proxy."""
+
+        def assert_not_stored(response, what):
+            directives = {part.strip() for part in response.get("Cache-Control", "").split(",")}
+            with self.subTest(what):
+                self.assertLessEqual({"no-store", "private"}, directives, f"{what}: {response.get('Cache-Control')}")
+
+        clients = self.clients()
+        del clients["anonymous"]
+        admin = get_user_model().objects.create_superuser("admin@work.example", "a-long-password-9")
+        clients["admin"] = Client()
+        sign_in(clients["admin"], admin)
+        urls = [self.url_for(name) for name in MATRIX] + [
+            reverse("admin:accounts_user_changelist"),
+            reverse("admin:accounts_user_change", args=[self.staff_a.pk]),
+            reverse("admin:contactpoints_contactpoint_change", args=[self.point_a.pk]),
+        ]
+        for url in urls:
+            for persona, client in clients.items():
+                assert_not_stored(client.get(url), f"{persona} GET {url}")
+
+        csv = clients["district_x"].get(self.url_for("figures:csv"))
+        self.assertEqual((csv.status_code, csv["Content-Type"].split(";")[0]), (200, "text/csv"))
+        assert_not_stored(csv, "the CSV")
+        assert_not_stored(
+            clients["staff_a"].post(self.url_for("staff:edit"), {"name": ""}), "staff_a POST a form with errors"
+        )
+
+        # The sign-in steps, between the password and the code, and right after.
+        stepping = Client()
+        between_the_steps(stepping, self.staff_b)
+        for name in ("sign_in_code", "set_up_code_app"):
+            assert_not_stored(stepping.get(reverse(name)), f"between the steps GET {name}")
+        # Signing out answers the signed-in request it was.
+        assert_not_stored(clients["staff_a"].post(reverse("logout")), "staff_a POST logout")
 
     def test_other_offices_and_contact_points_get_404_on_writes_too(self):
         clients = self.clients()

@@ -8,19 +8,28 @@ scanned too without anyone remembering to add it here.
 import datetime
 import io
 import logging
+import re
+import tempfile
+from pathlib import Path
+from unittest import mock
 
+import pytest
+from cryptography.fernet import InvalidToken
+from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.db import connection
-from django.test import Client
+from django.test import Client, TransactionTestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from contactpoints.models import ContactPoint
+from contactpoints.models import ContactPoint, County, Municipality
 from groups import tasks
-from groups.models import Group, PrivateLink, SignUp
-from groups.services import answering
+from groups.models import AddressExchange, Group, PrivateLink, SignUp
+from groups.services import answering, signing_up
+from selvhjelp import crypto, keyring, rotation
+from selvhjelp import tasks as selvhjelp_tasks
 from selvhjelp.crypto import address_hash, token_hash
 from selvhjelp.logging import RedactAddresses
 from tests.base import Personas, link_token, signup_data, start_group
@@ -150,17 +159,23 @@ class ErasureTests(Personas):
             with self.captureOnCommitCallbacks(execute=True):
                 Client().post(
                     reverse("signup_page", args=[invitation_tokens[address.lower()]]),
-                    {"action": "answer", "reply": "yes", "share_email": "on"},
+                    {"action": "answer", "reply": "yes"},
                 )
         Group.objects.filter(pk=group.pk).update(first_meeting=timezone.now() - datetime.timedelta(hours=4))
         with self.captureOnCommitCallbacks(execute=True):
             tasks.hand_off_due()
         self.assertEqual(Group.objects.get().status, Group.Status.HANDED_OFF)
+        # For a few days the members who were there may share their addresses; then those go too.
+        self.assertEqual(AddressExchange.objects.count(), 5)
+        over = timezone.now() + datetime.timedelta(days=settings.ADDRESS_EXCHANGE_DAYS, hours=5)
+        with mock.patch("django.utils.timezone.now", return_value=over):
+            tasks.end_address_exchanges()
         for address, token, signup_id in members:
             self.assertEqual(self.trail(address, token, signup_id), [], address)
             self.assertEqual(self.trail(address, invitation_tokens[address.lower()], signup_id), [], address)
         self.assertFalse(PrivateLink.objects.exists())
-        self.assertEqual(find("Nick"), [])
+        for n in range(5):
+            self.assertEqual(find(f"Nick{n}"), [])
 
 
 class NoAddressInLogsTests(Personas):
@@ -183,7 +198,7 @@ class NoAddressInLogsTests(Personas):
                     self.point_a, by=self.staff_a, seats=5, first_meeting=timezone.now() + datetime.timedelta(days=2)
                 )
             for signup in SignUp.objects.all():
-                answering.answer(signup=signup, reply="yes", share_email=True)
+                answering.answer(signup=signup, reply="yes")
             Group.objects.filter(pk=group.pk).update(first_meeting=timezone.now() - datetime.timedelta(hours=4))
             with self.captureOnCommitCallbacks(execute=True):
                 tasks.hand_off_due()
@@ -211,3 +226,92 @@ class NoAddressInLogsTests(Personas):
         connection.force_debug_cursor = True
         self.addCleanup(setattr, connection, "force_debug_cursor", False)
         return stream
+
+
+FERNET_TOKEN = re.compile(rb"gAAAAA[A-Za-z0-9_\-]{40,}={0,2}")
+
+
+@pytest.mark.postgres
+class ErasureOnDiskTests(TransactionTestCase):
+    """What a deleted person leaves in the table files and the WAL: no plain text,
+    and once the documented vacuum, rotation and retirement have run, no
+    ciphertext that can still be read."""
+
+    def setUp(self) -> None:
+        folder = tempfile.TemporaryDirectory()
+        self.addCleanup(folder.cleanup)
+        self.enterContext(override_settings(FIELD_KEYS_DIR=Path(folder.name), FIELD_ENCRYPTION_KEYS=[]))
+        keyring.make_key(timezone.now() - datetime.timedelta(days=30))
+        county = County.objects.create(number="03", name="Oslo")
+        municipality = Municipality.objects.create(number="0301", name="Oslo", county=county)
+        self.point = ContactPoint.objects.create(
+            slug="sentral", name="Sentral", kind="other", municipality=municipality
+        )
+
+    def files(self, *tables: str) -> bytes:
+        """The bytes PostgreSQL has on disk for these tables, and its current WAL segment."""
+        with connection.cursor() as cursor:
+            cursor.execute("CHECKPOINT")
+            cursor.execute("SHOW data_directory")
+            data = Path(cursor.fetchone()[0])
+            paths = []
+            for table in tables:
+                cursor.execute("SELECT pg_relation_filepath(%s)", [table])
+                paths.append(data / cursor.fetchone()[0])
+            cursor.execute("SELECT pg_walfile_name(pg_current_wal_lsn())")
+            paths.append(data / "pg_wal" / cursor.fetchone()[0])
+        content = b""
+        for path in paths:
+            # Every segment of the table (1 GB each) and nothing else.
+            for segment in sorted(path.parent.glob(path.name + "*")):
+                if segment.name == path.name or segment.name.startswith(path.name + "."):
+                    content += segment.read_bytes()
+        return content
+
+    def stored(self) -> dict[int, tuple[str, str]]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id, email, nickname FROM groups_signup")
+            return {row_id: (email, nickname) for row_id, email, nickname in cursor.fetchall()}
+
+    def test_a_withdrawn_person_leaves_nothing_readable_on_disk_after_vacuum_and_rotation(self) -> None:
+        # Someone who stays keeps the table's page in use, so the deleted row's bytes stay in it.
+        stays = SignUp.objects.create(
+            contact_point=self.point, email="stays@example.org", email_hash=address_hash("stays@example.org")
+        )
+        address, nickname = "disk.kari@example.org", "Kari Diskvik"
+        signup = SignUp.objects.create(
+            contact_point=self.point, email=address, email_hash=address_hash(address), nickname=nickname
+        )
+        captured = self.stored()[signup.pk]
+        signing_up.withdraw(signup=signup)
+        selvhjelp_tasks.vacuum_deleted_rows()
+        on_disk = self.files("groups_signup")
+        # Never in plain text: not in the table file, not in the WAL.
+        self.assertNotIn(address.encode(), on_disk)
+        self.assertNotIn(nickname.encode(), on_disk)
+        # But the deleted row's ciphertext is still there, and the key reads it (the hole the review found).
+        self.assertIn(captured[0].encode(), on_disk)
+        self.assertEqual(crypto.decrypt(captured[0]), address)
+
+        # The documented steps: a new key re-encrypts everything; the old key goes after the window.
+        now = timezone.now()
+        rotation.rotate(now=now, force=True)
+        retired = rotation.retire(now=now + datetime.timedelta(days=settings.FIELD_KEY_RETIRE_AFTER_DAYS + 1))
+        self.assertEqual(len(retired), 1)
+        selvhjelp_tasks.vacuum_deleted_rows()
+        on_disk = self.files("groups_signup")
+        live = {value.encode() for value in self.stored()[stays.pk]}
+        readable = [token for token in FERNET_TOKEN.findall(on_disk) if token not in live and _decrypts(token)]
+        self.assertEqual(readable, [])
+        for value in captured:
+            with self.assertRaises(InvalidToken):
+                crypto.decrypt(value)
+        self.assertEqual(SignUp.objects.get(pk=stays.pk).email, "stays@example.org")
+
+
+def _decrypts(token: bytes) -> bool:
+    try:
+        crypto.decrypt(token.decode())
+    except InvalidToken:
+        return False
+    return True

@@ -18,7 +18,7 @@ class Answer:
     REMOVE_ME = "remove_me"
 
 
-def answer(*, signup: SignUp, reply: str, share_email: bool = False) -> bool:
+def answer(*, signup: SignUp, reply: str) -> bool:
     """A member's answer to their invitation. Returns False if it no longer applies."""
     now = timezone.now()
     with transaction.atomic():
@@ -29,11 +29,8 @@ def answer(*, signup: SignUp, reply: str, share_email: bool = False) -> bool:
         group = invitation.group
         if reply == Answer.YES:
             if invitation.status == Invitation.Status.ACCEPTED:
-                Invitation.objects.filter(pk=invitation.pk).update(share_email=share_email)
                 return True
-            Invitation.objects.filter(pk=invitation.pk).update(
-                status=Invitation.Status.ACCEPTED, answered_at=now, share_email=share_email
-            )
+            Invitation.objects.filter(pk=invitation.pk).update(status=Invitation.Status.ACCEPTED, answered_at=now)
             SignUp.objects.filter(pk=signup.pk).update(status=SignUp.Status.ACCEPTED)
             monthly.count(contact_point_id=group.contact_point_id, accepted=1)
             return True

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from contactpoints.locking import lock_contact_point
 from groups import emails, monthly
-from groups.models import Group, Invitation, SignUp
+from groups.models import AddressExchange, Group, Invitation, SignUp
 from groups.services.forming import back_on_list
 from groups.services.locking import lock_signups
 from groups.services.threshold import check_enough_waiting
@@ -21,10 +21,11 @@ from outbox.models import Email
 def hand_off(*, group: Group, now: datetime.datetime | None = None) -> bool:
     """The group has met: it now belongs to its members.
 
-    Members who said yes get the getting-started guide (and, where they
-    agreed, each other's addresses); people who never answered go back to
-    the list. Once every guide is sent, ``finish_hand_off`` deletes the
-    members' records.
+    Members who said yes get the getting-started guide, with a link where
+    those who were there may share their addresses with each other for a few
+    days (``address_exchange``); people who never answered go back to the
+    list. Once every guide is sent, ``finish_hand_off`` deletes the members'
+    records.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -51,7 +52,17 @@ def hand_off(*, group: Group, now: datetime.datetime | None = None) -> bool:
                 members_at_start=len(members),
                 days_waited=sum(days),
             )
+        exchange_until = max(group.first_meeting, now) + datetime.timedelta(days=settings.ADDRESS_EXCHANGE_DAYS)
         for member in members:
+            # The address leaves the sign-up only for the exchange the guide links to,
+            # and is deleted with it within days (``address_exchange``).
+            AddressExchange.objects.create(
+                group=group,
+                signup=member.signup,
+                email=member.signup.email,
+                nickname=member.signup.nickname,
+                expires_at=exchange_until,
+            )
             outbox.queue(
                 kind=emails.GUIDE,
                 dedupe_key=f"guide:{group.pk}:{member.signup_id}",

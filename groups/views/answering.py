@@ -20,7 +20,7 @@ def answer_invitation(request: HttpRequest, signup: SignUp, token: str) -> HttpR
     reply = request.POST.get("reply", "")
     if reply not in (Answer.YES, Answer.NOT_THIS_TIME, Answer.REMOVE_ME):
         return render(request, "400.html", status=400)
-    if not answer(signup=signup, reply=reply, share_email=request.POST.get("share_email") == "on"):
+    if not answer(signup=signup, reply=reply):
         messages.warning(request, _("This invitation can no longer be answered."))
     elif reply == Answer.REMOVE_ME:
         return redirect("withdrawn")

@@ -12,6 +12,7 @@ from django.test import Client, SimpleTestCase, TestCase, override_settings
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 
+from accounts.models import RecoveryCodes, recovery_code_hash
 from contactpoints.services import invite_colleague
 from tests.base import Personas
 from tests.signin import current_code, ensure_device, sign_in, sign_in_through_the_pages
@@ -70,10 +71,8 @@ class TwoStepSignInTests(Personas):
         self.assertNotIn("_auth_user_id", client.session)
 
     def test_a_recovery_code_signs_in_once(self) -> None:
-        from django_otp.plugins.otp_static.models import StaticDevice
-
-        recovery = StaticDevice.objects.create(user=self.staff_a, name="recovery")
-        StaticToken.objects.create(device=recovery, token="abcd2345")
+        recovery = RecoveryCodes.objects.create(user=self.staff_a, name="recovery")
+        StaticToken.objects.create(device=recovery, token=recovery_code_hash("abcd2345"))  # as they are stored
         first = sign_in_through_the_pages(Client(), "staff-a@work.example", PASSWORD, "abcd 2345")
         self.assertRedirects(first, reverse("after_login"), fetch_redirect_response=False)
         second = sign_in_through_the_pages(Client(), "staff-a@work.example", PASSWORD, "abcd2345")
@@ -312,3 +311,6 @@ class AdminInvitesTests(TestCase):
     def test_the_admin_shows_no_code_app_key_or_recovery_code(self) -> None:
         self.assertEqual(self.client.get("/admin/otp_totp/totpdevice/").status_code, 404)
         self.assertEqual(self.client.get("/admin/otp_static/staticdevice/").status_code, 404)
+        self.assertEqual(self.client.get("/admin/accounts/codeapp/").status_code, 404)
+        self.assertEqual(self.client.get("/admin/accounts/recoverycodes/").status_code, 404)
+        self.assertEqual(self.client.get("/admin/accounts/passwordrequest/").status_code, 404)

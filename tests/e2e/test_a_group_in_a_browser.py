@@ -258,7 +258,7 @@ def test_staff_take_a_contact_point_from_five_waiting_to_a_started_group_with_no
     assert set(invitations) == set(world.addresses[:6])
     links = {address: private_path(message) for address, message in invitations.items()}
 
-    def answers(person: SignUp, reply: str, *, share: bool = False, screenshot: str = "") -> None:
+    def answers(person: SignUp, reply: str, *, screenshot: str = "") -> None:
         with own_browser(browser, live_server, requests_made) as own:
             own.goto(links[person.email])
             expect(own.locator("h1")).to_have_text(t("Your invitation"))
@@ -266,8 +266,6 @@ def test_staff_take_a_contact_point_from_five_waiting_to_a_started_group_with_no
             if screenshot:
                 own.screenshot(path=os.path.join(artifacts, f"{screenshot}.png"), full_page=True)
             assert Invitation.objects.get(signup_id=person.pk).status == Invitation.Status.PENDING
-            if share:
-                own.locator("#id_share_email").check()
             own.locator(f'button[name="reply"][value="{reply}"]').click()
             if reply == "yes":
                 expect(own.get_by_role("status")).to_have_text(t("Thank you. We look forward to seeing you."))
@@ -277,9 +275,9 @@ def test_staff_take_a_contact_point_from_five_waiting_to_a_started_group_with_no
                     t("Thank you for telling us. You keep your place on the list.")
                 )
 
-    # Four say yes, the first two sharing their address with the group.
-    answers(people[0], "yes", share=True, screenshot="invitation-1280")
-    answers(people[1], "yes", share=True)
+    # Four say yes.
+    answers(people[0], "yes", screenshot="invitation-1280")
+    answers(people[1], "yes")
     answers(people[2], "yes")
     answers(people[3], "yes")
     assert mailoutbox[6:] == []
@@ -293,9 +291,7 @@ def test_staff_take_a_contact_point_from_five_waiting_to_a_started_group_with_no
         expect(own.locator("h1")).to_have_text(t("Your invitation"))
     assert Invitation.objects.get(signup_id=people[5].pk).status == Invitation.Status.PENDING
     accepted = Invitation.objects.filter(group=group, status=Invitation.Status.ACCEPTED)
-    assert sorted(accepted.values_list("signup_id", "share_email")) == sorted(
-        [(people[0].pk, True), (people[1].pk, True), (people[2].pk, False), (people[3].pk, False)]
-    )
+    assert sorted(accepted.values_list("signup_id", flat=True)) == sorted(person.pk for person in people[:4])
 
     # 4. Staff see the counts, never the people.
     page.reload()
@@ -338,11 +334,29 @@ def test_staff_take_a_contact_point_from_five_waiting_to_a_started_group_with_no
 
     guides = sent_to(mailoutbox, t("How to keep going on your own"))
     assert set(guides) == set(world.addresses[:4])
-    sharing = {people[0].email, people[1].email}
     for address, message in guides.items():
-        shown = {a for a in world.addresses if a in message.body or a in str(message.alternatives)} - {address}
-        assert shown == (sharing - {address} if address in sharing else set()), address
-        assert "/p/" not in message.body  # the private link is gone with the sign-up
+        # Nobody's address in a mail that can be forwarded or quoted, and no reply to staff.
+        assert {a for a in world.addresses if a in message.body or a in str(message.alternatives)} == set(), address
+        assert message.reply_to == []
+        assert "/p/gruppe/" in message.body  # the exchange, not the private link, which is gone with the sign-up
+    exchange = {address: re.search(r"/p/gruppe/[^/\s]+/", message.body).group(0) for address, message in guides.items()}
+
+    # Two who were there share their address, each in their own browser; one who was not shares nothing.
+    for person in (people[0], people[1]):
+        with own_browser(browser, live_server, requests_made) as own:
+            own.goto(exchange[person.email])
+            expect(own.locator("h1")).to_have_text(t("Keep in touch with your group"))
+            own.get_by_role("button", name=t("I was at the first meeting: share my address")).click()
+            expect(own.locator("main .ds-alert")).to_have_text(
+                t("Your address is shared with the others who were there and want to share too.")
+            )
+            if person is people[1]:
+                expect(own.locator("main")).to_contain_text(people[0].email)
+                own.screenshot(path=os.path.join(artifacts, "address-exchange-1280.png"), full_page=True)
+    with own_browser(browser, live_server, requests_made) as own:
+        own.goto(exchange[people[2].email])
+        expect(own.locator("main")).not_to_contain_text(people[0].email)
+        expect(own.locator("main")).not_to_contain_text(people[1].email)
 
     # Those who never answered are back on the list, keep their place, and are told so.
     back = sent_to(mailoutbox, t("You are still on the list"))

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import uuid
 
 from django.core.management import call_command
 from django.db import connection
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from contactpoints.models import ContactPoint, County, Municipality, Office
 from figures import selectors
-from groups.models import MonthlyFigure, SignUp
+from groups.models import Group, MonthlyFigure, SignUp
 from selvhjelp.crypto import address_hash
 from tests.base import Personas
 from tests.signin import sign_in
@@ -164,21 +165,69 @@ class ChartTests(OfficeTestCase):
 
 
 class AttentionTests(OfficeTestCase):
-    def test_it_lists_contact_points_with_people_waiting_but_no_recent_group_and_stale_details(self):
+    def wait_at(self, point, address):
         SignUp.objects.create(
-            contact_point=self.point_a,
-            email="w@example.org",
-            email_hash=address_hash("w@example.org"),
+            contact_point=point,
+            email=address,
+            email_hash=address_hash(address),
             status=SignUp.Status.WAITING,
             waiting_since=timezone.now(),
         )
+
+    def needs_help(self):
+        attention = self.page(self.national_user, self.national).context["attention"]
+        return [(name, str(waiting)) for name, waiting in attention.needs_help]
+
+    def test_it_lists_contact_points_without_a_recent_group_and_stale_details(self):
+        self.wait_at(self.point_a, "w@example.org")
         ContactPoint.objects.filter(pk=self.point_a.pk).update(details_confirmed_at=timezone.now())
         ContactPoint.objects.filter(pk=self.point_b.pk).update(
             details_confirmed_at=timezone.now() - datetime.timedelta(days=400)
         )
         attention = self.page(self.national_user, self.national).context["attention"]
-        self.assertEqual(attention.needs_help, ["Sentral A"])
+        self.assertEqual([name for name, _waiting in attention.needs_help], ["Sentral A", "Sentral B"])
         self.assertEqual(attention.stale, ["Sentral B"])
+
+    def test_the_list_tells_nobody_waiting_and_one_waiting_apart_nowhere(self):
+        nobody = self.needs_help()
+        self.wait_at(self.point_a, "one@example.org")
+        one = self.needs_help()
+        self.assertEqual(one, nobody)
+        self.assertEqual(one, [("Sentral A", "<5"), ("Sentral B", "<5")])
+        self.assertNotContains(self.page(self.national_user, self.national), "Sentral A: 1")
+
+    def test_a_contact_point_that_started_a_group_lately_is_not_listed(self):
+        Group.objects.create(
+            contact_point=self.point_a,
+            format="in_person",
+            time_of_day="evening",
+            language="no",
+            age_group="30-44",
+            first_meeting=timezone.now() - datetime.timedelta(days=10),
+            seats=5,
+            request_key=uuid.uuid4(),
+        )
+        self.assertEqual([name for name, _waiting in self.needs_help()], ["Sentral B"])
+
+
+class MembersAtStartTests(OfficeTestCase):
+    def test_members_at_start_are_hidden_where_the_number_of_groups_is(self):
+        # One group of six: "6 members" would say a group started, and how big it was.
+        MonthlyFigure.objects.filter(contact_point=self.point_a).update(groups_started=1, members_at_start=6)
+        MonthlyFigure.objects.filter(contact_point=self.point_b).update(groups_started=1, members_at_start=7)
+        figures = selectors.month_figures(selectors.geography(), self.month)
+        point = ("point", self.point_a.pk)
+        self.assertEqual(str(figures.shown["groups_started"][point]), "<5")
+        self.assertTrue(figures.shown["members_at_start"][point].hidden)
+        # Anywhere: in every county and the country's total (13 members in 2 groups), too.
+        for node, groups in figures.shown["groups_started"].items():
+            if groups.hidden:
+                self.assertTrue(figures.shown["members_at_start"][node].hidden, node)
+
+    def test_members_at_start_are_shown_where_the_number_of_groups_is(self):
+        MonthlyFigure.objects.filter(contact_point=self.point_a).update(groups_started=5, members_at_start=31)
+        figures = selectors.month_figures(selectors.geography(), self.month)
+        self.assertEqual(str(figures.shown["members_at_start"][("point", self.point_a.pk)]), "31")
 
 
 class ScaleTests(OfficeTestCase):

@@ -38,7 +38,7 @@ from contactpoints.models import Application, Office, Room
 from figures.views import CSV_TABLES
 from groups import emails as group_mail
 from groups import links
-from groups.models import Group, Invitation, MonthlyFigure, SignUp
+from groups.models import AddressExchange, Group, Invitation, MonthlyFigure, SignUp
 from materials.models import Material
 from outbox.models import Email
 from selvhjelp.crypto import address_hash
@@ -307,6 +307,11 @@ class World(Personas):
                 provider_message_id=f"message-{status}",
             )
             cls.tokens[status] = links.mint(signup=signup)
+        # A member's page for sharing addresses after a first meeting.
+        exchange = AddressExchange.objects.create(
+            group=cls.forming, email=f"exchange@{BØLLE}", nickname="Ola", expires_at=now + datetime.timedelta(days=3)
+        )
+        cls.tokens["exchange"] = links.mint_exchange(exchange_id=exchange.pk)
         # Enough people waiting, open to any group, that staff can start one.
         for number in range(cls.point_a.seats):
             address = f"waiting-{number}@{BØLLE}"

@@ -4,7 +4,9 @@ nothing left of its members in the database"."""
 import datetime
 import re
 import uuid
+from unittest import mock
 
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -12,7 +14,7 @@ from django.utils import timezone
 
 from contactpoints.models import Room
 from groups import tasks
-from groups.models import Group, Invitation, MonthlyFigure, PrivateLink, SignUp
+from groups.models import AddressExchange, Group, Invitation, MonthlyFigure, PrivateLink, SignUp
 from outbox.models import Email
 from tests.base import Personas, link_token, waiting_person
 from tests.signin import sign_in
@@ -30,11 +32,9 @@ class GroupStoryTests(Personas):
     def remember_links(self):
         self.links.update({m.to[0]: link_token(m) for m in mail.outbox if "/p/" in m.body})
 
-    def answer(self, signup_email, reply, share=False):
+    def answer(self, signup_email, reply):
         self.remember_links()
         data = {"action": "answer", "reply": reply}
-        if share:
-            data["share_email"] = "on"
         with self.run_on_commit():
             return Client().post(reverse("signup_page", args=[self.links[signup_email]]), data)
 
@@ -85,10 +85,9 @@ class GroupStoryTests(Personas):
         Client().get(reverse("signup_page", args=[link_token(invitation)]))
         self.assertEqual(Invitation.objects.filter(status=Invitation.Status.PENDING).count(), 6)
 
-        # Four say yes (three share their address), one says not this time: the next person is invited.
-        for person in people[:3]:
-            self.answer(person.email, "yes", share=True)
-        self.answer(people[3].email, "yes")
+        # Four say yes, one says not this time: the next person is invited.
+        for person in people[:4]:
+            self.answer(person.email, "yes")
         mail.outbox.clear()
         self.answer(people[4].email, "not_this_time")
         self.assertEqual([m.to[0] for m in mail.outbox], [people[6].email])
@@ -125,17 +124,29 @@ class GroupStoryTests(Personas):
         still_pending = list(Invitation.objects.filter(status="pending").values_list("signup__email", flat=True))
         with self.run_on_commit():
             staff.post(reverse("staff:group", args=[self.point_a.slug, group.pk]), {"action": "has_met"})
-        guides = {m.to[0]: m for m in mail.outbox if "/p/" not in m.body and m.to[0].endswith("@example.org")}
+        guides = {m.to[0]: m for m in mail.outbox if "/p/gruppe/" in m.body}
         self.assertEqual(set(guides), {p.email for p in people[:4]})
-        sharing = [p.email for p in people[:3]]
-        for address, message in guides.items():
-            listed = set(re.findall(r"member\d@example\.org", message.body)) - {address}
-            if address in sharing:
-                self.assertEqual(listed, set(sharing) - {address})
-            else:
-                self.assertEqual(listed, set())  # did not share, sees nobody
-        back = {m.to[0] for m in mail.outbox if "/p/" in m.body}
+        for message in guides.values():
+            # No address of anyone in a mail that can be forwarded or quoted, and no reply to staff.
+            self.assertEqual(re.findall(r"member\d@example\.org", message.body), [])
+            self.assertEqual(message.reply_to, [])
+        back = {m.to[0] for m in mail.outbox if "/p/" in m.body and "/p/gruppe/" not in m.body}
         self.assertEqual(back, set(still_pending))
+
+        # Three of the four came, and share their addresses from the guide's link; one did not come.
+        exchange = {
+            address: re.search(r"/p/gruppe/[^/\s]+/", message.body).group(0) for address, message in guides.items()
+        }
+        member = Client()
+        self.assertNotContains(member.get(exchange[people[0].email]), "member1@example.org")  # opening shares nothing
+        for person in people[:3]:
+            member.post(exchange[person.email], {"action": "share"})
+        page = member.get(exchange[people[0].email])
+        self.assertContains(page, "member1@example.org")
+        self.assertContains(page, "member2@example.org")
+        self.assertNotContains(page, "member3@example.org")  # never said they were there
+        absent = member.get(exchange[people[3].email])
+        self.assertNotContains(absent, "member0@example.org")  # sees nobody without sharing
 
         # Nothing is left of the members; what remains is an anonymous fact.
         group.refresh_from_db()
@@ -151,3 +162,10 @@ class GroupStoryTests(Personas):
         self.assertEqual((figure.groups_started, figure.members_at_start), (1, 4))
         # Those who did not join are still waiting, keeping their place.
         self.assertEqual(SignUp.objects.filter(status=SignUp.Status.WAITING).count(), 5)
+
+        # Once the exchange is over, the addresses kept for it go too, and its links stop working.
+        after = timezone.now() + datetime.timedelta(days=settings.ADDRESS_EXCHANGE_DAYS, hours=2)
+        with mock.patch("django.utils.timezone.now", return_value=after):
+            self.assertEqual(tasks.end_address_exchanges(), 4)
+        self.assertFalse(AddressExchange.objects.exists())
+        self.assertEqual(member.get(exchange[people[0].email]).status_code, 404)

@@ -19,7 +19,7 @@ from contactpoints.models import ContactPoint, County, Municipality
 from groups import emails as group_mail
 from groups import tasks
 from groups.forms import PreferencesForm, SignUpForm
-from groups.models import IncomingSignUp, Invitation, MonthlyFigure, PrivateLink, SignUp
+from groups.models import IncomingSignUp, Invitation, MonthlyFigure, PrivateLink, ProgressSnapshot, SignUp
 from groups.services import forming, signing_up
 from outbox import tasks as outbox_tasks
 from outbox.models import Email
@@ -137,14 +137,22 @@ class ContactPointPageTests(Personas):
 
 
 class ProgressTests(Personas):
+    """The public page says how many wait as the offices' figures would: never an exact
+    count below 5, and from a snapshot taken at most once a day (after 04:00)."""
+
     def page(self, point: ContactPoint):  # type: ignore[no-untyped-def]
         return self.client.get(reverse("contact_point", kwargs={"slug": point.slug}), **ENGLISH)
 
+    def a_day_later(self):  # type: ignore[no-untyped-def]
+        return mock.patch("django.utils.timezone.now", return_value=timezone.now() + datetime.timedelta(days=1))
+
     def test_the_page_says_how_many_wait_and_how_many_more_are_needed(self) -> None:
-        add_signups(self.point_a, 4)
+        ContactPoint.objects.filter(pk=self.point_a.pk).update(threshold=7, seats=8)
+        add_signups(self.point_a, 5)
         response = self.page(self.point_a)
-        self.assertContains(response, "4 people are waiting here.")
-        self.assertContains(response, "1 more is needed to start a group.")
+        self.assertContains(response, "5 people are waiting here.")
+        self.assertContains(response, "2 more are needed to start a group.")
+        self.assertContains(response, "Counted once a day")
 
     def test_the_page_says_when_enough_are_waiting(self) -> None:
         add_signups(self.point_a, 5)
@@ -153,16 +161,36 @@ class ProgressTests(Personas):
         self.assertContains(response, "That is enough to start a group.")
         self.assertNotContains(response, "needed to start a group")
 
-    def test_the_number_needed_follows_the_contact_points_threshold(self) -> None:
-        ContactPoint.objects.filter(pk=self.point_a.pk).update(threshold=7, seats=8)
-        add_signups(self.point_a, 3)
-        response = self.page(self.point_a)
-        self.assertContains(response, "3 people are waiting here.")
-        self.assertContains(response, "4 more are needed to start a group.")
+    def test_the_page_never_says_an_exact_count_below_five(self) -> None:
+        pages = []
+        for waiting in range(5):
+            SignUp.objects.all().delete()
+            ProgressSnapshot.objects.all().delete()
+            add_signups(self.point_a, waiting)
+            response = self.page(self.point_a)
+            self.assertContains(response, "Fewer than 5 people are waiting here.")
+            pages.append(response.content.decode().split('<p class="progress">')[1].split("</div>")[0])
+        self.assertEqual(len(set(pages)), 1, "0, 1, 2, 3 and 4 waiting must read the same")
+        self.assertNotContains(response, "needed to start a group")
+        self.assertNotContains(response, "enough to start a group")
+
+    def test_a_sign_up_shows_on_the_page_no_sooner_than_the_next_days_count(self) -> None:
+        add_signups(self.point_a, 5)
+        self.assertContains(self.page(self.point_a), "5 people are waiting here.")
+        add_signups(self.point_a, 1, prefix="new")
+        self.assertContains(self.page(self.point_a), "5 people are waiting here.")
+        SignUp.objects.filter(email_hash=address_hash("x0@example.org")).delete()
+        self.assertContains(self.page(self.point_a), "5 people are waiting here.")
+        with self.a_day_later():
+            self.assertContains(self.page(self.point_a), "5 people are waiting here.")
+            add_signups(self.point_a, 1, prefix="later")
+            self.assertContains(self.page(self.point_a), "5 people are waiting here.")
+        with mock.patch("django.utils.timezone.now", return_value=timezone.now() + datetime.timedelta(days=2)):
+            self.assertContains(self.page(self.point_a), "6 people are waiting here.")
 
     def test_the_progress_is_hidden_when_the_contact_point_does_not_want_it_shown(self) -> None:
         ContactPoint.objects.filter(pk=self.point_a.pk).update(show_progress=False)
-        add_signups(self.point_a, 4)
+        add_signups(self.point_a, 6)
         response = self.page(self.point_a)
         self.assertEqual(response.status_code, 200)
         self.assertNotContains(response, "waiting here")
@@ -170,25 +198,17 @@ class ProgressTests(Personas):
         self.assertNotContains(response, "enough to start a group")
 
     def test_unconfirmed_signups_never_count(self) -> None:
-        add_signups(self.point_a, 1)
+        add_signups(self.point_a, 5)
         add_signups(self.point_a, 6, status="unconfirmed", prefix="unconfirmed")
         response = self.page(self.point_a)
-        self.assertContains(response, "1 person is waiting here.")
-        self.assertContains(response, "4 more are needed to start a group.")
-
-    def test_only_unconfirmed_signups_means_nobody_is_waiting(self) -> None:
-        add_signups(self.point_a, 5, status="unconfirmed")
-        response = self.page(self.point_a)
-        self.assertContains(response, "0 people are waiting here.")
-        self.assertContains(response, "5 more are needed to start a group.")
-        self.assertNotContains(response, "That is enough to start a group.")
+        self.assertContains(response, "5 people are waiting here.")
+        self.assertEqual(ProgressSnapshot.objects.get(contact_point=self.point_a).waiting, 5)
 
     def test_people_waiting_elsewhere_do_not_count_here(self) -> None:
         add_signups(self.point_b, 5)
         add_signups(self.point_a, 2, prefix="a")
-        response = self.page(self.point_a)
-        self.assertContains(response, "2 people are waiting here.")
-        self.assertContains(response, "3 more are needed to start a group.")
+        self.assertContains(self.page(self.point_a), "Fewer than 5 people are waiting here.")
+        self.assertContains(self.page(self.point_b), "5 people are waiting here.")
 
 
 class PrivacyOnThePageTests(TestCase):
@@ -200,9 +220,9 @@ class PrivacyOnThePageTests(TestCase):
             kind=ContactPoint.Kind.FRIVILLIGSENTRAL,
             municipality=Municipality.objects.create(number="0301", name="Oslo", county=county),
         )
-        add_signups(point, 3, prefix="kari.nordmann")
+        add_signups(point, 6, prefix="kari.nordmann")
         response = self.client.get(point.get_absolute_url(), **ENGLISH)
-        self.assertContains(response, "3 people are waiting here.")
+        self.assertContains(response, "6 people are waiting here.")
         self.assertNotContains(response, "kari.nordmann")
 
 
@@ -284,7 +304,10 @@ class SigningUpTests(SignUpTestCase):
         message = mail.outbox[0]
         self.assertEqual(message.to, ["kari@example.org"])
         self.assertIn("Sentral A", message.from_email)
-        self.assertEqual(message.reply_to, ["post@sentral-a.example"])
+        # A reply would hand the private link to whoever reads the contact point's mail.
+        self.assertEqual(message.reply_to, [])
+        no_reply = "Du kan ikke svare på denne e-posten. Slik når du Sentral A: post@sentral-a.example"
+        self.assertIn(no_reply, message.body)
         self.assertTrue(link_token(message))
         self.assertEqual(Email.objects.get().sent_at is not None, True)
 
@@ -379,8 +402,8 @@ class ConfirmingTests(SignUpTestCase):
     def test_unconfirmed_sign_ups_never_count(self):
         for n in range(6):
             self.sign_up(email=f"person{n}@example.org")
-        response = self.client.get(reverse("contact_point", args=[self.point_a.slug]))
-        self.assertEqual(response.context["progress"].waiting, 0)
+        self.client.get(reverse("contact_point", args=[self.point_a.slug]))
+        self.assertEqual(ProgressSnapshot.objects.get(contact_point=self.point_a).waiting, 0)
 
     def test_unconfirmed_sign_ups_are_deleted_after_48_hours(self):
         self.sign_up(email="old@example.org")

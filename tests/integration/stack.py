@@ -145,6 +145,7 @@ class RealStack:
             "DEBUG": "0",
             "SECRET_KEY": settings.SECRET_KEY,
             "FIELD_ENCRYPTION_KEY": ",".join(settings.FIELD_ENCRYPTION_KEYS),
+            "FIELD_KEYS_DIR": str(settings.FIELD_KEYS_DIR),
             "FIELD_HASH_KEY": settings.FIELD_HASH_KEY,
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "0",

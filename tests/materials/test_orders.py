@@ -110,6 +110,25 @@ class OrderingTests(OrderTestCase):
         self.staff_orders(data)
         self.assertEqual(Order.objects.count(), 1)
 
+    def test_a_form_sent_for_another_contact_point_is_refused_and_asks_for_a_reload(self):
+        # Staff of two contact points: the form of one sent (as it was) for the other.
+        self.point_b.staff.add(self.staff_a)
+        data = order_data(key=uuid.uuid4(), **{f"quantity_{self.intro.pk}_nb": "5"})
+        client = self.as_user(self.staff_a)
+        self.assertRedirects(
+            client.post(reverse("materials:order", args=[self.point_a.slug]), data),
+            reverse("materials:orders", args=[self.point_a.slug]),
+        )
+        response = client.post(reverse("materials:order", args=[self.point_b.slug]), data)
+        self.assertContains(response, "This form was already used. Reload the page and try again.")
+        self.assertContains(response, 'id="error-summary"')
+        self.assertEqual(list(Order.objects.values_list("contact_point", flat=True)), [self.point_a.pk])
+        # Reloaded, the form has a key of its own, and the order goes through.
+        page = client.get(reverse("materials:order", args=[self.point_b.slug]))
+        data["request_key"] = page.context["form"]["request_key"].value()
+        client.post(reverse("materials:order", args=[self.point_b.slug]), data)
+        self.assertEqual(Order.objects.filter(contact_point=self.point_b).count(), 1)
+
     def test_an_order_needs_at_least_one_quantity_and_a_real_postcode(self):
         response = self.staff_orders(order_data(postcode="05"))
         self.assertContains(response, "Write how many you want of at least one material.")

@@ -43,6 +43,18 @@ class OutboxTests(Personas):
 
 
 class PermanentFailureTests(Personas):
+    def test_an_address_the_mail_server_refuses_is_not_retried_either(self):
+        import smtplib
+        from unittest import mock
+
+        refused = smtplib.SMTPRecipientsRefused({"refused@example.org": (550, b"No such user")})
+        with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=refused):
+            with self.captureOnCommitCallbacks(execute=True):
+                person_signs_up(self.point_a, "refused@example.org")
+        email = Email.objects.get()
+        self.assertIsNotNone(email.failed_at)
+        self.assertEqual((email.attempts, email.error), (0, "SMTPRecipientsRefused"))
+
     def test_a_refused_address_is_not_retried_and_staff_see_a_count_without_the_address(self):
         from unittest import mock
 

@@ -13,6 +13,27 @@ from selvhjelp.logging import RedactAddresses
 
 ADDRESS = "Kari.Nordmann+selvhjelp@Example.org"
 TOKEN = "q9Xf3kVbH1sR0aZy7LmNpW2eTtUiOoPcJdKg-_4Q5sE"
+# Odd but valid addresses (and some not quite valid) that reach logs: quoted
+# local parts in a mail server's refusal, plus-tags, subdomains, IDN domains,
+# a domain without a dot, an address literal, one URL-encoded.
+ODD_ADDRESSES = [
+    '"kari,nordmann"@example.org',
+    '"kari nordmann"@example.org',
+    '"kari@nordmann"@example.org',
+    '"kari \\"nordmann\\""@example.org',
+    "kari+x@sub.example.co.uk",
+    "kari.nordmann@bølgen.no",
+    "kari@xn--blgen-zua.no",
+    "kari.nordmann@localhost",
+    "kari.nordmann@[192.0.2.1]",
+    "kari.nordmann%40example.org",
+]
+# What a mail exception says when the server refuses a recipient, as Celery
+# logs a retry: repr() of the exception.
+REFUSED = (
+    "Retry in 30s: SMTPRecipientsRefused({'\"kari,nordmann\"@example.org': "
+    "(550, b'5.1.1 <\"kari nordmann\"@example.org>: Recipient address rejected')})"
+)
 
 
 def record(msg: object, args: object = (), exc_info: object = None) -> logging.LogRecord:
@@ -63,6 +84,43 @@ class RedactAddressesTests(SimpleTestCase):
         self.assertNotIn("kåre.ødegård@eksempel.no", text)
         self.assertNotIn("ødegård", text)
 
+    def test_odd_but_valid_addresses_are_removed(self) -> None:
+        for address in ODD_ADDRESSES:
+            with self.subTest(address=address):
+                text = self.formatted(record("bounce from %s today", (address,)))
+                self.assertEqual(text, "bounce from [address] today")
+
+    def test_odd_addresses_are_removed_wherever_they_stand(self) -> None:
+        for address in ODD_ADDRESSES:
+            for template in ("To: Ola <%s>", "{'%s': (550, b'no')}", "to=%s,", "mailto:%s", '{"Email": "%s"}'):
+                with self.subTest(address=address, template=template):
+                    text = self.formatted(record(template, (address,)))
+                    self.assertNotIn("kari", text.lower())
+                    self.assertNotIn("nordmann", text.lower())
+                    self.assertIn("[address]", text)
+
+    def test_a_quoted_address_in_json_is_removed(self) -> None:
+        text = self.formatted(record('{"Errors": [{"Email": "\\"kari nordmann\\"@example.org"}], "Status": 400}'))
+        self.assertNotIn("kari", text)
+        self.assertNotIn("nordmann", text)
+        self.assertIn('"Status": 400}', text)
+
+    def test_anything_with_an_at_sign_is_treated_as_an_address(self) -> None:
+        for word, expected in [
+            ("kari@", "login [address] failed"),
+            ("@kari", "login [address] failed"),
+            ("kari@nordmann", "login [address] failed"),
+            ("<kari@@nordmann>", "login [address] failed"),
+        ]:
+            with self.subTest(word=word):
+                self.assertEqual(self.formatted(record("login %s failed", (word,))), expected)
+
+    def test_a_mail_servers_refusal_as_celery_logs_a_retry_is_redacted(self) -> None:
+        text = self.formatted(record("Task outbox.tasks.send_email[1] retry: %s", (REFUSED,)))
+        self.assertNotIn("kari", text)
+        self.assertNotIn("nordmann", text)
+        self.assertIn("Recipient address rejected", text)
+
     def test_several_addresses_are_all_removed(self) -> None:
         text = self.formatted(record("%s, %s", (ADDRESS, "ola@example.org")))
         self.assert_clean(text)
@@ -82,6 +140,18 @@ class RedactAddressesTests(SimpleTestCase):
         text = self.formatted(record(f"sent https://selvhjelp.example/p/{TOKEN}/ to {ADDRESS}"))
         self.assert_clean(text)
         self.assertIn("https://selvhjelp.example/p/[link]/", text)
+
+    def test_a_private_link_in_another_case_is_redacted(self) -> None:
+        for path, expected in [
+            (f"/P/{TOKEN}/", "/P/[link]/"),
+            (f"/p/{TOKEN}", "/p/[link]"),
+            (f"https://Selvhjelp.example/P/{TOKEN}/", "https://Selvhjelp.example/P/[link]/"),
+            ("/PASSORD/MTQ/disfbd-64739fcf549398633f73e1ca81a62e49/", "/PASSORD/[link]/"),
+            ("/Passord/MTQ/disfbd-64739fcf549398633f73e1ca81a62e49/", "/Passord/[link]/"),
+        ]:
+            with self.subTest(path=path):
+                text = self.formatted(record("Not Found: %s", (path,)))
+                self.assertEqual(text, f"Not Found: {expected}")
 
     def test_a_work_accounts_set_password_link_is_redacted(self) -> None:
         text = self.formatted(
@@ -103,6 +173,24 @@ class RedactAddressesTests(SimpleTestCase):
         log_record = record("sending failed", exc_info=exc_info_for("boom"))
         log_record.exc_text = f"Traceback (most recent call last):\nValueError: rejected recipient {ADDRESS}"
         self.assert_clean(self.formatted(log_record))
+
+    def test_a_mail_exceptions_text_is_redacted(self) -> None:
+        import smtplib
+
+        refused = {address: (550, b"5.1.1 Recipient address rejected") for address in ODD_ADDRESSES}
+        try:
+            raise smtplib.SMTPRecipientsRefused(refused)
+        except smtplib.SMTPRecipientsRefused:
+            text = self.formatted(record("sending failed", exc_info=sys.exc_info()))
+        self.assertIn("smtplib.SMTPRecipientsRefused", text)
+        self.assertNotIn("kari", text)
+        self.assertNotIn("nordmann", text)
+
+    def test_stack_information_is_redacted_too(self) -> None:
+        log_record = record("sending failed")
+        log_record.stack_info = f'Stack (most recent call last):\n  send("{ADDRESS}", "/P/{TOKEN}/")'
+        self.assertTrue(self.filter.filter(log_record))
+        self.assert_clean(logging.Formatter("%(message)s").format(log_record))
 
     def test_a_record_without_secrets_is_left_alone(self) -> None:
         log_record = record("relayed %d emails for %s", (3, "sentral-a"))
@@ -129,6 +217,26 @@ class RedactAddressesTests(SimpleTestCase):
         written = stream.getvalue()
         self.assertIn("RuntimeError", written)
         self.assert_clean(written)
+
+    def test_the_configured_handlers_redact_odd_addresses_and_links_in_any_case(self) -> None:
+        stream = io.StringIO()
+        handler = logging.StreamHandler(stream)
+        handler.addFilter(RedactAddresses())
+        logger = logging.getLogger("selvhjelp.test.redaction")
+        logger.addHandler(handler)
+        logger.propagate = False
+        self.addCleanup(logger.removeHandler, handler)
+        for address in ODD_ADDRESSES:
+            try:
+                raise RuntimeError(f"mail to {address} via /P/{TOKEN}/ failed")
+            except RuntimeError:
+                logger.exception("outbox %s for %s", f"/P/{TOKEN}/", address)
+        logger.info("Task outbox.tasks.send_email[1] retry: %s", REFUSED)
+        written = stream.getvalue()
+        self.assertIn("RuntimeError", written)
+        self.assertNotIn("kari", written)
+        self.assertNotIn("nordmann", written)
+        self.assertNotIn(TOKEN, written)
 
 
 class LoggingSettingsTests(SimpleTestCase):
@@ -208,4 +316,25 @@ class CeleryWorkerLoggingTests(SimpleTestCase):
         self.assertIn("mailbox unavailable", written)
         self.assertIn("[address]", written)
         self.assertNotIn(ADDRESS, written)
+        self.assertNotIn(TOKEN, written)
+
+    def test_a_celery_worker_redacts_a_mail_servers_refusal_in_its_retry_line(self) -> None:
+        from celery.app.log import Logging
+
+        from selvhjelp.celery import app
+
+        stream = io.StringIO()
+        Logging._setup = False
+        with contextlib.redirect_stderr(stream):
+            app.log.setup_logging_subsystem(loglevel="INFO", colorize=False)
+        # Celery's own line for a retry (celery.app.trace.LOG_RETRY), with repr() of the exception.
+        logging.getLogger("celery.app.trace").info(
+            "Task %(name)s[%(id)s] retry: %(exc)s", {"name": "outbox.tasks.send_email", "id": "1", "exc": REFUSED}
+        )
+        logging.getLogger("django.request").warning("Not Found: /P/%s/", TOKEN)
+        written = stream.getvalue()
+        self.assertIn("retry: Retry in 30s", written)
+        self.assertIn("[address]", written)
+        self.assertNotIn("kari", written)
+        self.assertNotIn("nordmann", written)
         self.assertNotIn(TOKEN, written)
