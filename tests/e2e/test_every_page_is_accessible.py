@@ -22,7 +22,8 @@ from playwright.sync_api import Page, expect
 
 from contactpoints.models import ContactPoint, County, Municipality, Office, Room
 from contactpoints.services import invite_colleague
-from groups.models import MonthlyFigure, NoticeHold, SignUp
+from groups import links
+from groups.models import AddressExchange, MonthlyFigure, NoticeHold, SignUp
 from groups.services import moving
 from materials import services as materials
 from materials.models import Material
@@ -270,12 +271,25 @@ def test_signing_up_and_the_private_pages_are_accessible(
     visitor.checks("your sign-up, just confirmed")
     yours = page.url
 
-    start_group(point, by=None, seats=WAITING - 1)
+    group = start_group(point, by=None, seats=WAITING - 1)
     invited = world.waiting[0].email
     visitor.visits(private_path(mailoutbox, invited), "invitation")
     page.locator('main button[name="reply"][value="yes"]').click()
     expect(page.get_by_role("status")).to_be_visible()
     visitor.checks("invitation, said yes")
+
+    # After the first meeting: the page where those who were there share their addresses.
+    until = timezone.now() + datetime.timedelta(days=3)
+    AddressExchange.objects.create(
+        group=group, email="ola@example.org", nickname="Ola", shared_at=timezone.now(), expires_at=until
+    )
+    exchange = AddressExchange.objects.create(group=group, email=invited, nickname="Kari", expires_at=until)
+    visitor.visits(
+        links.exchange_url(links.mint_exchange(exchange_id=exchange.pk)), "sharing addresses after the meeting"
+    )
+    page.locator('main button[name="action"][value="share"]').click()
+    expect(page.locator("main .ds-alert")).to_be_visible()
+    visitor.checks("sharing addresses, shared")
 
     page.goto(yours)
     page.locator('main button[name="action"][value="withdraw"]').click()
