@@ -33,20 +33,7 @@ from selvhjelp import tasks as selvhjelp_tasks
 from selvhjelp.crypto import address_hash, token_hash
 from selvhjelp.logging import RedactAddresses
 from tests.base import Personas, link_token, signup_data, start_group
-
-TEXT_TYPES = ("char", "text", "json", "bytea", "blob", "clob", "uuid")
-
-
-def text_columns() -> list[tuple[str, str]]:
-    """Every text, JSON and binary column of every table, read from the database."""
-    columns = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            for column in connection.introspection.get_table_description(cursor, table):
-                kind = connection.introspection.get_field_type(column.type_code, column).lower()
-                if any(word in kind for word in TEXT_TYPES) or kind in ("textfield", "charfield", "jsonfield"):
-                    columns.append((table, column.name))
-    return columns
+from tests.database import text_columns_holding as find
 
 
 def references_to_signups() -> list[tuple[str, str]]:
@@ -59,22 +46,6 @@ def references_to_signups() -> list[tuple[str, str]]:
                 if constraint.get("foreign_key") and constraint["foreign_key"][0] == target:
                     found.extend((table, column) for column in constraint["columns"])
     return found
-
-
-def find(needle: str) -> list[str]:
-    hits = []
-    quote = connection.ops.quote_name
-    cast = "CAST({} AS TEXT)" if connection.vendor == "sqlite" else "{}::text"
-    with connection.cursor() as cursor:
-        for table, column in text_columns():
-            expression = cast.format(quote(column))
-            cursor.execute(
-                f"SELECT COUNT(*) FROM {quote(table)} WHERE LOWER({expression}) LIKE %s",  # noqa: S608 - names from the schema
-                [f"%{needle.lower()}%"],
-            )
-            if cursor.fetchone()[0]:
-                hits.append(f"{table}.{column}")
-    return hits
 
 
 class ErasureTests(Personas):

@@ -17,8 +17,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import codeapp
 from accounts.models import User
-from tests.accounts.database import text_columns_holding
 from tests.base import Personas
+from tests.database import text_columns_holding
 from tests.signin import (
     between_the_steps,
     code_for_secret,

@@ -22,23 +22,13 @@ from accounts import emails
 from accounts.invitations import send_set_password_link
 from outbox import tasks as outbox_tasks
 from outbox.models import Email
-from tests.accounts.database import text_columns_holding
 from tests.base import Personas
+from tests.database import statements, text_columns_holding
 
 KNOWN = "staff-a@work.example"
 UNKNOWN = "nobody@work.example"
 # Different from the request id in every response, and nothing else.
 VARYING_HEADERS = {"X-Request-ID"}
-
-
-def statements(queries: list[dict[str, str]]) -> list[str]:
-    """The SQL a request ran, with the values taken out: what it did, not with what."""
-    normalised = []
-    for query in queries:
-        sql = re.sub(r"'(?:[^']|'')*'", "?", query["sql"])
-        sql = re.sub(r'"s\d+_x\d+"|\bs\d+_x\d+\b', "savepoint", sql)
-        normalised.append(re.sub(r"\b\d+(?:\.\d+)?\b", "?", sql))
-    return normalised
 
 
 class ForgotPasswordNoEnumerationTests(Personas):

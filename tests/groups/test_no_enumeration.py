@@ -27,6 +27,7 @@ from groups import tasks
 from groups.models import IncomingSignUp, SignUp
 from outbox.models import Email
 from tests.base import link_token, signup_data
+from tests.database import statements
 from tests.groups.test_signing_up import SignUpTestCase
 
 KNOWN = "known.person@example.org"
@@ -86,16 +87,6 @@ def paired_timings(
             for label in paths:
                 timings[label].append(fastest[label])
     return timings
-
-
-def statements(queries: list[dict[str, str]]) -> list[str]:
-    """The SQL a request ran, with the values taken out: what it did, not with what."""
-    normalised = []
-    for query in queries:
-        sql = re.sub(r"'(?:[^']|'')*'", "?", query["sql"])
-        sql = re.sub(r'"s\d+_x\d+"|\bs\d+_x\d+\b', "savepoint", sql)
-        normalised.append(re.sub(r"\b\d+(?:\.\d+)?\b", "?", sql))
-    return normalised
 
 
 class NoEnumerationTests(SignUpTestCase):

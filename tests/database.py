@@ -1,0 +1,46 @@
+"""What a copy of the database would show, and what a request did in it."""
+
+import re
+
+from django.db import connection
+
+TEXT_TYPES = ("char", "text", "json", "bytea", "blob", "clob", "uuid")
+
+
+def text_columns() -> list[tuple[str, str]]:
+    """Every text, JSON and binary column of every table, read from the database."""
+    columns = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            for column in connection.introspection.get_table_description(cursor, table):
+                kind = connection.introspection.get_field_type(column.type_code, column).lower()
+                if any(word in kind for word in TEXT_TYPES) or kind in ("textfield", "charfield", "jsonfield"):
+                    columns.append((table, column.name))
+    return columns
+
+
+def text_columns_holding(needle: str) -> list[str]:
+    """Every such column of every table that holds ``needle`` anywhere, in any case."""
+    hits = []
+    quote = connection.ops.quote_name
+    cast = "CAST({} AS TEXT)" if connection.vendor == "sqlite" else "{}::text"
+    with connection.cursor() as cursor:
+        for table, column in text_columns():
+            expression = cast.format(quote(column))
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {quote(table)} WHERE LOWER({expression}) LIKE %s",  # noqa: S608 - names from the schema
+                [f"%{needle.lower()}%"],
+            )
+            if cursor.fetchone()[0]:
+                hits.append(f"{table}.{column}")
+    return hits
+
+
+def statements(queries: list[dict[str, str]]) -> list[str]:
+    """The SQL a request ran, with the values taken out: what it did, not with what."""
+    normalised = []
+    for query in queries:
+        sql = re.sub(r"'(?:[^']|'')*'", "?", query["sql"])
+        sql = re.sub(r'"s\d+_x\d+"|\bs\d+_x\d+\b', "savepoint", sql)
+        normalised.append(re.sub(r"\b\d+(?:\.\d+)?\b", "?", sql))
+    return normalised
