@@ -7,9 +7,14 @@ it would read django-otp's plain models, which hold no key and no code.
 """
 
 import base64
+import math
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp.models import Device
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 
 from accounts.models import CodeApp, RecoveryCodes, User, recovery_code_hash
@@ -52,6 +57,33 @@ def device_for_code(user: User, code: str) -> Device | None:
                 if device.verify_token(code):
                     return device
     return None
+
+
+def paused_for(user: User) -> str | None:
+    """Why no code can be tried now, after several wrong ones (django-otp's growing pause), or None."""
+    device = confirmed_device(user)
+    allowed, data = device.verify_is_allowed() if device is not None else (True, None)
+    if allowed or not data or not data.get("locked_until"):
+        return None
+    seconds = max(1, math.ceil((data["locked_until"] - timezone.now()).total_seconds()))
+    return ngettext(
+        "Too many wrong codes. Wait %(seconds)s second, then try the code your app shows.",
+        "Too many wrong codes. Wait %(seconds)s seconds, then try the code your app shows.",
+        seconds,
+    ) % {"seconds": seconds}
+
+
+def refusal(user: User, code: str) -> str:
+    """After a code was tried and refused, what to tell the person in plain words."""
+    device = confirmed_device(user)
+    if device is not None and code.isdigit() and device.last_t >= 0:
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, 0)
+        totp.time = device.t0 + device.last_t * device.step  # the step of the last code taken
+        if int(code) == totp.token():
+            return _(
+                "That code has been used already. Wait for the next code in your app: a new one comes every 30 seconds."
+            )
+    return _("That code did not work. Codes change every 30 seconds; try the one shown now.")
 
 
 def new_recovery_codes(user: User) -> list[str]:

@@ -100,10 +100,10 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
         return redirect("set_up_code_app")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = codeapp.device_for_code(user, form.cleaned_data["code"])
-        if device is not None:
+        paused = codeapp.paused_for(user)  # as it was before this try; a recovery code still works
+        if device := codeapp.device_for_code(user, form.cleaned_data["code"]):
             return _finish(request, user, device)
-        form.add_error("code", _("That code did not work. Codes change every 30 seconds; try the one shown now."))
+        form.add_error("code", paused or codeapp.refusal(user, form.cleaned_data["code"]))
     return render(request, "accounts/code.html", {"form": form})
 
 

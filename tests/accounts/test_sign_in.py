@@ -10,9 +10,10 @@ from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client, SimpleTestCase, TestCase, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
 
-from accounts.models import RecoveryCodes, recovery_code_hash
+from accounts.models import CodeApp, RecoveryCodes, recovery_code_hash
 from contactpoints.services import invite_colleague
 from tests.base import Personas
 from tests.signin import current_code, ensure_device, sign_in, sign_in_through_the_pages
@@ -60,6 +61,23 @@ class TwoStepSignInTests(Personas):
         response = sign_in_through_the_pages(again, "staff-a@work.example", PASSWORD, code)
         self.assertEqual(response.status_code, 200)
         self.assertNotIn("_auth_user_id", again.session)
+
+    def test_a_code_used_already_is_refused_in_words_that_say_so(self) -> None:
+        code = current_code(self.device)
+        sign_in_through_the_pages(Client(), "staff-a@work.example", PASSWORD, code)
+        response = sign_in_through_the_pages(Client(HTTP_ACCEPT_LANGUAGE="en"), "staff-a@work.example", PASSWORD, code)
+        self.assertContains(response, "That code has been used already. Wait for the next code in your app")
+
+    def test_after_several_wrong_codes_even_the_right_one_waits_and_the_page_says_how_long(self) -> None:
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        sign_in_through_the_pages(client, "staff-a@work.example", PASSWORD, "000000")
+        # Three wrong codes, each after the last pause was over: the next try waits 4 seconds.
+        CodeApp.objects.filter(pk=self.device.pk).update(
+            throttling_failure_count=3, throttling_failure_timestamp=timezone.now()
+        )
+        response = client.post(reverse("sign_in_code"), {"code": current_code(self.device)})
+        self.assertNotIn("_auth_user_id", client.session)
+        self.assertContains(response, "Too many wrong codes. Wait 4 seconds, then try the code your app shows.")
 
     def test_the_code_step_expires_after_a_few_minutes(self) -> None:
         client = Client()

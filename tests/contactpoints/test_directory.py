@@ -251,3 +251,11 @@ class DirectoryQueryCountTests(TestCase):
             after = self.client.get(reverse("directory"), params, **ENGLISH)
         self.assertEqual(len(CONTACT_POINT_LINK.findall(before.content.decode())), 1)
         self.assertEqual(len(CONTACT_POINT_LINK.findall(after.content.decode())), 16)
+
+
+class StaffFindTheirDoorTests(Personas):
+    def test_every_public_page_links_to_the_sign_in_for_contact_points(self):
+        for path in ("/", reverse("directory"), self.point_a.get_absolute_url(), reverse("privacy")):
+            response = self.client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+            self.assertContains(response, f'href="{reverse("login")}"', msg_prefix=path)
+            self.assertContains(response, "For contact points and offices: sign in", msg_prefix=path)

@@ -3,11 +3,12 @@ and nothing is left of its members once their guide is on its way."""
 
 import datetime
 
+from django.core import mail
 from django.utils import timezone
 
 from groups import emails as group_mail
 from groups import tasks
-from groups.models import Group, SignUp
+from groups.models import Group, Invitation, SignUp
 from groups.services import answering, hand_off
 from outbox import tasks as outbox_tasks
 from outbox.models import Email
@@ -53,3 +54,35 @@ class HandOffTests(Personas):
                 outbox_tasks.send_email(email_id)
         self.assertTrue(hand_off.finish_hand_off(group_id=group.pk) or not SignUp.objects.exists())
         self.assertFalse(SignUp.objects.exists())
+
+
+class StillOnTheListTests(Personas):
+    """The email to someone who did not answer says what happened, and only that."""
+
+    def setUp(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            self.people = [waiting_person(self.point_a, f"p{n}@example.org", **PLAN) for n in range(5)]
+            self.group = start_group(
+                self.point_a, by=self.staff_a, seats=5, first_meeting=timezone.now() + datetime.timedelta(days=2)
+            )
+        mail.outbox.clear()
+
+    def test_an_unanswered_invitation_does_not_claim_the_seat_went_to_someone(self):
+        # Nobody else is waiting: the seat stays empty, and the email must not say otherwise.
+        Invitation.objects.filter(signup=self.people[0]).update(reply_by=timezone.now())
+        with self.captureOnCommitCallbacks(execute=True):
+            tasks.expire_invitations()
+        [message] = mail.outbox
+        self.assertIn("ikke lenger holdt av til deg", message.body)
+        self.assertNotIn("noen andre", message.body)
+
+    def test_someone_who_never_answered_before_the_meeting_is_told_the_group_has_met(self):
+        for person in self.people[1:4]:
+            answering.answer(signup=person, reply="yes")
+        Group.objects.filter(pk=self.group.pk).update(first_meeting=timezone.now() - datetime.timedelta(hours=4))
+        with self.captureOnCommitCallbacks(execute=True):
+            tasks.hand_off_due()
+        told = [m for m in mail.outbox if m.to == ["p0@example.org"]]
+        self.assertEqual(len(told), 1)
+        self.assertIn("har hatt sitt første møte", told[0].body)
+        self.assertNotIn("noen andre", told[0].body)
