@@ -395,6 +395,10 @@ ADMINS: list[tuple[str, str]] = []
 
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "outbox.tasks.relay_outbox", "schedule": 60.0},
+    "forget-unanswered-password-requests": {
+        "task": "accounts.tasks.forget_unanswered_password_requests",
+        "schedule": 60 * 60.0,
+    },
     "turn-over-field-encryption-keys": {"task": "selvhjelp.tasks.turn_over_field_keys", "schedule": 24 * 60 * 60.0},
     "vacuum-deleted-rows": {"task": "selvhjelp.tasks.vacuum_deleted_rows", "schedule": 24 * 60 * 60.0},
     "record-signups-whose-task-never-ran": {"task": "groups.tasks.record_due_sign_ups", "schedule": 60.0},

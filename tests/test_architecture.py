@@ -72,3 +72,19 @@ def test_every_kind_of_mail_is_registered_by_the_app_that_sends_it():
 def test_a_kind_nobody_registered_is_never_sent_as_something_else():
     with pytest.raises(LookupError, match="no-such-kind"):
         kinds.render(Email(kind="no-such-kind"))
+
+
+def test_every_scheduled_job_names_a_task_that_exists():
+    from django.conf import settings
+
+    from selvhjelp.celery import app
+
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert scheduled - set(app.tasks) == set()
+    assert {
+        "selvhjelp.tasks.turn_over_field_keys",
+        "selvhjelp.tasks.vacuum_deleted_rows",
+        "groups.tasks.end_address_exchanges",
+        "accounts.tasks.forget_unanswered_password_requests",
+    } <= scheduled

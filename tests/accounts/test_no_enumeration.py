@@ -17,9 +17,12 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import emails
+from accounts import tasks as accounts_tasks
 from accounts.invitations import send_set_password_link
+from accounts.models import PasswordRequest
 from outbox import tasks as outbox_tasks
 from outbox.models import Email
 from tests.base import Personas
@@ -133,3 +136,15 @@ class ForgotPasswordNoEnumerationTests(Personas):
         self.assertEqual({(a.status_code, a["Location"]) for a in answers}, {(302, reverse("forgot_password_sent"))})
         self.assertEqual(Email.objects.count(), 2, "two asked, then no more")
         self.assertEqual([message.to for message in mail.outbox], [[KNOWN]])
+
+
+class PasswordRequestsGoTests(Personas):
+    def test_an_address_typed_in_is_not_kept_once_its_mail_is_given_up(self) -> None:
+        with self.captureOnCommitCallbacks(execute=False):
+            Client().post(reverse("forgot_password"), {"email": "typed.in@example.org"})
+        self.assertEqual(PasswordRequest.objects.count(), 1)
+        self.assertEqual(accounts_tasks.forget_unanswered_password_requests(), 0)  # its mail may still go
+        Email.objects.update(failed_at=timezone.now())  # refused for good
+        self.assertEqual(accounts_tasks.forget_unanswered_password_requests(), 1)
+        self.assertEqual(text_columns_holding("typed.in@example.org"), [])
+        self.assertFalse(PasswordRequest.objects.exists())
