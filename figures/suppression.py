@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TypeVar
 
-THRESHOLD = 5
+from selvhjelp.counts import SMALLEST_COUNT_SHOWN
+
+THRESHOLD = SMALLEST_COUNT_SHOWN
 SMALL = THRESHOLD - 1
 
 

@@ -22,11 +22,11 @@ from groups.models import (
     TimeOfDay,
 )
 from outbox.models import Email
+from selvhjelp.counts import SMALLEST_COUNT_SHOWN
 
 # The public page says how many wait as the offices' figures do: never an
-# exact count below this (figures.suppression.THRESHOLD), and from a snapshot
-# taken at most once a day, after this time of day.
-SMALLEST_COUNT_SHOWN = 5
+# exact count below SMALLEST_COUNT_SHOWN, and from a snapshot taken at most
+# once a day, after this time of day.
 SNAPSHOT_AFTER = datetime.time(4, 0)
 
 

@@ -21,10 +21,6 @@ def queue(*, kind: str, dedupe_key: str, **about: Model | None) -> bool:
             email = Email.objects.create(kind=kind, dedupe_key=dedupe_key[:100], **about)
     except IntegrityError:
         return False
-    enqueue(email.pk)
+    # After commit; if the broker is down then, the relay sends it later.
+    enqueue_after_commit(send_email, email.pk)
     return True
-
-
-def enqueue(email_id: int) -> None:
-    """Hand a message to a worker after commit. If the broker is down, the relay sends it later."""
-    enqueue_after_commit(send_email, email_id)
