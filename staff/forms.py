@@ -74,13 +74,9 @@ def _concrete(choices: Sequence[tuple[str, Label]]) -> list[tuple[str, Label]]:
     return [choice for choice in choices if choice[0] != ANY]
 
 
-class GroupForm(CrispyForm):
-    """Staff choose how, when and where. Who is chosen by the app."""
+class MeetingForm(CrispyForm):
+    """When and where a group first meets: used to start a group and to move it."""
 
-    format = forms.ChoiceField(label=_("How the group meets"), choices=_concrete(Format.choices))
-    time_of_day = forms.ChoiceField(label=_("Time of day"), choices=_concrete(TimeOfDay.choices))
-    language = forms.ChoiceField(label=_("Language"), choices=_concrete(GroupLanguage.choices))
-    age_group = forms.ChoiceField(label=_("Age group"), choices=_concrete(AgeGroup.choices))
     first_meeting = forms.DateTimeField(
         label=_("First meeting"),
         help_text=_("The date and time the group first meets."),
@@ -98,19 +94,57 @@ class GroupForm(CrispyForm):
         required=False,
         validators=[no_control_characters],
     )
+
+    def __init__(self, *args: object, contact_point: ContactPoint, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.contact_point = contact_point
+        field_of(self, "room", forms.ModelChoiceField).queryset = contact_point.rooms.all()
+
+    def clean_first_meeting(self) -> object:
+        value = self.cleaned_data["first_meeting"]
+        if value <= timezone.now():
+            raise forms.ValidationError(_("The first meeting must be in the future."))
+        return value
+
+    def check_place(self, data: dict[str, object], format: object) -> None:
+        """A group in a room needs a room or directions; a telephone group needs a way to call in."""
+        if format == Format.IN_PERSON and not data.get("room") and not data.get("place_details"):
+            self.add_error("room", _("Choose a room, or say where the group meets."))
+        if format == Format.TELEPHONE and not data.get("place_details"):
+            self.add_error("place_details", _("Say how the members call in."))
+
+
+class GroupForm(MeetingForm):
+    """Staff choose how, when and where. Who is chosen by the app."""
+
+    format = forms.ChoiceField(label=_("How the group meets"), choices=_concrete(Format.choices))
+    time_of_day = forms.ChoiceField(label=_("Time of day"), choices=_concrete(TimeOfDay.choices))
+    language = forms.ChoiceField(label=_("Language"), choices=_concrete(GroupLanguage.choices))
+    age_group = forms.ChoiceField(label=_("Age group"), choices=_concrete(AgeGroup.choices))
     seats = forms.IntegerField(label=_("Seats"), min_value=GROUP_SIZE_MIN, max_value=GROUP_SIZE_MAX)
     starter_present = forms.BooleanField(
         label=_("A starter from the contact point comes to the first meetings"), required=False
     )
     request_key = forms.UUIDField(widget=forms.HiddenInput)
 
+    field_order = [
+        "format",
+        "time_of_day",
+        "language",
+        "age_group",
+        "first_meeting",
+        "room",
+        "place_details",
+        "seats",
+        "starter_present",
+        "request_key",
+    ]
+
     def __init__(self, *args: object, contact_point: ContactPoint, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.contact_point = contact_point
+        super().__init__(*args, contact_point=contact_point, **kwargs)
         offered = formats_offered(contact_point)
         field_of(self, "format", forms.ChoiceField).choices = [c for c in _concrete(Format.choices) if c[0] in offered]
         rooms = list(contact_point.rooms.all())
-        field_of(self, "room", forms.ModelChoiceField).queryset = contact_point.rooms.all()
         if rooms and contact_point.offers_in_person:
             self.fields["room"].initial = rooms[0].pk
         # A group takes at least as many seats as it takes to start one: the
@@ -122,18 +156,9 @@ class GroupForm(CrispyForm):
         self.fields["seats"].initial = contact_point.seats
         self.fields["request_key"].initial = uuid.uuid4()
 
-    def clean_first_meeting(self) -> object:
-        value = self.cleaned_data["first_meeting"]
-        if value <= timezone.now():
-            raise forms.ValidationError(_("The first meeting must be in the future."))
-        return value
-
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
-        if data.get("format") == Format.IN_PERSON and not data.get("room") and not data.get("place_details"):
-            self.add_error("room", _("Choose a room, or say where the group meets."))
-        if data.get("format") == Format.TELEPHONE and not data.get("place_details"):
-            self.add_error("place_details", _("Say how the members call in."))
+        self.check_place(data, data.get("format"))
         return data
 
     def plan(self) -> Plan:
