@@ -45,6 +45,12 @@ class AgeGroup(models.TextChoices):
     ANY = ANY, _("I would rather not say")
 
 
+# A group may leave its language or its ages open: it then seats only people
+# who said any language is fine, or who did not give their age.
+GROUP_LANGUAGES = [*GroupLanguage.choices[:3], (ANY, _("Open: the group decides"))]
+GROUP_AGES = [*AgeGroup.choices[:5], (ANY, _("Mixed ages"))]
+
+
 class SignUpQuerySet(models.QuerySet["SignUp"]):
     def waiting(self) -> "SignUpQuerySet":
         return self.filter(status=SignUp.Status.WAITING)
@@ -173,8 +179,8 @@ class Group(models.Model):
     contact_point = models.ForeignKey(ContactPoint, on_delete=models.PROTECT, related_name="groups")
     format = models.CharField(_("how the group meets"), max_length=10, choices=Format.choices[:2])
     time_of_day = models.CharField(_("time of day"), max_length=10, choices=TimeOfDay.choices[:2])
-    language = models.CharField(_("language"), max_length=3, choices=GroupLanguage.choices[:3])
-    age_group = models.CharField(_("age group"), max_length=5, choices=AgeGroup.choices[:5])
+    language = models.CharField(_("language"), max_length=3, choices=GROUP_LANGUAGES)
+    age_group = models.CharField(_("age group"), max_length=5, choices=GROUP_AGES)
     first_meeting = models.DateTimeField(_("first meeting"))
     room = models.ForeignKey(
         "contactpoints.Room", null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("room")
