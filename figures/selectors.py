@@ -288,6 +288,7 @@ def needing_attention(geo: Geography, office: Office, figures: MonthFigures) -> 
     points = ContactPoint.objects.filter(is_active=True, municipality__county_id__in=county_ids)
     last_group = dict(
         Group.objects.filter(contact_point__in=points)
+        .exclude(status=Group.Status.CANCELLED)  # a cancelled group never started
         .values_list("contact_point_id")
         .annotate(last=Max("first_meeting"))
         .order_by()

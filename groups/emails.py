@@ -37,10 +37,10 @@ def _signup_message(email: Email, name: str, *, with_link: bool = True) -> Email
     }
     if with_link:
         context["link"] = f"{settings.SITE_URL}{links.url(links.mint(signup=signup))}"
-    if email.kind == INVITATION:
-        invitation = Invitation.objects.filter(signup=signup).first()
+    if email.kind in (INVITATION, MEETING_MOVED):
+        invitation = Invitation.objects.filter(signup=signup, group=group).first()
         if invitation is None:
-            return None  # The seat was given up before the message went out.
+            return None  # The seat was given up, or the group cancelled, before the message went out.
         context["invitation"] = invitation
     if email.kind == GUIDE and group is not None:
         context["guide"] = guide.HOW_A_GROUP_RUNS_ITSELF
@@ -98,3 +98,20 @@ MOVE_OFFER = kinds.register("move_offer", _to_participant("move-offer"))
 SIGNUPS_PAUSED = kinds.register("paused", _to_participant("signups-paused"))
 CLOSING = kinds.register("closing", _to_participant("closing"))
 ENOUGH_WAITING = kinds.register("enough", _enough_waiting)
+
+
+def _meeting_moved(email: Email) -> EmailMultiAlternatives | None:
+    # Moved again before this went out: only the newest message is sent, with
+    # the time and place as they are now.
+    if email.signup_id is None or email.group_id is None:
+        return None
+    newer = Email.objects.filter(
+        kind=MEETING_MOVED, signup_id=email.signup_id, group_id=email.group_id, pk__gt=email.pk
+    )
+    if newer.exists():
+        return None
+    return _signup_message(email, "meeting-moved")
+
+
+MEETING_MOVED = kinds.register("moved", _meeting_moved)
+GROUP_CANCELLED = kinds.register("cancelled", _to_participant("group-cancelled"))

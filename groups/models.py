@@ -175,6 +175,8 @@ class Group(models.Model):
         FORMING = "forming", _("Inviting members")
         HANDING_OFF = "handing_off", _("Handing over to the members")
         HANDED_OFF = "handed_off", _("Started")
+        # Staff called it off before it started; everyone invited went back on the list.
+        CANCELLED = "cancelled", _("Cancelled")
 
     contact_point = models.ForeignKey(ContactPoint, on_delete=models.PROTECT, related_name="groups")
     format = models.CharField(_("how the group meets"), max_length=10, choices=Format.choices[:2])
@@ -191,6 +193,10 @@ class Group(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.FORMING)
     # A form submitted twice carries the same key, so it starts one group.
     request_key = models.UUIDField(unique=True)
+    # How many times staff have moved the first meeting: each move tells everyone
+    # invited once (it is part of the mail's dedupe key), and a form made before
+    # the latest move is refused rather than undoing it.
+    changes = models.PositiveSmallIntegerField(default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(default=timezone.now)
     # Anonymous counts kept as the group forms.

@@ -56,6 +56,8 @@ def test_every_kind_of_mail_is_registered_by_the_app_that_sends_it():
         "paused",
         "closing",
         "enough",
+        "moved",
+        "cancelled",
         # contactpoints/emails.py
         "details_check",
         "details_overdue",

@@ -139,6 +139,8 @@ def change_seats(*, group: Group, seats: int) -> None:
     with transaction.atomic():
         lock_contact_point(group.contact_point_id)
         group = Group.objects.select_for_update().get(pk=group.pk)
+        if not group.is_forming:
+            raise GroupError(_("This group is no longer being formed. Its seats cannot be changed."))
         accepted = group.invitations.filter(status=Invitation.Status.ACCEPTED).count()
         if seats < accepted:
             raise GroupError(
