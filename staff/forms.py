@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from contactpoints.models import GROUP_SIZE_MAX, GROUP_SIZE_MIN, ContactPoint, Room
 from groups.matching import Plan, formats_offered
-from groups.models import ANY, AgeGroup, Format, GroupLanguage, TimeOfDay
+from groups.models import ANY, AgeGroup, Format, Group, GroupLanguage, TimeOfDay
+from groups.services.changing import Meeting
 from groups.services.forming import GroupDetails
 from selvhjelp.forms import CrispyForm, CrispyModelForm, field_of, no_control_characters, valid_postcode
 
@@ -229,3 +230,30 @@ class CloseForm(CrispyForm):
         label=_("I understand that the contact point closes for good"),
         error_messages={"required": _("Tick the box to close the contact point.")},
     )
+
+
+class ChangeMeetingForm(MeetingForm):
+    """A new time or place for a forming group's first meeting; who is invited stays the same."""
+
+    # The group's number of changes when the form was made: a form made before
+    # someone else's change is refused, not allowed to undo it.
+    seen_changes = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: object, group: Group, **kwargs: object) -> None:
+        initial = {
+            "first_meeting": group.first_meeting,
+            "room": group.room_id,
+            "place_details": group.place_details,
+            "seen_changes": group.changes,
+        }
+        super().__init__(*args, contact_point=group.contact_point, initial=initial, **kwargs)
+        self.group = group
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        self.check_place(data, self.group.format)
+        return data
+
+    def meeting(self) -> Meeting:
+        data = self.cleaned_data
+        return Meeting(first_meeting=data["first_meeting"], room=data["room"], place_details=data["place_details"])

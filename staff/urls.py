@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staff.views import colleagues, dashboard, forming, messages, pausing_and_closing, public_page
+from staff.views import changing, colleagues, dashboard, forming, messages, pausing_and_closing, public_page
 
 app_name = "staff"
 
@@ -16,6 +16,9 @@ urlpatterns = [
     path("<slug:slug>/ny-gruppe/", forming.start_group, name="start_group"),
     path("<slug:slug>/grupper/<int:pk>/", forming.group, name="group"),
     path("<slug:slug>/melding/", messages.message, name="message"),
+    path("<slug:slug>/grupper/<int:pk>/endre/", changing.change_group, name="change_group"),
+    path("<slug:slug>/grupper/<int:pk>/avlys/", changing.cancel_group, name="cancel_group"),
+    path("<slug:slug>/grupper/<int:pk>/har-motts/", changing.has_met, name="has_met"),
     path("<slug:slug>/pause/", pausing_and_closing.pause, name="pause"),
     path("<slug:slug>/legg-ned/", pausing_and_closing.close, name="close"),
     path("<slug:slug>/kolleger/", colleagues.colleagues, name="colleagues"),

@@ -80,6 +80,10 @@ MATRIX = {
     "staff:start_group": only("staff_a"),
     "staff:group": only("staff_a"),
     "staff:message": only("staff_a"),
+    # Each says what will happen; only pressing its button acts.
+    "staff:change_group": only("staff_a"),
+    "staff:cancel_group": only("staff_a"),
+    "staff:has_met": only("staff_a"),
     "staff:checklist": only("staff_a"),
     "staff:confirm_details": only("staff_a"),
     "staff:pause": only("staff_a"),
@@ -198,6 +202,9 @@ class AccessMatrixTests(Personas):
             "staff:group": [slug, self.group.pk],
             "staff:message": [slug],
             "set_password": ["MQ", "not-a-valid-token"],
+            "staff:change_group": [slug, self.group.pk],
+            "staff:cancel_group": [slug, self.group.pk],
+            "staff:has_met": [slug, self.group.pk],
             "materials:short_signup": [slug],
             "materials:poster": [slug],
             "materials:card": [slug],
@@ -301,6 +308,9 @@ class AccessMatrixTests(Personas):
             "staff:group",
             "staff:message",
             "staff:release_notices",
+            "staff:change_group",
+            "staff:cancel_group",
+            "staff:has_met",
             "staff:checklist",
             "staff:confirm_details",
             "staff:pause",
@@ -323,6 +333,7 @@ class AccessMatrixTests(Personas):
         self.assertTrue(self.application.is_pending)
 
     def test_office_and_national_pages_refuse_writes_from_everyone_else(self):
+        self.assertEqual(Group.objects.get(pk=self.group.pk).status, Group.Status.FORMING)
         clients = self.clients()
         for name, allowed in (("materials:office_orders", "district_x"), ("materials:catalogue", "national")):
             for persona in PERSONAS:

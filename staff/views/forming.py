@@ -1,6 +1,7 @@
 """Starting a group and following it as it forms: staff choose how, when and
 where; the app chooses who, and never says. On the group's page staff change
-the seats, fill empty ones, and hand the group over once it has met."""
+the seats and fill empty ones; moving, cancelling and handing the group over
+each have a page of their own (``changing``)."""
 
 from collections.abc import Callable
 
@@ -17,7 +18,7 @@ from contactpoints.access import staff_view
 from contactpoints.models import ContactPoint
 from groups import selectors
 from groups.models import Group
-from groups.services import forming, hand_off
+from groups.services import forming
 from staff.forms import GroupForm, SeatsForm
 
 
@@ -83,19 +84,10 @@ def _fill_empty_seats(request: SignedInRequest, group: Group) -> HttpResponse:
     return redirect("staff:group", group.contact_point.slug, group.pk)
 
 
-def _hand_off(request: SignedInRequest, group: Group) -> HttpResponse:
-    if hand_off.hand_off(group=group):
-        messages.success(request, _("The group is handed over to its members. Everything about them is being deleted."))
-    else:
-        messages.error(request, _("A group can be handed over once its first meeting has begun."))
-    return redirect("staff:group", group.contact_point.slug, group.pk)
-
-
 # The group page's buttons, by the ``action`` each one sends.
 GROUP_ACTIONS: dict[str, Callable[[SignedInRequest, Group], HttpResponse]] = {
     "seats": _change_seats,
     "refill": _fill_empty_seats,
-    "has_met": _hand_off,
 }
 
 

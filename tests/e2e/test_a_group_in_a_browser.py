@@ -311,7 +311,11 @@ def test_staff_take_a_contact_point_from_five_waiting_to_a_started_group_with_no
     mailoutbox.clear()
     page.reload()
     staff.sees_nobody()
-    page.locator('button[name="action"][value="has_met"]').click()
+    # The button on the group page opens a page that says what will happen; its one button acts.
+    page.locator(f'a[href="/ansatt/{point.slug}/grupper/{group.pk}/har-motts/"]').click()
+    staff.sees_nobody()
+    assert Group.objects.get(pk=group.pk).status == Group.Status.FORMING
+    page.locator("main form button[type=submit]").click()
     expect(page.get_by_role("status")).to_have_text(
         t("The group is handed over to its members. Everything about them is being deleted.")
     )
@@ -436,7 +440,12 @@ def test_the_group_has_met_button_changes_nothing_before_the_first_meeting(
     page.goto(f"/ansatt/{world.point.slug}/grupper/{group.pk}/")
     staff.sees_nobody()
     # However a fix looks (no button yet, or a refusal), a misclick must not end the group early.
-    button = page.locator('button[name="action"][value="has_met"]')
+    link = page.locator(f'a[href="/ansatt/{world.point.slug}/grupper/{group.pk}/har-motts/"]')
+    if link.count():
+        link.click()
+        staff.sees_nobody()
+    page.goto(f"/ansatt/{world.point.slug}/grupper/{group.pk}/har-motts/")
+    button = page.locator("main form button[type=submit]")
     if button.count():
         button.click()
         staff.sees_nobody()

@@ -141,7 +141,8 @@ class RealStackInABrowserTests(RealStack, TransactionTestCase):
         # The group has met: staff hand it over; the worker sends the guides, then deletes everyone.
         Group.objects.update(first_meeting=timezone.now() - datetime.timedelta(hours=1))
         staff.reload()
-        staff.click("button[value=has_met]")
+        staff.click("a[href$='/har-motts/']")
+        staff.click("main form button[type=submit]")
         self.assertTrue(wait_for(lambda: Group.objects.get().status == Group.Status.HANDED_OFF), self.logs())
         for address in PEOPLE:
             self.assertEqual(len(self.mail_to(address)), 3, address)  # confirm, invitation, guide

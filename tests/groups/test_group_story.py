@@ -113,8 +113,8 @@ class GroupStoryTests(Personas):
         self.assertEqual(Invitation.objects.filter(status=Invitation.Status.ACCEPTED).count(), 4)
 
         # Before the meeting, "the group has met" changes nothing.
-        group_url = reverse("staff:group", args=[self.point_a.slug, group.pk])
-        staff.post(group_url, {"action": "has_met"})
+        has_met_url = reverse("staff:has_met", args=[self.point_a.slug, group.pk])
+        staff.post(has_met_url)
         self.assertEqual(Group.objects.get().status, Group.Status.FORMING)
 
         # The group meets; staff press "the group has met".
@@ -123,7 +123,7 @@ class GroupStoryTests(Personas):
         member_ids = list(Invitation.objects.filter(status="accepted").values_list("signup_id", flat=True))
         still_pending = list(Invitation.objects.filter(status="pending").values_list("signup__email", flat=True))
         with self.run_on_commit():
-            staff.post(reverse("staff:group", args=[self.point_a.slug, group.pk]), {"action": "has_met"})
+            staff.post(has_met_url)
         guides = {m.to[0]: m for m in mail.outbox if "/p/gruppe/" in m.body}
         self.assertEqual(set(guides), {p.email for p in people[:4]})
         for message in guides.values():

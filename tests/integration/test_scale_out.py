@@ -122,7 +122,8 @@ class ScaleOutTests(RealStack, TransactionTestCase):
 
         # The group has met; staff hand it off.
         Group.objects.filter(pk=group.pk).update(first_meeting=timezone.now() - datetime.timedelta(hours=1))
-        self.post(staff, group_path, {"action": "has_met"}, self.get(staff, group_path))
+        has_met_path = f"{group_path}har-motts/"
+        self.post(staff, has_met_path, {}, self.get(staff, has_met_path))
 
         # Everyone gets the guide; then nothing of them is left.
         self.wait_for_mail(people, 3)

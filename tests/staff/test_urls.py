@@ -33,6 +33,9 @@ class OwnershipTests(StaffTestCase):
             reverse("staff:room", args=[slug, self.room_a.pk]),
             reverse("staff:start_group", args=[slug]),
             reverse("staff:group", args=[slug, group.pk]),
+            reverse("staff:change_group", args=[slug, group.pk]),
+            reverse("staff:cancel_group", args=[slug, group.pk]),
+            reverse("staff:has_met", args=[slug, group.pk]),
             reverse("staff:message", args=[slug]),
         ]
 
