@@ -69,13 +69,14 @@ def _enough_waiting(email: Email) -> EmailMultiAlternatives | None:
     user, contact_point = email.user, email.contact_point
     if user is None or contact_point is None or not user.is_active:
         return None
-    counts = matching.plan_counts(contact_point)
-    ready = sorted((plan for plan, n in counts.items() if n >= contact_point.threshold), key=lambda p: -counts[p])
+    suggestions = matching.suggestions(contact_point)
+    if not suggestions:
+        return None  # Someone withdrew or a group started before the message went out.
     return build_message(
         name="enough-waiting",
         context={
             "contact_point": contact_point,
-            "plans": ready[:5],
+            "suggestions": suggestions,
             "link": f"{settings.SITE_URL}{reverse('staff:dashboard', args=[contact_point.slug])}",
         },
         to=user.email,

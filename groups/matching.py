@@ -1,20 +1,28 @@
-"""Which waiting sign-ups fit one group plan. "Either" fits anything."""
+"""Which waiting sign-ups fit one group plan, and which plans to suggest.
 
+A sign-up that says "either" fits any plan. A plan may leave its language or
+ages open: it then fits only the people who said any language is fine, or who
+did not give their age. So everyone in a group who gave an age is in the same
+age band (about 15 years), and nobody is in a group they did not ask for.
+"""
+
+import datetime
 import itertools
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 
 from contactpoints.models import ContactPoint
-from groups.models import ANY, AgeGroup, Format, GroupLanguage, SignUp, TimeOfDay
+from groups.models import ANY, GROUP_AGES, GROUP_LANGUAGES, AgeGroup, Format, GroupLanguage, SignUp, TimeOfDay
 
 PREFERENCE_FIELDS = ("format", "time_of_day", "language", "age_group")
 
 
 @dataclass(frozen=True, kw_only=True)
 class Plan:
-    """A concrete group: one format, one time of day, one language, one age group."""
+    """A group: one format, one time of day, one language or open, one age group or mixed ages."""
 
     format: str
     time_of_day: str
@@ -24,14 +32,18 @@ class Plan:
     @property
     def label(self) -> str:
         return " · ".join(
-            str(choices(getattr(self, name)).label)
+            str(dict(choices)[getattr(self, name)])
             for name, choices in (
-                ("format", Format),
-                ("time_of_day", TimeOfDay),
-                ("language", GroupLanguage),
-                ("age_group", AgeGroup),
+                ("format", Format.choices),
+                ("time_of_day", TimeOfDay.choices),
+                ("language", GROUP_LANGUAGES),
+                ("age_group", GROUP_AGES),
             )
         )
+
+    def fits(self, wishes: Mapping[str, object]) -> bool:
+        """Whether a sign-up (or a bucket of alike sign-ups) with these wishes fits the plan."""
+        return all(wishes[name] in (ANY, getattr(self, name)) for name in PREFERENCE_FIELDS)
 
     def as_query(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in PREFERENCE_FIELDS}
@@ -56,9 +68,10 @@ def formats_offered(contact_point: ContactPoint) -> list[str]:
     return formats
 
 
-def plans_for(contact_point: ContactPoint) -> Iterator[Plan]:
+def concrete_plans(formats: Iterable[str]) -> Iterator[Plan]:
+    """Every plan with one format, time of day, language and age band, in the order of the choices."""
     for fmt, time, language, age in itertools.product(
-        formats_offered(contact_point),
+        formats,
         _concrete(TimeOfDay.values),
         _concrete(GroupLanguage.values),
         _concrete(AgeGroup.values),
@@ -66,18 +79,27 @@ def plans_for(contact_point: ContactPoint) -> Iterator[Plan]:
         yield Plan(format=fmt, time_of_day=time, language=language, age_group=age)
 
 
-def waiting_buckets(contact_point: ContactPoint) -> list[dict[str, str | int]]:
-    """Counts of waiting sign-ups per combination of preferences: one query."""
+def plans_for(contact_point: ContactPoint) -> Iterator[Plan]:
+    return concrete_plans(formats_offered(contact_point))
+
+
+# Sign-ups alike in every wish: the wishes, how many (n), and since when the first waits.
+Bucket = dict[str, Any]
+
+
+def waiting_buckets(contact_point: ContactPoint) -> list[Bucket]:
+    """Counts of waiting sign-ups per combination of preferences, with when the
+    longest-waiting of them joined the queue: one query."""
     return list(
         SignUp.objects.waiting()
         .filter(contact_point=contact_point)
         .values(*PREFERENCE_FIELDS)
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), since=Min("waiting_since"))
         .order_by()
     )
 
 
-def plan_counts(contact_point: ContactPoint, buckets: list[dict[str, str | int]] | None = None) -> dict[Plan, int]:
+def plan_counts(contact_point: ContactPoint, buckets: list[Bucket] | None = None) -> dict[Plan, int]:
     """How many waiting sign-ups fit each plan: each bucket adds its count to every plan it fits."""
     buckets = waiting_buckets(contact_point) if buckets is None else buckets
     counts = dict.fromkeys(plans_for(contact_point), 0)
@@ -94,6 +116,69 @@ def plan_counts(contact_point: ContactPoint, buckets: list[dict[str, str | int]]
             if plan in counts:
                 counts[plan] += int(bucket["n"])
     return counts
+
+
+# Where a plan may be left open, when nobody it seats asked for anything else.
+OPEN_WHERE_NOBODY_MINDS = ("language", "age_group")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Suggestion:
+    """A plan staff could start now: how many fit it, and how many it would seat."""
+
+    plan: Plan
+    fit: int
+    seats: int
+
+
+def suggest(
+    buckets: Sequence[Bucket], *, formats: Sequence[str], threshold: int, seats: int, limit: int = 3
+) -> list[Suggestion]:
+    """At most ``limit`` plans that can start now, the one that seats most first.
+
+    Every concrete plan (one format, time, language and age band) is a
+    candidate. Where nobody a plan fits asked for a language or gave an age,
+    the plan leaves it open: it fits the same people, so it seats as many. Of
+    plans that fit the same people, or only some of the people a better plan
+    fits, the better one is kept. Ties go to the plan whose longest-waiting
+    person has waited longest, then to the order of the choices.
+    """
+    ranked: list[tuple[tuple[int, datetime.datetime, int], Suggestion, frozenset[int]]] = []
+    for order, plan in enumerate(concrete_plans(formats)):
+        fitting = frozenset(i for i, bucket in enumerate(buckets) if plan.fits(bucket))
+        fit = sum(int(buckets[i]["n"]) for i in fitting)
+        if fit < threshold:
+            continue
+        for name in OPEN_WHERE_NOBODY_MINDS:
+            if all(buckets[i][name] == ANY for i in fitting):
+                plan = replace(plan, **{name: ANY})
+        since = min(_since(buckets[i]) for i in fitting)
+        ranked.append(
+            ((-min(fit, seats), since, order), Suggestion(plan=plan, fit=fit, seats=min(fit, seats)), fitting)
+        )
+    chosen: list[tuple[Suggestion, frozenset[int]]] = []
+    for _key, suggestion, fitting in sorted(ranked, key=lambda item: item[0]):
+        if any(fitting <= better for _s, better in chosen):
+            continue
+        chosen.append((suggestion, fitting))
+        if len(chosen) == limit:
+            break
+    return [suggestion for suggestion, _fitting in chosen]
+
+
+def _since(bucket: Bucket) -> datetime.datetime:
+    since = bucket["since"]
+    return since if isinstance(since, datetime.datetime) else datetime.datetime.max.replace(tzinfo=datetime.UTC)
+
+
+def suggestions(contact_point: ContactPoint, buckets: Sequence[Bucket] | None = None) -> list[Suggestion]:
+    """The plans to suggest to a contact point's staff now."""
+    return suggest(
+        waiting_buckets(contact_point) if buckets is None else buckets,
+        formats=formats_offered(contact_point),
+        threshold=contact_point.threshold,
+        seats=contact_point.seats,
+    )
 
 
 def best_count(contact_point: ContactPoint) -> int:

@@ -47,7 +47,7 @@ class AgeGroup(models.TextChoices):
 
 # A group may leave its language or its ages open: it then seats only people
 # who said any language is fine, or who did not give their age.
-GROUP_LANGUAGES = [*GroupLanguage.choices[:3], (ANY, _("Open: the group decides"))]
+GROUP_LANGUAGES = [*GroupLanguage.choices[:3], (ANY, _("Language: the group decides"))]
 GROUP_AGES = [*AgeGroup.choices[:5], (ANY, _("Mixed ages"))]
 
 

@@ -101,6 +101,7 @@ class WaitingOverview:
     splits: list[Split]
     ready: list[tuple[matching.Plan, int]]
     best: int
+    suggestions: list[matching.Suggestion]
 
 
 def waiting_overview(contact_point: ContactPoint) -> WaitingOverview:
@@ -123,7 +124,13 @@ def waiting_overview(contact_point: ContactPoint) -> WaitingOverview:
     ready = sorted(
         ((plan, n) for plan, n in plan_counts.items() if n >= contact_point.threshold), key=lambda item: -item[1]
     )
-    return WaitingOverview(total=total, splits=splits, ready=ready, best=max(plan_counts.values(), default=0))
+    return WaitingOverview(
+        total=total,
+        splits=splits,
+        ready=ready,
+        best=max(plan_counts.values(), default=0),
+        suggestions=matching.suggestions(contact_point, buckets),
+    )
 
 
 @dataclass(frozen=True)

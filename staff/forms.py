@@ -1,7 +1,8 @@
 """Forms for contact-point staff. None of them can describe or add a person."""
 
+import datetime
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
 from django import forms
@@ -10,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contactpoints.models import GROUP_SIZE_MAX, GROUP_SIZE_MIN, ContactPoint, Room
-from groups.matching import Plan, formats_offered
-from groups.models import ANY, AgeGroup, Format, Group, GroupLanguage, TimeOfDay
+from groups.matching import PREFERENCE_FIELDS, Plan, formats_offered
+from groups.models import ANY, GROUP_AGES, GROUP_LANGUAGES, Format, Group, TimeOfDay
 from groups.services.changing import Meeting
 from groups.services.forming import GroupDetails
 from selvhjelp.forms import CrispyForm, CrispyModelForm, field_of, no_control_characters, valid_postcode
@@ -120,8 +121,16 @@ class GroupForm(MeetingForm):
 
     format = forms.ChoiceField(label=_("How the group meets"), choices=_concrete(Format.choices))
     time_of_day = forms.ChoiceField(label=_("Time of day"), choices=_concrete(TimeOfDay.choices))
-    language = forms.ChoiceField(label=_("Language"), choices=_concrete(GroupLanguage.choices))
-    age_group = forms.ChoiceField(label=_("Age group"), choices=_concrete(AgeGroup.choices))
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=GROUP_LANGUAGES,
+        help_text=_("If the group decides, only people who said any language is fine are invited."),
+    )
+    age_group = forms.ChoiceField(
+        label=_("Age group"),
+        choices=GROUP_AGES,
+        help_text=_("Mixed ages: only people who did not give their age are invited."),
+    )
     seats = forms.IntegerField(label=_("Seats"), min_value=GROUP_SIZE_MIN, max_value=GROUP_SIZE_MAX)
     starter_present = forms.BooleanField(
         label=_("A starter from the contact point comes to the first meetings"), required=False
@@ -156,6 +165,17 @@ class GroupForm(MeetingForm):
         seats.widget.attrs["min"] = str(contact_point.threshold)
         self.fields["seats"].initial = contact_point.seats
         self.fields["request_key"].initial = uuid.uuid4()
+
+    @staticmethod
+    def initial_from(query: Mapping[str, str]) -> dict[str, object]:
+        """A suggestion's plan, and a first meeting a week from today at a time that
+        fits it, for staff to check and change: two clicks start the group."""
+        initial: dict[str, object] = {name: query[name] for name in PREFERENCE_FIELDS if name in query}
+        if initial:
+            hour = 12 if initial.get("time_of_day") == TimeOfDay.DAYTIME else 18
+            day = timezone.localdate() + datetime.timedelta(days=7)
+            initial["first_meeting"] = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+        return initial
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

@@ -18,6 +18,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='group',
             name='language',
-            field=models.CharField(choices=[('no', 'Norwegian'), ('en', 'English'), ('se', 'Northern Sami'), ('any', 'Open: the group decides')], max_length=3, verbose_name='language'),
+            field=models.CharField(choices=[('no', 'Norwegian'), ('en', 'English'), ('se', 'Northern Sami'), ('any', 'Language: the group decides')], max_length=3, verbose_name='language'),
         ),
     ]

@@ -1,5 +1,6 @@
-"""A contact point's dashboard: how many wait, which groups can start, the
-groups being formed, and a notice held after sign-ups came unusually fast.
+"""A contact point's dashboard: how many wait, which groups to start (at most
+three suggestions, with the full breakdown one click away), the groups being
+formed, and a notice held after sign-ups came unusually fast.
 
 Every staff page goes through ``staff_view``: a signed-in user who is not
 staff at the contact point in the URL gets a 404, as if it did not exist.
@@ -11,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import SignedInRequest
 from contactpoints.access import staff_view
@@ -40,6 +41,14 @@ def dashboard(request: SignedInRequest, contact_point: ContactPoint) -> HttpResp
             "hold": selectors.notice_hold(contact_point),
         },
     )
+
+
+@staff_view
+@require_GET
+def waiting(request: SignedInRequest, contact_point: ContactPoint) -> HttpResponse:
+    """The full breakdown: how many wait for each wish, and every group that could start."""
+    context = {"contact_point": contact_point, "overview": selectors.waiting_overview(contact_point)}
+    return render(request, "staff/waiting.html", context)
 
 
 @staff_view

@@ -31,9 +31,7 @@ def _invited_text(invited: int) -> str:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def start_group(request: SignedInRequest, contact_point: ContactPoint) -> HttpResponse:
-    initial = {
-        key: request.GET[key] for key in ("format", "time_of_day", "language", "age_group") if key in request.GET
-    }
+    initial = GroupForm.initial_from(request.GET)
     form = GroupForm(request.POST or None, initial=initial, contact_point=contact_point)
     if request.method == "POST" and form.is_valid():
         try:

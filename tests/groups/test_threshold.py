@@ -51,6 +51,22 @@ class EnoughWaitingNoticeTests(Personas):
         notice = next(m for m in mail.outbox if m.to == ["staff-a@work.example"])
         self.assertTrue(notice.subject.startswith("Enough people are waiting"), notice.subject)
 
+    def test_the_notice_says_in_one_sentence_how_many_can_start_and_suggests_at_most_three_groups(self):
+        self.staff_a.language = "en"
+        self.staff_a.save(update_fields=["language"])
+        with self.run_on_commit():
+            for n in range(6):  # every wish "either is fine"
+                waiting_person(self.point_a, f"any{n}@example.org", days_ago=6 - n)
+        notice = next(m for m in mail.outbox if m.to == ["staff-a@work.example"])
+        self.assertIn("At Sentral A, 6 people can start a group now.", notice.body)
+        self.assertIn("Our suggestion:", notice.body)
+        suggestions = [line for line in notice.body.splitlines() if line.startswith("- ")]
+        self.assertEqual(
+            suggestions,
+            ["- Meeting in person · Daytime · Language: the group decides · Mixed ages (6 fit)"],
+            "rendered as it is sent",
+        )
+
 
 @override_settings(
     SIGNUP_LIMIT_PER_CLIENT=100,
