@@ -45,6 +45,7 @@ MATRIX = {
     "signup_sent": PUBLIC,
     # A private link is reached only with its token; without one, nobody gets in.
     "signup_page": dict.fromkeys(PERSONAS, NOT_FOUND),
+    "withdraw": dict.fromkeys(PERSONAS, NOT_FOUND),
     "address_exchange": dict.fromkeys(PERSONAS, NOT_FOUND),
     "withdrawn": PUBLIC,
     "become_contact_point": PUBLIC,
@@ -72,6 +73,7 @@ MATRIX = {
     # With one contact point or office, the home page sends you straight to it.
     "staff:home": {**only("staff_a", "staff_b", others=FORBIDDEN), "staff_a": REDIRECT, "staff_b": REDIRECT},
     "staff:dashboard": only("staff_a"),
+    "staff:waiting": only("staff_a"),
     # Releasing a held notice is a POST; a GET is refused, and only after the membership check.
     "staff:release_notices": {**only("staff_a"), "staff_a": BAD},
     "staff:edit": only("staff_a"),
@@ -79,11 +81,11 @@ MATRIX = {
     "staff:room": only("staff_a"),
     "staff:start_group": only("staff_a"),
     "staff:group": only("staff_a"),
-    "staff:message": only("staff_a"),
     # Each says what will happen; only pressing its button acts.
     "staff:change_group": only("staff_a"),
     "staff:cancel_group": only("staff_a"),
     "staff:has_met": only("staff_a"),
+    "staff:message": only("staff_a"),
     "staff:checklist": only("staff_a"),
     "staff:confirm_details": only("staff_a"),
     "staff:pause": only("staff_a"),
@@ -192,19 +194,21 @@ class AccessMatrixTests(Personas):
             "signup": [slug],
             "signup_sent": [slug],
             "signup_page": ["not-a-real-token-" + "x" * 30],
+            "withdraw": ["not-a-real-token-" + "x" * 30],
             "address_exchange": ["not-a-real-token-" + "x" * 30],
             "staff:dashboard": [slug],
+            "staff:waiting": [slug],
             "staff:release_notices": [slug],
             "staff:edit": [slug],
             "staff:rooms": [slug],
             "staff:room": [slug, self.room.pk],
             "staff:start_group": [slug],
             "staff:group": [slug, self.group.pk],
-            "staff:message": [slug],
-            "set_password": ["MQ", "not-a-valid-token"],
             "staff:change_group": [slug, self.group.pk],
             "staff:cancel_group": [slug, self.group.pk],
             "staff:has_met": [slug, self.group.pk],
+            "staff:message": [slug],
+            "set_password": ["MQ", "not-a-valid-token"],
             "materials:short_signup": [slug],
             "materials:poster": [slug],
             "materials:card": [slug],
@@ -306,11 +310,11 @@ class AccessMatrixTests(Personas):
             "staff:rooms",
             "staff:start_group",
             "staff:group",
-            "staff:message",
-            "staff:release_notices",
             "staff:change_group",
             "staff:cancel_group",
             "staff:has_met",
+            "staff:message",
+            "staff:release_notices",
             "staff:checklist",
             "staff:confirm_details",
             "staff:pause",
@@ -331,9 +335,9 @@ class AccessMatrixTests(Personas):
         self.application.refresh_from_db()
         self.assertFalse(self.point_a.is_closed or self.point_a.signups_paused)
         self.assertTrue(self.application.is_pending)
+        self.assertEqual(Group.objects.get(pk=self.group.pk).status, Group.Status.FORMING)
 
     def test_office_and_national_pages_refuse_writes_from_everyone_else(self):
-        self.assertEqual(Group.objects.get(pk=self.group.pk).status, Group.Status.FORMING)
         clients = self.clients()
         for name, allowed in (("materials:office_orders", "district_x"), ("materials:catalogue", "national")):
             for persona in PERSONAS:

@@ -162,6 +162,11 @@ def back_on_list(*, invitation: Invitation, passed_on: bool, tell: bool) -> None
     SignUp.objects.filter(pk=invitation.signup_id).update(
         status=SignUp.Status.WAITING, passed_on_group=invitation.group if passed_on else None
     )
+    # A place that ran out while the person was invited is not taken without the usual warning.
+    warned_in_time = timezone.now() + datetime.timedelta(days=settings.SIGNUP_EXPIRY_WARNING_DAYS + 1)
+    SignUp.objects.filter(pk=invitation.signup_id, expires_at__lt=warned_in_time).update(
+        expires_at=warned_in_time, expiry_warned_at=None
+    )
     if tell:
         outbox.queue(
             kind=emails.BACK_ON_LIST,

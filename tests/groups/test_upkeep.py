@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from groups import tasks
 from groups.models import MonthlyFigure, SignUp
+from groups.services import answering, changing, upkeep
 from tests.base import Personas, link_token, waiting_person
+from tests.staff.base import StaffTestCase
 
 
 class ExpiryTests(Personas):
@@ -58,3 +60,20 @@ class ExpiryTests(Personas):
         SignUp.objects.update(status=SignUp.Status.INVITED, expires_at=timezone.now() - datetime.timedelta(days=1))
         self.assertEqual(tasks.expire_signups(), 0)
         self.assertTrue(SignUp.objects.exists())
+
+
+class BackOnTheListTests(StaffTestCase):
+    def test_a_place_that_ran_out_while_invited_is_not_taken_without_the_usual_warning(self):
+        people = self.fill(self.point_a, 5, time_of_day="evening", language="no", age_group="30-44")
+        group = self.start()
+        SignUp.objects.update(expires_at=timezone.now() - datetime.timedelta(days=1), expiry_warned_at=None)
+        with self.captureOnCommitCallbacks(execute=True):
+            answering.answer(signup=people[0], reply=answering.Answer.NOT_THIS_TIME)
+            changing.cancel(group=group)
+        mail.outbox.clear()
+        tomorrow = timezone.now() + datetime.timedelta(days=1, hours=1)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.assertEqual(upkeep.expire(now=tomorrow), 0, "nobody's place goes at once")
+            self.assertEqual(upkeep.warn_expiring(now=tomorrow), 5, "each is asked first, as anyone waiting is")
+        self.assertEqual(sorted(m.to[0] for m in mail.outbox), sorted(p.email for p in people))
+        self.assertEqual(SignUp.objects.waiting().count(), 5)
