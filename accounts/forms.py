@@ -43,7 +43,7 @@ class NewCodeForm(forms.Form):
     def clean_code(self) -> str:
         code = "".join(self.cleaned_data["code"].split())
         if not code.isdigit():
-            raise forms.ValidationError(_("The code is six digits."))
+            raise forms.ValidationError(_("Write the six digits the app shows, with no letters."))
         return code
 
 

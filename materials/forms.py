@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from contactpoints.models import ContactPoint
 from materials.models import LANGUAGE_CODES, LANGUAGES, MAX_QUANTITY, Material
 from materials.services import Line, Recipient
-from selvhjelp.forms import CrispyForm, CrispyModelForm, no_control_characters, valid_postcode
+from selvhjelp.forms import (
+    PAGE_OUT_OF_DATE,
+    THE_FORM,
+    CrispyForm,
+    CrispyModelForm,
+    no_control_characters,
+    valid_postcode,
+)
 
 RECIPIENT_FIELDS = ("organisation", "contact_person", "email", "postal_address", "postcode", "place", "notes")
 
@@ -45,7 +52,7 @@ class OrderForm(CrispyForm):
         validators=[no_control_characters],
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    request_key = forms.UUIDField(widget=forms.HiddenInput)
+    request_key = forms.UUIDField(widget=forms.HiddenInput, label=THE_FORM, error_messages=PAGE_OUT_OF_DATE)
 
     def __init__(self, *args: object, materials: list[Material], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -11,6 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 LINE_BREAKS_AND_TABS = frozenset("\n\r\t")
 
+# A hidden field the page fills in itself (a form's key, what the page saw): when it
+# comes back missing or wrong, the page was old or cut short, not filled in wrong.
+# It is named "The form" in the list of what to correct.
+THE_FORM = _("The form")
+OUT_OF_DATE = _("The page was out of date. Open it again and fill in the form once more.")
+PAGE_OUT_OF_DATE = {code: OUT_OF_DATE for code in ("required", "invalid", "min_value")}
+
 
 def no_control_characters(value: str) -> None:
     """Refuse invisible and control characters; line breaks and tabs are fine."""

@@ -15,7 +15,15 @@ from groups.matching import PREFERENCE_FIELDS, Plan, formats_offered
 from groups.models import ANY, GROUP_AGES, GROUP_LANGUAGES, Format, Group, TimeOfDay
 from groups.services.changing import Meeting
 from groups.services.forming import GroupDetails
-from selvhjelp.forms import CrispyForm, CrispyModelForm, field_of, no_control_characters, valid_postcode
+from selvhjelp.forms import (
+    PAGE_OUT_OF_DATE,
+    THE_FORM,
+    CrispyForm,
+    CrispyModelForm,
+    field_of,
+    no_control_characters,
+    valid_postcode,
+)
 
 
 class ContactPointForm(CrispyModelForm):
@@ -56,16 +64,20 @@ class ContactPointForm(CrispyModelForm):
         return data
 
 
+SEATS_IN_A_ROOM = _("Give the number of seats, between 2 and 200.")
+
+
 class RoomForm(CrispyModelForm):
     class Meta:
         model = Room
         fields = ["name", "address", "capacity", "accessibility"]
         widgets = {"accessibility": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {"capacity": {"min_value": SEATS_IN_A_ROOM, "max_value": SEATS_IN_A_ROOM}}
 
     def clean_capacity(self) -> int:
         capacity = self.cleaned_data["capacity"]
         if not 2 <= capacity <= 200:
-            raise forms.ValidationError(_("Give the number of seats, between 2 and 200."))
+            raise forms.ValidationError(SEATS_IN_A_ROOM)
         return capacity
 
 
@@ -135,7 +147,7 @@ class GroupForm(MeetingForm):
     starter_present = forms.BooleanField(
         label=_("A starter from the contact point comes to the first meetings"), required=False
     )
-    request_key = forms.UUIDField(widget=forms.HiddenInput)
+    request_key = forms.UUIDField(widget=forms.HiddenInput, label=THE_FORM, error_messages=PAGE_OUT_OF_DATE)
 
     field_order = [
         "format",
@@ -161,6 +173,8 @@ class GroupForm(MeetingForm):
         # browser is told so too (min), not only the service after submitting.
         seats = field_of(self, "seats", forms.IntegerField)
         seats.min_value = contact_point.threshold
+        # In place of the smallest size of any group, so that one number too few gets one message.
+        seats.validators = [v for v in seats.validators if not isinstance(v, MinValueValidator)]
         seats.validators.append(MinValueValidator(contact_point.threshold))
         seats.widget.attrs["min"] = str(contact_point.threshold)
         self.fields["seats"].initial = contact_point.seats
@@ -257,7 +271,9 @@ class ChangeMeetingForm(MeetingForm):
 
     # The group's number of changes when the form was made: a form made before
     # someone else's change is refused, not allowed to undo it.
-    seen_changes = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    seen_changes = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, label=THE_FORM, error_messages=PAGE_OUT_OF_DATE
+    )
 
     def __init__(self, *args: object, group: Group, **kwargs: object) -> None:
         initial = {
