@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from contactpoints import views as public
-from groups.views import address_exchange
+from groups.views import address_exchange, withdrawing
 from groups.views import signing_up as person
 from selvhjelp import health
 from selvhjelp import views as selvhjelp_views
@@ -21,6 +21,8 @@ urlpatterns = [
     path("kontaktpunkter/<slug:slug>/meld-interesse/", person.signup, name="signup"),
     path("kontaktpunkter/<slug:slug>/sjekk-e-posten/", person.signup_sent, name="signup_sent"),
     path("p/<str:token>/", person.signup_page, name="signup_page"),
+    # What leaving does, asked first; under /p/ like every private link.
+    path("p/<str:token>/trekk/", withdrawing.withdraw, name="withdraw"),
     # Under /p/ like every private link, so that logs never hold its token.
     path("p/gruppe/<str:token>/", address_exchange.exchange_page, name="address_exchange"),
     path("trukket/", person.withdrawn, name="withdrawn"),

@@ -34,6 +34,7 @@ from selvhjelp.crypto import address_hash, token_hash
 from selvhjelp.logging import RedactAddresses
 from tests.base import Personas, link_token, signup_data, start_group
 from tests.database import text_columns_holding as find
+from tests.groups.test_signing_up import leave
 
 
 def references_to_signups() -> list[tuple[str, str]]:
@@ -92,7 +93,7 @@ class ErasureTests(Personas):
         token, signup_id = self.sign_up_and_confirm(address, nickname="Vera")
         self.admin_touches_the_contact_point()
         with self.captureOnCommitCallbacks(execute=True):
-            Client().post(reverse("signup_page", args=[token]), {"action": "withdraw"})
+            leave(Client(), reverse("signup_page", args=[token]))
         self.assertEqual(self.trail(address, token, signup_id), [])
         self.assertEqual(find("Vera"), [])
 

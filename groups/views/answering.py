@@ -1,4 +1,5 @@
-"""A person answers their invitation on their private page: yes, not this time, or remove me."""
+"""A person answers their invitation on their private page: yes, not this time,
+or remove me, which asks first (``withdrawing.py``)."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from groups import links
 from groups.models import SignUp
 from groups.services.answering import Answer, answer
+from groups.views.withdrawing import confirmation
 
 THANKS = {
     Answer.YES: gettext_lazy("Thank you. We look forward to seeing you."),
@@ -20,10 +22,12 @@ def answer_invitation(request: HttpRequest, signup: SignUp, token: str) -> HttpR
     reply = request.POST.get("reply", "")
     if reply not in (Answer.YES, Answer.NOT_THIS_TIME, Answer.REMOVE_ME):
         return render(request, "400.html", status=400)
+    if reply == Answer.REMOVE_ME:
+        # "Remove me" is a link to the page that asks first; pressed as a
+        # button (from a page opened before), it shows that page, and deletes nothing.
+        return confirmation(request, signup, token)
     if not answer(signup=signup, reply=reply):
         messages.warning(request, _("This invitation can no longer be answered."))
-    elif reply == Answer.REMOVE_ME:
-        return redirect("withdrawn")
     else:
         messages.success(request, str(THANKS[reply]))
     return redirect(links.url(token))

@@ -1,12 +1,14 @@
 """The person's own pages: a contact point's public page, the sign-up form,
 and the private page their link opens, where they confirm, see, change or
-withdraw their sign-up. Opening a link changes nothing; only a button does."""
+withdraw their sign-up (withdrawing asks first: ``withdrawing.py``). Opening a
+link changes nothing; only a button does."""
 
 from collections.abc import Callable
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -19,6 +21,7 @@ from groups.models import Invitation, SignUp
 from groups.services import signing_up
 from groups.views.answering import answer_invitation
 from groups.views.moving import move
+from groups.views.withdrawing import confirmation
 
 
 @require_GET
@@ -65,20 +68,24 @@ def signup_sent(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "groups/signup_sent.html", {"contact_point": contact_point})
 
 
-def private_page(request: HttpRequest, signup: SignUp, form: PreferencesForm | None = None) -> HttpResponse:
+def private_page(request: HttpRequest, signup: SignUp, token: str, form: PreferencesForm | None = None) -> HttpResponse:
     """What the person sees: a button to confirm, their invitation, or their place and wishes."""
     contact_point = signup.contact_point
+    # Leaving, and "no, delete my sign-up", are links to a page that asks first.
+    mine: dict[str, object] = {
+        "signup": signup,
+        "contact_point": contact_point,
+        "withdraw_url": reverse("withdraw", args=[token]),
+    }
     if signup.status == SignUp.Status.UNCONFIRMED:
-        return render(request, "groups/confirm.html", {"signup": signup, "contact_point": contact_point})
+        return render(request, "groups/confirm.html", mine)
     invitation = None
     if signup.status in (SignUp.Status.INVITED, SignUp.Status.ACCEPTED):
         invitation = Invitation.objects.select_related("group__room").filter(signup=signup).first()
     if invitation is not None:
-        mine = {"signup": signup, "contact_point": contact_point, "invitation": invitation, "group": invitation.group}
-        return render(request, "groups/invitation.html", mine)
+        return render(request, "groups/invitation.html", {**mine, "invitation": invitation, "group": invitation.group})
     context: dict[str, object] = {
-        "signup": signup,
-        "contact_point": contact_point,
+        **mine,
         "form": form or PreferencesForm(initial=PreferencesForm.initial_for(signup), contact_point=contact_point),
         "place": selectors.place_in_words(signup),
         "offers": selectors.move_offers(signup) if contact_point.is_closed else None,
@@ -94,11 +101,6 @@ def confirm(request: HttpRequest, signup: SignUp, token: str) -> HttpResponse:
     return redirect(links.url(token))
 
 
-def withdraw(request: HttpRequest, signup: SignUp, token: str) -> HttpResponse:
-    signing_up.withdraw(signup=signup)
-    return redirect("withdrawn")
-
-
 def renew(request: HttpRequest, signup: SignUp, token: str) -> HttpResponse:
     if signing_up.renew(signup=signup):
         messages.success(request, _("Thank you. Your place on the list is kept."))
@@ -107,20 +109,22 @@ def renew(request: HttpRequest, signup: SignUp, token: str) -> HttpResponse:
 
 def change_preferences(request: HttpRequest, signup: SignUp, token: str) -> HttpResponse:
     if not signup.is_waiting:
-        return private_page(request, signup)  # Invited or handed off meanwhile: nothing to change.
+        return private_page(request, signup, token)  # Invited or handed off meanwhile: nothing to change.
     form = PreferencesForm(request.POST, contact_point=signup.contact_point)
     if not form.is_valid():
-        return private_page(request, signup, form)
+        return private_page(request, signup, token, form)
     preferences = form.preferences()
     signing_up.change_preferences(signup=signup, nickname=form.cleaned_data["nickname"], preferences=preferences)
     messages.success(request, _("Your choices are saved."))
     return redirect(links.url(token))
 
 
-# The private page's buttons, by the ``action`` each one sends.
+# The private page's buttons, by the ``action`` each one sends. Leaving is a
+# link to a page that asks first (``withdrawing.py``); "withdraw", sent by a
+# page opened before it was, shows that page and deletes nothing.
 ACTIONS: dict[str, Callable[[HttpRequest, SignUp, str], HttpResponse]] = {
     "confirm": confirm,
-    "withdraw": withdraw,
+    "withdraw": confirmation,
     "renew": renew,
     "answer": answer_invitation,
     "move": move,
@@ -136,7 +140,7 @@ def signup_page(request: HttpRequest, token: str) -> HttpResponse:
     if signup is None:
         return render(request, "groups/link_invalid.html", status=404)
     if request.method == "GET":
-        return private_page(request, signup)
+        return private_page(request, signup, token)
     action = ACTIONS.get(request.POST.get("action", ""))
     if action is None:
         return render(request, "400.html", status=400)

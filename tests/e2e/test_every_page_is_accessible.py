@@ -292,7 +292,10 @@ def test_signing_up_and_the_private_pages_are_accessible(
     visitor.checks("sharing addresses, shared")
 
     page.goto(yours)
-    page.locator('main button[name="action"][value="withdraw"]').click()
+    page.locator('main a[href$="/trekk/"]').click()
+    page.wait_for_url("**/trekk/")
+    visitor.checks("leaving the list, asked first")
+    page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/trukket/")
     visitor.checks("withdrawn, after leaving the list")
     visitor.is_clean()

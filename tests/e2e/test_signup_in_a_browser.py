@@ -263,7 +263,11 @@ def walk_the_whole_path(
         "Kari N.",
     )
 
-    # 6. Leaving the list deletes the sign-up, and the old link stops working.
+    # 6. Leaving the list asks first, then deletes the sign-up, and the old link stops working.
+    page.get_by_role("link", name=t("Leave the list and delete my sign-up")).click()
+    assert urlsplit(page.url).path == f"{private_path}trekk/"
+    expect(page.locator("h1")).to_have_count(1)
+    assert SignUp.objects.filter(pk=signup.pk).exists()
     page.get_by_role("button", name=t("Leave the list and delete my sign-up")).click()
 
     person.sees_page(t("Your sign-up is deleted"))

@@ -99,7 +99,7 @@ class RealStackInABrowserTests(RealStack, TransactionTestCase):
             self.check(page, "confirm")
             self.assertEqual(SignUp.objects.order_by("-pk").first().status, SignUp.Status.UNCONFIRMED)
             page.click("button[value=confirm]")
-            page.wait_for_selector("button[value=withdraw]")
+            page.wait_for_selector("button[value=preferences]")
             self.check(page, "your sign-up")
         self.assertEqual(SignUp.objects.filter(status="waiting").count(), 5)
         self.assertTrue(wait_for(lambda: Email.objects.filter(kind="enough", sent_at__isnull=False).exists()))

@@ -24,6 +24,7 @@ from outbox import tasks as outbox_tasks
 from outbox.models import Email
 from selvhjelp.crypto import address_hash
 from tests.base import InEnglish, Personas, in_threads, link_token, start_group, waiting_person
+from tests.groups.test_signing_up import leave
 from tests.test_translations import BYSTANDER_WORDS
 
 TELEPHONE_PLAN = {"format": "telephone", "time_of_day": "evening", "language": "no", "age_group": "30-44"}
@@ -282,7 +283,7 @@ class MoveTests(MovingTestCase):
         Client(HTTP_ACCEPT_LANGUAGE="en").post(page, {"action": "move", "to": self.nationwide.slug})
 
         self.assertEqual(set(PrivateLink.objects.filter(signup=signup).values_list("pk", flat=True)), links_before)
-        Client(HTTP_ACCEPT_LANGUAGE="en").post(page, {"action": "withdraw"})
+        leave(Client(HTTP_ACCEPT_LANGUAGE="en"), page)
         self.assertFalse(SignUp.objects.filter(pk=signup.pk).exists())
         self.assertEqual(MonthlyFigure.objects.get(contact_point=self.nationwide).withdrawn, 1)
 

@@ -4,6 +4,7 @@ change or withdraw their sign-up."""
 
 import datetime
 import logging
+import re
 import threading
 from unittest import mock
 
@@ -58,6 +59,26 @@ def add_signups(contact_point: ContactPoint, count: int, *, status: str = "waiti
             status=status,
             waiting_since=timezone.now() if status == "waiting" else None,
         )
+
+
+# Leaving asks first (tests/groups/test_withdrawing.py): the private page links
+# to a page whose one button sends what the page said would happen.
+LEAVE_LINK = re.compile(r'href="(/p/[^"/]+/trekk/)"')
+SEEN = re.compile(r'name="seen" value="([^"]*)"')
+
+
+def the_button(page: str) -> dict[str, str]:
+    """What the leaving page's one button sends."""
+    seen = SEEN.search(page)
+    assert seen, "the page has no button that deletes"
+    return {"seen": seen.group(1)}
+
+
+def leave(client: Client, private_page: str):  # type: ignore[no-untyped-def]
+    """Leave as a person does: open the private page, follow the link to leave, press the button."""
+    link = LEAVE_LINK.search(client.get(private_page).content.decode())
+    assert link, "the private page has no link to leave"
+    return client.post(link.group(1), the_button(client.get(link.group(1)).content.decode()))
 
 
 class SignUpTestCase(Personas):
@@ -388,7 +409,7 @@ class ConfirmingTests(SignUpTestCase):
         )
         page = self.client.get(reverse("signup_page", args=[token]))
         self.assertContains(page, "Sentral A")
-        self.assertContains(page, 'value="withdraw"')
+        self.assertContains(page, f'href="{reverse("withdraw", args=[token])}"')
 
     def test_confirming_twice_changes_nothing_the_second_time(self):
         self.sign_up()
@@ -448,8 +469,9 @@ class PrivatePageTests(SignUpTestCase):
         self.assertContains(response, 'id="id_time_of_day_error"')
         self.assertEqual(SignUp.objects.get().time_of_day, "any")
 
-    def test_withdrawing_deletes_the_sign_up_in_the_same_request(self):
-        response = self.client.post(self.url, {"action": "withdraw"})
+    def test_withdrawing_deletes_the_sign_up_in_the_same_request_as_the_button(self):
+        # It asks first (tests/groups/test_withdrawing.py); its button deletes at once.
+        response = leave(self.client, self.url)
         self.assertRedirects(response, reverse("withdrawn"))
         self.assertFalse(SignUp.objects.exists())
         self.assertFalse(PrivateLink.objects.exists())
@@ -541,7 +563,7 @@ class NoAddressLeaksTests(SignUpTestCase):
             self.client.get(reverse("signup_page", args=[token]))
             self.client.get("/p/not-a-real-link/")
             self.sign_up(email=address)
-            self.client.post(reverse("signup_page", args=[token]), {"action": "withdraw"})
+            leave(self.client, reverse("signup_page", args=[token]))
         self.assertTrue(calls)
         for args, kwargs in calls:
             self.assertTrue(all(isinstance(arg, int) for arg in args or ()), args)

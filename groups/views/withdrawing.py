@@ -1,0 +1,103 @@
+"""Leaving the list, asked first. "Leave the list", "remove me from the list"
+and "no, delete my sign-up" lead to a page that says what leaving does now;
+only its one button does it. Opening the page changes nothing, and neither
+does a press of the private page's old one-step buttons: they show it too."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from groups import links
+from groups.models import Invitation, PrivateLink, SignUp
+from groups.services import signing_up
+from groups.services.answering import Answer, answer
+from selvhjelp.crypto import token_hash
+
+
+@dataclass(frozen=True, kw_only=True)
+class Leaving:
+    """What pressing the button does now, as the page tells the person."""
+
+    signup: SignUp
+    invitation: Invitation | None
+    now: datetime.datetime
+
+    @classmethod
+    def of(cls, signup: SignUp) -> "Leaving":
+        invitation = Invitation.objects.select_related("group").filter(signup_id=signup.pk).first()
+        return cls(signup=signup, invitation=invitation, now=timezone.now())
+
+    @property
+    def unconfirmed(self) -> bool:
+        return self.signup.status == SignUp.Status.UNCONFIRMED
+
+    @property
+    def seat_passes_on(self) -> bool:
+        """Invited to a group that has not met: the seat goes to the next person waiting."""
+        group = self.invitation.group if self.invitation else None
+        return group is not None and group.is_forming and group.first_meeting > self.now
+
+    @property
+    def too_late(self) -> bool:
+        """Invited to a group that has met: the invitation can no longer be answered (hand-off sees to it)."""
+        return self.invitation is not None and not self.seat_passes_on
+
+    @property
+    def key(self) -> str:
+        """What the page said, sent back with the button: if it no longer holds, nothing is deleted."""
+        kind = "unconfirmed" if self.unconfirmed else "late" if self.too_late else "seat" if self.invitation else "list"
+        return f"{kind}-{self.signup.contact_point_id}-{self.invitation.pk if self.invitation else 0}"
+
+    def carry_out(self) -> bool:
+        if self.too_late:
+            return False
+        if self.invitation is not None:
+            return answer(signup=self.signup, reply=Answer.REMOVE_ME)
+        signing_up.withdraw(signup=self.signup)
+        return True
+
+
+def confirmation(request: HttpRequest, signup: SignUp, token: str, *, changed: bool = False) -> HttpResponse:
+    """The page that asks first. Also what the private page's old one-step buttons get."""
+    context = {
+        "signup": signup,
+        "contact_point": signup.contact_point,
+        "leaving": Leaving.of(signup),
+        "changed": changed,
+        "action_url": reverse("withdraw", kwargs={"token": token}),
+        "back_url": links.url(token),
+    }
+    return render(request, "groups/confirm_withdraw.html", context)
+
+
+def _no_sign_up(request: HttpRequest, token: str) -> HttpResponse:
+    # A link whose sign-up is deleted is deleted with it. So a second press
+    # of the button (a double click) finds no link at all, and is told what
+    # the first press did; an expired link to a sign-up that lives is not.
+    if request.method == "POST" and not PrivateLink.objects.filter(token_hash=token_hash(token)).exists():
+        return redirect("withdrawn")
+    return render(request, "groups/link_invalid.html", status=404)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    """/p/<token>/trekk/: says what leaving does; its button, and only it, deletes the sign-up."""
+    signup = links.resolve(token)
+    if signup is None:
+        return _no_sign_up(request, token)
+    if request.method == "GET":
+        return confirmation(request, signup, token)
+    seen, leaving = request.POST.get("seen", ""), Leaving.of(signup)
+    if seen == leaving.key and leaving.carry_out():
+        return redirect("withdrawn")
+    if not SignUp.objects.filter(pk=signup.pk).exists():
+        return redirect("withdrawn")  # Pressed twice at once: the other press deleted it.
+    # Something changed since the page was opened (or it was not sent from the page): ask again.
+    return confirmation(request, signup, token, changed=bool(seen))
