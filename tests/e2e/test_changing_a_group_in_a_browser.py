@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.utils import dateformat, timezone, translation
+from django.utils import formats, timezone, translation
 from playwright.sync_api import Page, expect
 
 from accounts.codeapp import ensure_device
@@ -127,7 +127,7 @@ class Staff:
 def as_mailed(moment: datetime.datetime) -> str:
     """The time as the email writes it, in bokmål (everyone here signed up in bokmål)."""
     with translation.override("nb"):
-        return dateformat.format(timezone.localtime(moment), "l j. F Y, H:i")
+        return formats.date_format(timezone.localtime(moment), "WEEKDAY_DATETIME_FORMAT")
 
 
 def told(outbox: list[mail.EmailMessage]) -> Counter[str]:

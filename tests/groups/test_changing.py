@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client, TransactionTestCase
-from django.utils import dateformat, timezone, translation
+from django.utils import formats, timezone, translation
 
 from contactpoints.models import ContactPoint, County, Municipality, Room
 from groups import emails as group_mail
@@ -38,7 +38,7 @@ def in_days(days: float, hour: int = 18) -> datetime.datetime:
 def as_mailed(moment: datetime.datetime) -> str:
     """A time as the English mail writes it."""
     with translation.override("en"):
-        return dateformat.format(timezone.localtime(moment), "l j. F Y, H:i")
+        return formats.date_format(timezone.localtime(moment), "WEEKDAY_DATETIME_FORMAT")
 
 
 class ChangingTestCase(InEnglish, Personas):
@@ -199,7 +199,9 @@ class MovingTests(ChangingTestCase):
         for person in self.invited:
             [message] = self.mail_to(person, MOVED_SUBJECT)
             with translation.override("en"):
-                self.assertIn(dateformat.format(timezone.localtime(new_time), "l j. F, H:i"), message.body)
+                self.assertIn(
+                    formats.date_format(timezone.localtime(new_time), "WEEKDAY_MONTH_DAY_TIME_FORMAT"), message.body
+                )
 
     def test_someone_who_said_yes_may_say_no_after_the_move_and_keeps_their_place(self):
         person = self.invited[0]

@@ -7,7 +7,7 @@ import datetime
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils import dateformat, timezone, translation
+from django.utils import formats, timezone, translation
 
 from groups.models import Group, Invitation, SignUp
 from groups.services import answering
@@ -19,7 +19,7 @@ from tests.staff.base import StaffTestCase, future
 
 def as_mailed(moment: datetime.datetime) -> str:
     with translation.override("en"):
-        return dateformat.format(timezone.localtime(moment), "l j. F Y, H:i")
+        return formats.date_format(timezone.localtime(moment), "WEEKDAY_DATETIME_FORMAT")
 
 
 class ChangingPagesTestCase(InEnglish, StaffTestCase):

@@ -12,6 +12,11 @@ SHORT_DATE_FORMAT = "d.m.Y"
 SHORT_DATETIME_FORMAT = "d.m.Y H:i"
 FIRST_DAY_OF_WEEK = 1  # Monday
 
+# The site's own named formats (see selvhjelp/formats/__init__.py).
+WEEKDAY_DATETIME_FORMAT = "l j. F Y, H:i"
+WEEKDAY_MONTH_DAY_TIME_FORMAT = "l j. F, H:i"
+WEEKDAY_MONTH_DAY_FORMAT = "l j. F"
+
 # ISO first, as in Django's Norwegian formats.
 DATE_INPUT_FORMATS = [
     "%Y-%m-%d",  # '2006-10-25'
