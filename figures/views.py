@@ -19,7 +19,7 @@ from accounts.http import SignedInRequest
 from contactpoints.access import office_view as members_of_office
 from contactpoints.models import Application, Office, applications_handled_by
 from figures import charts, selectors
-from figures.csv import csv_response
+from figures.csv import csv_response, file_name
 from materials.selectors import open_order_count
 from selvhjelp.access import View, own_places
 from selvhjelp.forms import field_of
@@ -96,7 +96,20 @@ def office(request: SignedInRequest, office: Office) -> HttpResponse:
     return render(request, "figures/office.html", context)
 
 
-CSV_TABLES = {"counties", "municipalities", "contact-points", "trend"}
+# Each table's CSV: the word for it in the file's name, and what its rows are. Both
+# are in the language of the page it was downloaded from, as the headers are.
+CSV_TABLES = {
+    "counties": (gettext_lazy("counties"), gettext_lazy("County")),
+    "municipalities": (gettext_lazy("municipalities"), gettext_lazy("Municipality")),
+    "contact-points": (gettext_lazy("contact points"), gettext_lazy("Contact point")),
+    "trend": (gettext_lazy("Month by month"), gettext_lazy("Month")),
+}
+
+
+def _csv_header(table: str) -> list[str]:
+    """A table's CSV headers: the month, what its rows are, each count, and the median wait."""
+    counts = [str(label) for _key, label in selectors.COLUMNS]
+    return [_("Month"), str(CSV_TABLES[table][1]), *counts, _("Median days waited")]
 
 
 @office_view
@@ -105,7 +118,7 @@ def office_csv(request: SignedInRequest, office: Office, table: str) -> HttpResp
         raise Http404
     month = MonthForm(request.GET or None).chosen()
     geo = selectors.geography()
-    name = f"selvhjelp-{office.slug}-{table}-{month:%Y-%m}.csv"
+    name = file_name("selvhjelp", office.slug, CSV_TABLES[table][0], f"{month:%Y-%m}")
     if table == "trend":
         trend = selectors.trend(geo, office, selectors.recent_months(12, month))
         return csv_response(
@@ -119,9 +132,8 @@ def office_csv(request: SignedInRequest, office: Office, table: str) -> HttpResp
     ]
     if table == "counties" and tables.total:
         rows = [*rows, tables.total]
-    header = [_("Month"), _("Name"), *[str(label) for _, label in selectors.COLUMNS], _("Median days waited")]
     return csv_response(
         name,
-        header,
+        _csv_header(table),
         ([f"{month:%Y-%m}", row.name, *[str(cell) for cell in row.cells], row.median_days or "–"] for row in rows),
     )
