@@ -4,13 +4,22 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from contactpoints.directory import fold, names_of
 from contactpoints.models import Application, Municipality
 from selvhjelp.forms import CrispyModelForm, field_of, valid_postcode
 
 
 def municipality_label(municipality: Municipality) -> str:
-    """How a municipality is written in the list to choose from: unique even where two share a name."""
-    return f"{municipality.name} ({municipality.county.name})"
+    """How a municipality is written in the list to choose from: by all its official names, and unique even
+    where two share a name: "Tromsø – Romsa (Troms)", "Herøy (Nordland)"."""
+    if municipality.name.endswith(")"):
+        return municipality.display_name  # the name already says where it is
+    return f"{municipality.display_name} ({municipality.county.name})"
+
+
+def _written_forms(municipality: Municipality) -> set[str]:
+    """The ways a person may write a municipality, folded: as listed, and as the list used to write it."""
+    return {fold(municipality_label(municipality)), fold(f"{municipality.name} ({municipality.county.name})")}
 
 
 def find_municipality(text: str) -> Municipality:
@@ -20,14 +29,11 @@ def find_municipality(text: str) -> Municipality:
     if text.isdigit():
         found = list(current.filter(number=text.zfill(4)))
     else:
-        found = [m for m in current if municipality_label(m).casefold() == text.casefold()]
+        # Folded, so that "Tromso" is Tromsø and "Karasjohka" Kárášjohka, as in the directory.
+        wanted = fold(text)
+        found = [m for m in current if wanted in _written_forms(m)]
         if not found:
-            wanted = text.casefold()
-            found = [
-                m
-                for m in current
-                if m.name.casefold() == wanted or wanted in {n.strip().casefold() for n in m.other_names.split(";")}
-            ]
+            found = [m for m in current if wanted in {fold(name) for name in names_of(m.name, m.other_names)}]
     if len(found) == 1:
         return found[0]
     if found:

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.conf import settings
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -10,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from contactpoints import services
+from contactpoints.directory import find_contact_points
+from contactpoints.directory import suggestions as directory_suggestions
 from contactpoints.forms import ApplicationForm, municipality_choices
 from contactpoints.models import ContactPoint, County
 from selvhjelp import ratelimit
@@ -51,26 +52,18 @@ class DirectoryForm(forms.Form):
 
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
+    """The directory and its search; a search that finds nothing shows where else to turn."""
     form = DirectoryForm(request.GET or None)
-    contact_points = ContactPoint.objects.listed().select_related("municipality__county")
-    if form.is_valid():
-        query = form.cleaned_data["q"].strip()
-        if query:
-            contact_points = contact_points.filter(
-                Q(name__icontains=query)
-                | Q(municipality__name__icontains=query)
-                | Q(municipality__other_names__icontains=query)
-                | Q(municipality__county__name__icontains=query)
-            )
-        if county := form.cleaned_data["county"]:
-            contact_points = contact_points.filter(Q(municipality__county=county) | Q(nationwide=True))
-        if form.cleaned_data["format"] == "in_person":
-            contact_points = contact_points.filter(offers_in_person=True)
-        elif form.cleaned_data["format"] == "telephone":
-            contact_points = contact_points.filter(offers_telephone=True)
-    elif form.is_bound:
-        contact_points = contact_points.none()
-    return render(request, "contactpoints/directory.html", {"form": form, "contact_points": contact_points})
+    contact_points: list[ContactPoint] = []
+    suggestions = None
+    if not form.is_bound or form.is_valid():
+        wanted = form.cleaned_data if form.is_bound else {}
+        query, county, meets = wanted.get("q", "").strip(), wanted.get("county"), wanted.get("format", "")
+        contact_points = find_contact_points(query=query, county=county, meets=meets)
+        if not contact_points:
+            suggestions = directory_suggestions(query, meets=meets, filtered=bool(county or meets))
+    context = {"form": form, "contact_points": contact_points, "suggestions": suggestions}
+    return render(request, "contactpoints/directory.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -8,6 +8,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contactpoints import directory
 from contactpoints.models import ContactPoint
 from groups import matching
 from groups.models import (
@@ -206,8 +207,8 @@ MOVE_FORMATS = (Format.TELEPHONE, Format.ANY)
 
 
 def nationwide_lists() -> "QuerySet[ContactPoint]":
-    """Listed contact points that run telephone groups for the whole country."""
-    return ContactPoint.objects.taking_signups().filter(nationwide=True, offers_telephone=True)
+    """Listed contact points that run telephone groups for the whole country: those the directory offers."""
+    return directory.nationwide_lists()
 
 
 def move_targets(*, signup: SignUp) -> list[ContactPoint]:

@@ -56,7 +56,7 @@ class ApplyingTests(JoiningTestCase):
     def test_the_page_says_what_it_means_and_takes_an_application(self):
         response = self.client_for().get(reverse("become_contact_point"))
         self.assertContains(response, "costs you nothing")
-        self.assertContains(response, '<option value="Guovdageaidnu (Finnmark)">', html=False)
+        self.assertContains(response, '<option value="Guovdageaidnu – Kautokeino (Finnmark)">', html=False)
 
         response = self.apply()
 
@@ -84,6 +84,19 @@ class ApplyingTests(JoiningTestCase):
             response = self.apply(municipality_name=written)
             self.assertRedirects(response, reverse("application_sent"), msg_prefix=written)
         self.assertEqual(Application.objects.get().municipality, self.kautokeino)
+
+    def test_the_list_and_the_form_know_a_municipality_by_its_names_in_both_languages(self):
+        troms = County.objects.create(number="55", name="Troms")
+        tromso = Municipality.objects.create(number="5501", name="Tromsø", other_names="Romsa", county=troms)
+
+        self.assertContains(
+            self.client_for().get(reverse("become_contact_point")), '<option value="Tromsø – Romsa (Troms)">'
+        )
+        for written in ("Tromsø – Romsa (Troms)", "Tromsø (Troms)", "Romsa", "Tromso", "tromsoe", "5501"):
+            Application.objects.all().delete()
+            response = self.apply(municipality_name=written)
+            self.assertRedirects(response, reverse("application_sent"), msg_prefix=written)
+            self.assertEqual(Application.objects.get().municipality, tromso, msg=written)
 
     def test_a_municipality_that_does_not_exist_is_refused_with_a_clear_message(self):
         response = self.apply(municipality_name="Narvikk")

@@ -4,13 +4,36 @@ import re
 
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 
+from contactpoints import directory
 from contactpoints.models import ContactPoint, County, Municipality
 from tests.base import Personas
 
 # Pages are asked for in English so the assertions do not depend on translations.
 ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
 CONTACT_POINT_LINK = re.compile(r'href="/kontaktpunkter/([a-z0-9-]+)/"')
+RESULTS = re.compile(r'<ul class="card-list" aria-labelledby="results-heading">(.*?)</ul>', re.DOTALL)
+
+
+def results(page: str) -> set[str]:
+    """The contact points the search found (not those it suggests instead)."""
+    found = RESULTS.search(page)
+    return set(CONTACT_POINT_LINK.findall(found.group(1))) if found else set()
+
+
+def section(page: str, heading_id: str) -> str:
+    """The part of the page under one heading of the suggestions, or "" when there is none."""
+    found = re.search(rf'<section[^>]*aria-labelledby="{heading_id}">(.*?)</section>', page, re.DOTALL)
+    return found.group(1) if found else ""
+
+
+def nationwide_suggested(page: str) -> set[str]:
+    return set(CONTACT_POINT_LINK.findall(section(page, "nationwide-heading")))
+
+
+def county_suggested(page: str, county: County) -> set[str]:
+    return set(CONTACT_POINT_LINK.findall(section(page, f"county-{county.pk}")))
 
 
 class DirectoryTestCase(Personas):
@@ -51,7 +74,7 @@ class DirectoryTestCase(Personas):
         return response
 
     def listed(self, **params: object) -> set[str]:
-        return set(CONTACT_POINT_LINK.findall(self.search(**params).content.decode()))
+        return results(self.search(**params).content.decode())
 
 
 class SearchTests(DirectoryTestCase):
@@ -84,10 +107,13 @@ class SearchTests(DirectoryTestCase):
     def test_surrounding_spaces_do_not_spoil_a_search(self) -> None:
         self.assertEqual(self.listed(q="  Kautokeino  "), {"sentral-b"})
 
-    def test_a_search_that_matches_nothing_says_so(self) -> None:
+    def test_a_search_that_matches_nothing_says_so_and_offers_the_nationwide_lists(self) -> None:
         response = self.search(q="Atlantis")
-        self.assertEqual(set(CONTACT_POINT_LINK.findall(response.content.decode())), set())
-        self.assertContains(response, "No contact point matches your search.")
+        page = response.content.decode()
+        self.assertEqual(results(page), set())
+        self.assertContains(response, "We found no place or contact point called “Atlantis”. Check the spelling")
+        self.assertEqual(nationwide_suggested(page), {"telefon-for-hele-landet"})
+        self.assertEqual(set(CONTACT_POINT_LINK.findall(page)), {"telefon-for-hele-landet"})
 
     def test_search_wildcards_are_taken_literally(self) -> None:
         self.assertEqual(self.listed(q="%"), set())
@@ -97,6 +123,199 @@ class SearchTests(DirectoryTestCase):
     def test_a_search_counts_what_it_found(self) -> None:
         self.assertContains(self.search(q="Kautokeino"), "1 contact point<")
         self.assertContains(self.search(), "3 contact points<")
+
+
+class FoldingTests(DirectoryTestCase):
+    """A search is typed on any keyboard: Norwegian and Sami letters may be left out, and every
+    official name of a municipality finds it."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        troms = County.objects.create(number="55", name="Troms")
+        tromso = Municipality.objects.create(number="5501", name="Tromsø", other_names="Romsa", county=troms)
+        deatnu = Municipality.objects.create(number="5628", name="Deatnu", other_names="Tana", county=cls.finnmark)
+        karasjok = Municipality.objects.create(
+            number="5610", name="Kárášjohka", other_names="Karasjok", county=cls.finnmark
+        )
+        kinds = ContactPoint.Kind
+        for slug, name, kind, municipality in [
+            ("nordlys", "Nordlys frivilligsentral", kinds.FRIVILLIGSENTRAL, tromso),
+            ("elvedalen", "Elvedalen lærings- og mestringssenter", kinds.LEARNING_CENTRE, deatnu),
+            ("vidda", "Vidda frisklivssentral", kinds.FRISKLIVSSENTRAL, karasjok),
+            ("baerum", "Bærum frivilligsentral", kinds.FRIVILLIGSENTRAL, cls.oslo),
+        ]:
+            ContactPoint.objects.create(slug=slug, name=name, kind=kind, municipality=municipality)
+
+    def assert_finds(self, expected: set[str], *queries: str) -> None:
+        for query in queries:
+            with self.subTest(query=query):
+                self.assertEqual(self.listed(q=query), expected)
+
+    def test_tromso_is_found_however_it_is_typed(self) -> None:
+        self.assert_finds({"nordlys"}, "Tromsø", "tromsø", "TROMSØ", "Tromso", "tromsoe", "Romsa", "romsa")
+
+    def test_tana_is_found_by_its_sami_and_its_norwegian_name(self) -> None:
+        self.assert_finds({"elvedalen"}, "Tana", "tana", "Deatnu", "DEATNU")
+
+    def test_karasjok_is_found_by_its_sami_name_with_or_without_its_letters(self) -> None:
+        self.assert_finds({"vidda"}, "Karasjok", "Kárášjohka", "Karasjohka", "KÁRÁŠJOHKA", "kárášjohka")
+
+    def test_kautokeino_is_found_by_its_sami_name_typed_without_accents(self) -> None:
+        self.assert_finds({"sentral-b"}, "Guovdageaidnu", "guovdageaidnu", "Kautokeino")
+
+    def test_a_contact_points_own_name_is_folded_too(self) -> None:
+        self.assert_finds({"baerum"}, "Bærum frivilligsentral", "baerum frivilligsentral", "BÆRUM")
+        self.assert_finds({"elvedalen"}, "laerings og mestring", "lærings- og mestringssenter")
+
+    def test_the_listing_names_a_municipality_by_both_its_names(self) -> None:
+        self.assertContains(self.search(q="Tromso"), "Tromsø – Romsa, Troms")
+        self.assertContains(self.search(q="Tana"), "Deatnu – Tana, Finnmark")
+
+    def test_folding_spells_each_letter_as_a_keyboard_without_it_would(self) -> None:
+        self.assertEqual(directory.fold("Æ Ø Å æ ø å"), "ae o a ae o a")
+        self.assertEqual(directory.fold("á č đ ŋ š ŧ ž Á Č Đ Ŋ Š Ŧ Ž"), "a c d n s t z a c d n s t z")
+        self.assertEqual(directory.fold("  Sør-Varanger  "), directory.fold("sor varanger"))
+        self.assertEqual(directory.fold("Åsnes"), directory.fold("Aasnes"))
+
+
+class NoDeadEndTests(DirectoryTestCase):
+    """A search that finds no contact point still leads somewhere: to the contact points in the
+    same county and to the lists that run telephone groups for the whole country."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.akershus = County.objects.create(number="32", name="Akershus")
+        Municipality.objects.create(number="3203", name="Asker", county=cls.akershus)
+        baerum = Municipality.objects.create(number="3201", name="Bærum", county=cls.akershus)
+        cls.trondelag = County.objects.create(number="50", name="Trøndelag")
+        Municipality.objects.create(number="5001", name="Trondheim", other_names="Tråante", county=cls.trondelag)
+        kinds = ContactPoint.Kind
+        ContactPoint.objects.create(
+            slug="baerum-frivilligsentral",
+            name="Bærum frivilligsentral",
+            kind=kinds.FRIVILLIGSENTRAL,
+            municipality=baerum,
+        )
+        ContactPoint.objects.create(
+            slug="sandvika-lms",
+            name="Sandvika lærings- og mestringssenter",
+            kind=kinds.LEARNING_CENTRE,
+            municipality=baerum,
+            offers_in_person=False,
+            offers_telephone=True,
+        )
+        ContactPoint.objects.create(
+            slug="stabekk-pause",
+            name="Stabekk frivilligsentral",
+            kind=kinds.FRIVILLIGSENTRAL,
+            municipality=baerum,
+            signups_paused_at=timezone.now(),
+        )
+
+    def page(self, **params: object) -> str:
+        return self.search(**params).content.decode()
+
+    def test_asker_without_a_contact_point_shows_akershus_and_the_nationwide_lists(self) -> None:
+        page = self.page(q="Asker")
+
+        self.assertEqual(results(page), set())
+        self.assertIn("0 contact points<", page)
+        self.assertIn("We found no contact point in Asker.", page)
+        self.assertIn("Contact points in Akershus", page)
+        self.assertEqual(county_suggested(page, self.akershus), {"baerum-frivilligsentral", "sandvika-lms"})
+        self.assertIn("Groups by telephone, for the whole country", page)
+        self.assertEqual(nationwide_suggested(page), {"telefon-for-hele-landet"})
+        # Each suggestion is a link to its page.
+        self.assertIn('href="/kontaktpunkter/baerum-frivilligsentral/"', page)
+        self.assertIn('href="/kontaktpunkter/telefon-for-hele-landet/"', page)
+
+    def test_a_contact_point_that_takes_no_sign_ups_now_is_not_suggested(self) -> None:
+        self.assertNotIn("stabekk-pause", self.page(q="Asker"))
+        ContactPoint.objects.filter(slug="telefon-for-hele-landet").update(signups_paused_at=timezone.now())
+        page = self.page(q="Asker")
+        self.assertEqual(nationwide_suggested(page), set())
+        self.assertNotIn("Groups by telephone, for the whole country", page)
+        self.assertNotIn("nedlagt-telefonlinje", page)
+
+    def test_the_suggestions_keep_to_the_way_of_meeting_the_person_chose(self) -> None:
+        page = self.page(q="Asker", format="telephone")
+        self.assertEqual(county_suggested(page, self.akershus), {"sandvika-lms"})
+        self.assertEqual(nationwide_suggested(page), {"telefon-for-hele-landet"})
+
+        page = self.page(q="Asker", format="in_person")
+        self.assertEqual(county_suggested(page, self.akershus), {"baerum-frivilligsentral"})
+        # Telephone groups for the whole country are still offered: they are the way on.
+        self.assertEqual(nationwide_suggested(page), {"telefon-for-hele-landet"})
+
+    def test_a_place_in_a_county_without_contact_points_leads_to_the_nationwide_lists(self) -> None:
+        page = self.page(q="Trondheim")
+        self.assertIn("We found no contact point in Trondheim – Tråante.", page)
+        self.assertIn("No contact point in Trøndelag takes sign-ups right now.", page)
+        self.assertEqual(nationwide_suggested(page), {"telefon-for-hele-landet"})
+
+    def test_a_county_without_contact_points_is_named_too(self) -> None:
+        page = self.page(q="trondelag")
+        self.assertIn("We found no contact point in Trøndelag.", page)
+        self.assertEqual(nationwide_suggested(page), {"telefon-for-hele-landet"})
+
+    def test_a_misspelt_place_is_named_plainly_and_the_place_it_nearly_names_is_a_link(self) -> None:
+        page = self.page(q="Trondhiem")
+        self.assertIn("We found no place or contact point called “Trondhiem”. Check the spelling", page)
+        self.assertIn(f'href="{reverse("directory")}?q=Trondheim">Trondheim – Tråante</a>', page)
+        self.assertEqual(nationwide_suggested(page), {"telefon-for-hele-landet"})
+
+        # The link leads on to the county's contact points.
+        page = self.page(q="Askre")
+        self.assertIn(f'href="{reverse("directory")}?q=Asker">Asker</a>', page)
+        self.assertEqual(
+            county_suggested(self.page(q="Asker"), self.akershus), {"baerum-frivilligsentral", "sandvika-lms"}
+        )
+
+    def test_a_search_that_is_like_no_name_still_offers_the_nationwide_lists(self) -> None:
+        page = self.page(q="Xyzzy")
+        self.assertIn("Check the spelling, or choose your county in the list above.", page)
+        self.assertNotIn("Did you mean", page)
+        self.assertEqual(nationwide_suggested(page), {"telefon-for-hele-landet"})
+
+    def test_a_name_two_municipalities_share_names_both_and_both_counties(self) -> None:
+        nordland = County.objects.create(number="18", name="Nordland")
+        more = County.objects.create(number="15", name="Møre og Romsdal")
+        Municipality.objects.create(number="1818", name="Herøy (Nordland)", county=nordland)
+        Municipality.objects.create(number="1515", name="Herøy (Møre og Romsdal)", county=more)
+
+        page = self.page(q="Heroy")
+
+        self.assertIn("We found no contact point in Herøy (Møre og Romsdal) or Herøy (Nordland).", page)
+        self.assertIn("No contact point in Nordland takes sign-ups right now.", page)
+        self.assertIn("No contact point in Møre og Romsdal takes sign-ups right now.", page)
+
+    def test_a_search_that_fits_many_places_asks_for_more_of_the_name(self) -> None:
+        for number, name in enumerate(["Nordby", "Nordvik", "Nordfjell", "Nordheim", "Nordli", "Nordstrand"]):
+            Municipality.objects.create(number=f"32{50 + number}", name=name, county=self.akershus)
+
+        page = self.page(q="Nord")
+
+        self.assertIn("“Nord” fits many places. Write more of the name", page)
+        self.assertNotIn("Contact points in Akershus", page)
+        self.assertEqual(nationwide_suggested(page), {"telefon-for-hele-landet"})
+
+    def test_a_search_narrowed_by_county_or_way_of_meeting_does_not_call_the_name_unknown(self) -> None:
+        page = self.page(q="Sentral A", format="telephone")
+        self.assertIn("No contact point matches your search.", page)
+        self.assertNotIn("We found no place or contact point", page)
+        self.assertEqual(nationwide_suggested(page), {"telefon-for-hele-landet"})
+
+    def test_a_county_and_a_way_of_meeting_that_find_nothing_still_lead_somewhere(self) -> None:
+        page = self.page(county=self.akershus.pk, format="in_person", q="Sandvika")
+        self.assertEqual(results(page), set())
+        self.assertEqual(nationwide_suggested(page), {"telefon-for-hele-landet"})
+
+    def test_a_search_that_finds_something_suggests_nothing(self) -> None:
+        page = self.page(q="Bærum")
+        self.assertEqual(results(page), {"baerum-frivilligsentral", "sandvika-lms", "stabekk-pause"})
+        self.assertNotIn('id="suggestions"', page)
 
 
 class CountyFilterTests(DirectoryTestCase):
@@ -226,8 +445,8 @@ class DirectoryQueryCountTests(TestCase):
                 offers_telephone=index % 3 == 0,
             )
 
-    def assert_directory_queries(self, params: dict[str, object], listed: int) -> None:
-        with self.assertNumQueries(2):
+    def assert_directory_queries(self, params: dict[str, object], listed: int, queries: int = 2) -> None:
+        with self.assertNumQueries(queries):
             response = self.client.get(reverse("directory"), params, **ENGLISH)
         self.assertEqual(response.status_code, 200)
         self.assertEqual(len(CONTACT_POINT_LINK.findall(response.content.decode())), listed)
@@ -238,9 +457,10 @@ class DirectoryQueryCountTests(TestCase):
         self.assert_directory_queries({}, listed=32)
 
     def test_a_search_does_not_grow_with_the_number_of_contact_points(self) -> None:
-        self.assert_directory_queries({"q": "Kautokeino", "format": "in_person"}, listed=1)
+        # The names to search, the contact points found, and the county list of the form.
+        self.assert_directory_queries({"q": "Kautokeino", "format": "in_person"}, listed=1, queries=3)
         self.add_contact_points(30)
-        self.assert_directory_queries({"q": "Kautokeino", "format": "in_person"}, listed=16)
+        self.assert_directory_queries({"q": "Kautokeino", "format": "in_person"}, listed=16, queries=3)
 
     def test_a_county_filter_does_not_grow_with_the_number_of_contact_points(self) -> None:
         params = {"county": self.other_county.pk}
@@ -251,6 +471,17 @@ class DirectoryQueryCountTests(TestCase):
             after = self.client.get(reverse("directory"), params, **ENGLISH)
         self.assertEqual(len(CONTACT_POINT_LINK.findall(before.content.decode())), 1)
         self.assertEqual(len(CONTACT_POINT_LINK.findall(after.content.decode())), 16)
+
+    def test_a_search_that_finds_nothing_does_not_grow_with_the_number_of_contact_points(self) -> None:
+        Municipality.objects.create(number="5607", name="Vadsø", county=self.other_county)
+        # The search, the places it could name, the suggestions, and the county list of the form.
+        with self.assertNumQueries(4):
+            before = self.client.get(reverse("directory"), {"q": "Vadso"}, **ENGLISH)
+        self.add_contact_points(30)
+        with self.assertNumQueries(4):
+            after = self.client.get(reverse("directory"), {"q": "Vadso"}, **ENGLISH)
+        self.assertEqual(len(county_suggested(before.content.decode(), self.other_county)), 1)
+        self.assertEqual(len(county_suggested(after.content.decode(), self.other_county)), 16)
 
 
 class StaffFindTheirDoorTests(Personas):

@@ -75,6 +75,39 @@ class FirstLoadTests(LoadGeographyTestCase):
         self.assertIn("Kautokeino", municipality.other_names)
         self.assertEqual(municipality.county.name, "Finnmark")
 
+    def test_municipalities_with_official_sami_or_kven_names_carry_them_all(self) -> None:
+        """Kartverket's names in more than one language, so that the directory finds each by any of them."""
+        official = {
+            "1826": {"Aarborte", "Hattfjelldal"},
+            "1841": {"Fauske", "Fuossko"},
+            "1853": {"Evenes", "Evenášši"},
+            "1870": {"Sortland", "Suortá"},
+            "1875": {"Hábmer", "Hamarøy"},
+            "5001": {"Trondheim", "Tråante"},
+            "5007": {"Namsos", "Nåavmesjenjaelmie"},
+            "5025": {"Røros", "Rosse"},
+            "5041": {"Snåase", "Snåsa"},
+            "5043": {"Raarvihke", "Røyrvik"},
+            "5501": {"Tromsø", "Romsa"},
+            "5503": {"Harstad", "Hárstták"},
+            "5512": {"Dielddanuorri", "Tjeldsund"},
+            "5518": {"Loabák", "Lavangen"},
+            "5538": {"Storfjord", "Omasvuotna", "Omasvuono"},
+            "5540": {"Gáivuotna", "Kåfjord", "Kaivuono"},
+            "5544": {"Nordreisa", "Ráisa", "Raisi"},
+            "5603": {"Hammerfest", "Hámmerfeasta"},
+            "5610": {"Kárášjohka", "Karasjok"},
+            "5612": {"Guovdageaidnu", "Kautokeino"},
+            "5622": {"Porsanger", "Porsáŋgu", "Porsanki"},
+            "5628": {"Deatnu", "Tana"},
+            "5636": {"Unjárga", "Nesseby"},
+        }
+        self.load()
+        for number, names in official.items():
+            municipality = Municipality.objects.get(number=number)
+            with self.subTest(number=number):
+                self.assertEqual({municipality.name, *municipality.other_names.split(";")}, names)
+
     def test_oslo_is_both_a_county_and_a_municipality(self) -> None:
         self.load()
         self.assertEqual(Municipality.objects.get(number="0301").county, County.objects.get(number="03"))
