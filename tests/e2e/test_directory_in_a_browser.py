@@ -4,6 +4,7 @@ telephone for the whole country, as links. On a 320 px phone and a 1280 px deskt
 nynorsk, English and Northern Sami, axe-core finds nothing on the page."""
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -83,7 +84,9 @@ class Person:
         self.page.locator("#id_q").fill(query)
         self.page.locator("main form[role=search] button[type=submit]").click()
         self.page.wait_for_load_state()
-        expect(self.page.locator("html")).to_have_attribute("lang", self.language)
+        # Northern Sami pages read in bokmål where there is no Sami text yet, and may say so.
+        speaks = re.compile("^(se|nb)$") if self.language == "se" else self.language
+        expect(self.page.locator("html")).to_have_attribute("lang", speaks)
 
     def screenshot(self, name: str) -> None:
         path = os.path.join(self.artifacts, f"directory-{name}-{self.language}-{self.width}.png")
