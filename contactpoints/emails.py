@@ -7,7 +7,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
 from accounts.models import User
-from contactpoints.models import Application, ApplicationQuestion, ContactPoint, responsible_offices
+from contactpoints.models import Application, ApplicationQuestion, ContactPoint, responsible_office, responsible_offices
 from outbox import kinds, services
 from outbox.models import Email
 from selvhjelp.mail import build_message
@@ -38,6 +38,8 @@ def _work_message(email: Email, name: str) -> EmailMultiAlternatives | None:
             "application": application,
             "link": f"{settings.SITE_URL}{path}",
             "grace_days": settings.DETAILS_CHECK_GRACE_DAYS,
+            # The office told when details go unconfirmed, by its own name.
+            "coordinator": responsible_office(contact_point.municipality) if contact_point else None,
         },
         to=user.email,
         locale=user.language,

@@ -83,13 +83,13 @@ class ApplicationForm(CrispyModelForm):
             "first_staff_email": _("Your work email address"),
             "offers_in_person": _("Groups that meet in person"),
             "offers_telephone": _("Groups that meet by telephone"),
-            "about": _("Anything the district office should know"),
+            "about": _("Anything the regional coordinator should know"),
         }
         help_texts = {
             "organisation": _("As people know it, for example “Nordby frivilligsentral”."),
             "public_email": _(
                 "Shown on your public page, for people who want to ask before they sign up. "
-                "The district office also writes here about this application."
+                "The regional coordinator also writes here about this application."
             ),
             "first_staff_email": _(
                 "The first staff member's account. You get an email to set a password; "

@@ -87,6 +87,13 @@ def responsible_offices(municipality: Municipality) -> "models.QuerySet[Office]"
     return Office.objects.filter(is_national=True)
 
 
+def responsible_office(municipality: Municipality) -> "Office | None":
+    """The office pages and emails name as the one that handles the municipality's contact points: the first
+    of ``responsible_offices``, in one query."""
+    either = models.Q(is_national=False, counties=municipality.county_id) | models.Q(is_national=True)
+    return Office.objects.filter(either).order_by("is_national", "name").first()
+
+
 def organisation_key(name: str) -> str:
     """An organisation's name as compared for duplicates: case, spacing and punctuation do not count."""
     # Case folding can lengthen a name (ß becomes ss): the key keeps to its column.

@@ -24,6 +24,7 @@ from contactpoints.models import (
     ContactPoint,
     Office,
     organisation_key,
+    responsible_office,
     responsible_offices,
 )
 from outbox import services as outbox
@@ -56,13 +57,13 @@ def _duplicate_message(application: Application) -> str | None:
         organisation_key=organisation_key(application.organisation),
         status=Application.Status.PENDING,
     ).exists():
-        return (
-            _(
-                "An application from %(organisation)s in %(municipality)s has already been received. "
-                "The district office will be in touch."
-            )
-            % names
-        )
+        office = responsible_office(application.municipality)
+        if office is None:
+            return _("An application from %(organisation)s in %(municipality)s has already been received.") % names
+        return _(
+            "An application from %(organisation)s in %(municipality)s has already been received. "
+            "%(office)s will be in touch."
+        ) % {**names, "office": office.name}
     return None
 
 

@@ -12,7 +12,7 @@ from contactpoints import services
 from contactpoints.directory import find_contact_points
 from contactpoints.directory import suggestions as directory_suggestions
 from contactpoints.forms import ApplicationForm, municipality_choices
-from contactpoints.models import ContactPoint, County
+from contactpoints.models import ContactPoint, County, Office
 from selvhjelp import ratelimit
 from selvhjelp.forms import no_control_characters
 
@@ -66,6 +66,18 @@ def directory(request: HttpRequest) -> HttpResponse:
     return render(request, "contactpoints/directory.html", context)
 
 
+def _sole_office() -> Office | None:
+    """The office that reads every application when there is only one (a national office alone);
+    with more, which one reads it depends on the county."""
+    offices = list(Office.objects.all()[:2])
+    return offices[0] if len(offices) == 1 else None
+
+
+def _become_page(request: HttpRequest, form: ApplicationForm, status: int = 200) -> HttpResponse:
+    context = {"form": form, "municipalities": municipality_choices(), "sole_office": _sole_office()}
+    return render(request, "contactpoints/become.html", context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 def become_contact_point(request: HttpRequest) -> HttpResponse:
     """What being a contact point means, and the application."""
@@ -78,8 +90,7 @@ def become_contact_point(request: HttpRequest) -> HttpResponse:
             seconds=settings.SIGNUP_LIMIT_WINDOW_SECONDS,
         ):
             form.add_error(None, _("Many applications have come from your network just now. Please try again later."))
-            context = {"form": form, "municipalities": municipality_choices()}
-            return render(request, "contactpoints/become.html", context, status=429)
+            return _become_page(request, form, status=429)
         application = form.save(commit=False)
         application.locale = get_language()
         try:
@@ -88,9 +99,9 @@ def become_contact_point(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             return redirect("application_sent")
-    return render(request, "contactpoints/become.html", {"form": form, "municipalities": municipality_choices()})
+    return _become_page(request, form)
 
 
 @require_GET
 def application_sent(request: HttpRequest) -> HttpResponse:
-    return render(request, "contactpoints/application_sent.html")
+    return render(request, "contactpoints/application_sent.html", {"sole_office": _sole_office()})

@@ -177,14 +177,14 @@ def rows(geo: Geography, figures: MonthFigures, keys: list[Node]) -> list[Row]:
     def name(key: Node) -> str:
         kind, pk = key
         if pk is None:
-            return str(_("Counties without a district office"))
+            return str(_("Counties covered by the national office"))
         if kind == "point":
             return geo.points[pk][0]
         if kind == "municipality":
             return geo.municipalities[pk][0]
         if kind == "county":
             return geo.counties[pk]
-        return geo.districts.get(pk, str(_("Counties without a district office")))
+        return geo.districts.get(pk, str(_("Counties covered by the national office")))
 
     return [
         Row(

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import SignedInRequest
 from contactpoints.access import office_view, staff_view
-from contactpoints.models import ContactPoint, Office
+from contactpoints.models import ContactPoint, Office, responsible_office
 from groups.guide import HOW_A_GROUP_RUNS_ITSELF
 from materials import selectors, services
 from materials.forms import MaterialForm, OrderForm, PrintLanguageForm
@@ -85,6 +85,8 @@ def orders(request: SignedInRequest, contact_point: ContactPoint) -> HttpRespons
             "contact_point": contact_point,
             "orders": list(selectors.orders_for_contact_point(contact_point)[:50]),
             "can_order": Material.objects.orderable().exists(),
+            # The office that posts the orders: the one covering the county, or the national office.
+            "coordinator": responsible_office(contact_point.municipality),
         },
     )
 
@@ -108,7 +110,7 @@ def order(request: SignedInRequest, contact_point: ContactPoint) -> HttpResponse
         except services.OrderError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Thank you. Your order is sent to Selvhjelp Norge."))
+            messages.success(request, _("Thank you. Your order is sent."))
             return redirect("materials:orders", contact_point.slug)
     return render(request, "materials/order.html", {"contact_point": contact_point, "form": form})
 

@@ -1,6 +1,12 @@
 """The one email helper: every message is rendered from three templates,
 ``emails/<name>-subject.txt``, ``-body.txt`` and ``-body.html``, in the
-recipient's language."""
+recipient's language.
+
+Every message comes from the service: "<sender> via <service>" when it is
+written for someone (a contact point, an office), otherwise "<service>"; the
+address is DEFAULT_FROM_EMAIL's. Every body ends with who runs the service
+(``emails/_operator.txt``, and ``emails/_layout.html`` for the HTML part).
+"""
 
 from collections.abc import Mapping
 from email.utils import formataddr, parseaddr
@@ -9,6 +15,13 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from selvhjelp.context_processors import operator_details
+
+
+def sender(name: str = "") -> str:
+    """The display name of a message's From: "<name> via <service>", or the service alone."""
+    return f"{name} via {settings.SERVICE_NAME}" if name else settings.SERVICE_NAME
 
 
 def build_message(
@@ -20,17 +33,18 @@ def build_message(
     sender_name: str = "",
     reply_to: str = "",
 ) -> EmailMultiAlternatives:
-    context = {"site_url": settings.SITE_URL, **context}
+    context = {"site_url": settings.SITE_URL, "operator": operator_details(), **context}
     with translation.override(locale):
         subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
         context = {**context, "LANGUAGE_CODE": locale, "title": subject}
-        text = render_to_string(f"emails/{name}-body.txt", context)
+        text = render_to_string(f"emails/{name}-body.txt", context).rstrip("\n")
+        text = f"{text}\n\n{render_to_string('emails/_operator.txt', context).strip()}\n"
         html = render_to_string(f"emails/{name}-body.html", context)
-    from_name, from_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    _, from_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
-        from_email=formataddr((sender_name or from_name, from_address)),
+        from_email=formataddr((sender(sender_name), from_address)),
         to=[to],
         reply_to=[reply_to] if reply_to else None,
         headers={"Auto-Submitted": "auto-generated"},

@@ -7,11 +7,13 @@ console. ``DEBUG=0`` switches on production strictness.
 import base64
 import datetime
 import hashlib
+import re
 from pathlib import Path
 
 import dj_database_url
 from django.conf.locale import LANG_INFO
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 
 from selvhjelp.env import cache_from_url, env_bool, env_int, env_list, env_str
 
@@ -29,6 +31,68 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # The public address of the site, used in links inside emails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Who runs the service. Every page's footer, the privacy notice, the
+# accessibility statement and every email name them (selvhjelp/context_processors.py);
+# the defaults are a demo's.
+# SERVICE_NAME is also in the From of every email to a person ("<contact point>
+# via <service>"), which anyone glancing at their inbox sees: it must not name
+# self-help, health or therapy (DESIGN §4.8).
+SERVICE_NAME = " ".join(env_str("SERVICE_NAME", "Gruppestart").split())
+_TELLTALE = re.compile(
+    r"selvhjelp|sjølvhjelp|self.?help|helse|health|mental|psyk|psych|terap|therap|mestring|diagnos|depres"
+    r"|angst|anxiety|addict|avhengig|\b(rus|sorg|grief)",
+    re.IGNORECASE,
+)
+if not SERVICE_NAME or _TELLTALE.search(SERVICE_NAME):
+    raise ImproperlyConfigured(
+        f"SERVICE_NAME is {SERVICE_NAME!r}. It is shown as the sender of every email to a person, so it must be "
+        "set and must not name self-help, health, therapy or a problem."
+    )
+OPERATOR_NAME = " ".join(env_str("OPERATOR_NAME", "Eksempeloperatøren AS").split())
+if not OPERATOR_NAME:
+    raise ImproperlyConfigured("OPERATOR_NAME must name the organisation that runs the service.")
+
+
+def _is_organisation_number(number: str) -> bool:
+    """Nine digits whose last is the modulus 11 check digit Brønnøysundregistrene gives every number."""
+    if len(number) != 9 or not number.isascii() or not number.isdigit():
+        return False
+    remainder = (
+        sum(int(digit) * weight for digit, weight in zip(number[:8], (3, 2, 7, 6, 5, 4, 3, 2), strict=True)) % 11
+    )
+    return (11 - remainder) % 11 == int(number[8]) and remainder != 1
+
+
+_raw_org_number = env_str("OPERATOR_ORG_NUMBER", "999 999 999")
+OPERATOR_ORG_NUMBER = "".join(_raw_org_number.split())
+if not _is_organisation_number(OPERATOR_ORG_NUMBER):
+    raise ImproperlyConfigured(
+        f"OPERATOR_ORG_NUMBER must be the operator's organisation number: nine digits as Brønnøysundregistrene "
+        f"gives it, for example 999 999 999 (spaces are fine), not {_raw_org_number!r}. Its last digit is a check "
+        "digit, so a mistyped number is refused."
+    )
+# Where people write to the operator, and about privacy (the data protection
+# officer, if there is one). A postal address is optional.
+OPERATOR_CONTACT_EMAIL = env_str("OPERATOR_CONTACT_EMAIL", "kontakt@selvhjelp.localhost").strip()
+PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL", "personvern@selvhjelp.localhost").strip()
+OPERATOR_POSTAL_ADDRESS = " ".join(env_str("OPERATOR_POSTAL_ADDRESS").split())
+for _name, _address in (
+    ("OPERATOR_CONTACT_EMAIL", OPERATOR_CONTACT_EMAIL),
+    ("PRIVACY_CONTACT_EMAIL", PRIVACY_CONTACT_EMAIL),
+):
+    try:
+        validate_email(_address)
+    except ValidationError:
+        raise ImproperlyConfigured(f"{_name} must be an email address people can write to, not {_address!r}") from None
+# The mail provider that sends the mail for the operator (a data processor),
+# as the privacy notice names it. Choose one that keeps the mail in the EEA:
+# the notice says so.
+MAIL_PROCESSOR = " ".join(env_str("MAIL_PROCESSOR", "Mailjet SAS, Paris").split())
+if not MAIL_PROCESSOR:
+    raise ImproperlyConfigured("MAIL_PROCESSOR must name the mail provider, as the privacy notice shows it.")
+# Whoever runs the servers for the operator, if someone does (also in the EEA).
+HOSTING_PROCESSOR = " ".join(env_str("HOSTING_PROCESSOR").split())
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -97,6 +161,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "selvhjelp.context_processors.signup_rules",
                 "selvhjelp.context_processors.languages",
+                "selvhjelp.context_processors.operator",
             ],
         },
     },

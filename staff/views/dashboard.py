@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import SignedInRequest
 from contactpoints.access import staff_view
-from contactpoints.models import ContactPoint
+from contactpoints.models import ContactPoint, responsible_office
 from groups import selectors
 from groups.services import threshold
 from selvhjelp.access import own_places
@@ -30,6 +30,7 @@ def home(request: SignedInRequest) -> HttpResponse:
 
 @staff_view
 def dashboard(request: SignedInRequest, contact_point: ContactPoint) -> HttpResponse:
+    hold = selectors.notice_hold(contact_point)
     return render(
         request,
         "staff/dashboard.html",
@@ -38,7 +39,9 @@ def dashboard(request: SignedInRequest, contact_point: ContactPoint) -> HttpResp
             "overview": selectors.waiting_overview(contact_point),
             "groups": selectors.group_summaries(contact_point),
             "undelivered": selectors.undelivered_count(contact_point),
-            "hold": selectors.notice_hold(contact_point),
+            "hold": hold,
+            # Named in the held notice: the office to talk to.
+            "coordinator": responsible_office(contact_point.municipality) if hold else None,
         },
     )
 

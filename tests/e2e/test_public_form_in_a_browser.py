@@ -91,7 +91,7 @@ def test_a_person_turned_away_by_the_limit_sees_why_and_keeps_their_answers(
     expect(notice).to_contain_text("We could not take your sign-up just now")
     expect(notice).to_contain_text("post@tromso-frivilligsentral.example")
     expect(notice).to_be_focused()
-    expect(page).to_have_title("Not sent: Sign up at Tromsø frivilligsentral – Self-help groups")
+    expect(page).to_have_title(f"Not sent: Sign up at Tromsø frivilligsentral – {settings.SERVICE_NAME}")
     expect(page.locator("#id_email")).to_have_value(ADDRESS)
     expect(page.locator('input[name="time_of_day"][value="evening"]')).to_be_checked()
     assert_accessible(page)

@@ -229,8 +229,8 @@ class QueryCountTests(OrderTestCase):
         # session, user, second factor, office, open orders and their lines, sent orders and their lines
         with self.assertNumQueries(8):
             east.get(reverse("materials:office_orders", args=["ost"]))
-        # session, user, second factor, contact point, orders + lines, is anything orderable
-        with self.assertNumQueries(7):
+        # session, user, second factor, contact point, orders + lines, is anything orderable, who posts them
+        with self.assertNumQueries(8):
             staff.get(reverse("materials:orders", args=[self.point_a.slug]))
 
 
