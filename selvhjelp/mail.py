@@ -16,6 +16,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from selvhjelp import i18n
 from selvhjelp.context_processors import operator_details
 
 
@@ -39,7 +40,10 @@ def build_message(
         context = {**context, "LANGUAGE_CODE": locale, "title": subject}
         text = render_to_string(f"emails/{name}-body.txt", context).rstrip("\n")
         text = f"{text}\n\n{render_to_string('emails/_operator.txt', context).strip()}\n"
-        html = render_to_string(f"emails/{name}-body.html", context)
+        html: str = render_to_string(f"emails/{name}-body.html", context)
+        if not i18n.is_translated(locale):  # Northern Sami: say the text is bokmål, mark its Sami words
+            text = f"{render_to_string('emails/_not_translated.txt', context).strip()}\n\n{text}"
+            html = i18n.mark_own_words(html, locale)
     _, from_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     message = EmailMultiAlternatives(
         subject=subject,
