@@ -5,6 +5,8 @@ or ``national_view``: anyone who does not handle the contact point or office
 in the URL gets a 404, as if it did not exist.
 """
 
+from collections.abc import Mapping
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +17,7 @@ from accounts.http import SignedInRequest
 from contactpoints.access import office_view, staff_view
 from contactpoints.models import ContactPoint, Office, responsible_office
 from groups.guide import HOW_A_GROUP_RUNS_ITSELF
-from materials import selectors, services
+from materials import printing, selectors, services
 from materials.forms import MaterialForm, OrderForm, PrintLanguageForm
 from materials.models import Material, Order
 from selvhjelp.access import members_only
@@ -44,18 +46,23 @@ def short_signup(request: HttpRequest, slug: str) -> HttpResponse:
 # --- Posters and cards, for contact-point staff --------------------------------
 
 
-def _printable(request: SignedInRequest, contact_point: ContactPoint, template: str) -> HttpResponse:
+def _printable(
+    request: SignedInRequest, contact_point: ContactPoint, template: str, texts: Mapping[str, str]
+) -> HttpResponse:
     form = PrintLanguageForm(request.GET or None)
     address = selectors.short_address_text(contact_point)
+    # In the language staff chose, part by part, each marked with the language it is printed in.
+    sheet = printing.sheet(texts, form.chosen(), address=address)
     return render(
         request,
         template,
         {
             "contact_point": contact_point,
             "form": form,
-            "print_language": form.chosen(),
+            "print_language": sheet.language,
+            "sheet": sheet,
             "address": address,
-            "qr": qr_svg(selectors.short_url(contact_point), label=_("QR code for %(address)s") % {"address": address}),
+            "qr": qr_svg(selectors.short_url(contact_point), label=str(sheet.parts["qr"])),
         },
     )
 
@@ -63,13 +70,13 @@ def _printable(request: SignedInRequest, contact_point: ContactPoint, template: 
 @staff_view
 @require_GET
 def poster(request: SignedInRequest, contact_point: ContactPoint) -> HttpResponse:
-    return _printable(request, contact_point, "materials/poster.html")
+    return _printable(request, contact_point, "materials/poster.html", printing.POSTER)
 
 
 @staff_view
 @require_GET
 def card(request: SignedInRequest, contact_point: ContactPoint) -> HttpResponse:
-    return _printable(request, contact_point, "materials/card.html")
+    return _printable(request, contact_point, "materials/card.html", printing.CARD)
 
 
 # --- Ordering materials, for contact-point staff --------------------------------
