@@ -10,8 +10,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from groups import links
-from groups.models import AddressExchange
+from groups.models import AddressExchange, SignUp
 from groups.services import address_exchange
+from selvhjelp.i18n import speak_their_language
+
+
+def _signed_up_in(exchange: AddressExchange) -> str | None:
+    """The member's language while their sign-up is kept; once it is deleted, None: the browser's."""
+    if exchange.signup_id is None:
+        return None
+    return SignUp.objects.filter(pk=exchange.signup_id).values_list("locale", flat=True).first()
 
 
 def _page(request: HttpRequest, exchange: AddressExchange) -> HttpResponse:
@@ -29,6 +37,7 @@ def exchange_page(request: HttpRequest, token: str) -> HttpResponse:
     exchange = links.resolve_exchange(token)
     if exchange is None:
         return render(request, "groups/link_invalid.html", status=404)
+    speak_their_language(request, _signed_up_in(exchange))
     if request.method == "GET":
         return _page(request, exchange)
     action = request.POST.get("action", "")

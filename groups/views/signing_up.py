@@ -21,7 +21,8 @@ from groups.models import Invitation, SignUp
 from groups.services import signing_up
 from groups.views.answering import answer_invitation
 from groups.views.moving import move
-from groups.views.withdrawing import confirmation
+from groups.views.withdrawing import LANGUAGE_PARAMETER, confirmation
+from selvhjelp.i18n import speak_their_language
 
 
 @require_GET
@@ -139,6 +140,7 @@ def signup_page(request: HttpRequest, token: str) -> HttpResponse:
     signup = links.resolve(token)
     if signup is None:
         return render(request, "groups/link_invalid.html", status=404)
+    speak_their_language(request, signup.locale)
     if request.method == "GET":
         return private_page(request, signup, token)
     action = ACTIONS.get(request.POST.get("action", ""))
@@ -149,4 +151,5 @@ def signup_page(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def withdrawn(request: HttpRequest) -> HttpResponse:
+    speak_their_language(request, request.GET.get(LANGUAGE_PARAMETER))  # the sign-up, and its language, are gone
     return render(request, "groups/withdrawn.html")

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -18,6 +19,10 @@ from groups.models import Invitation, PrivateLink, SignUp
 from groups.services import signing_up
 from groups.services.answering import Answer, answer
 from selvhjelp.crypto import token_hash
+from selvhjelp.i18n import speak_their_language
+
+# The page that says a sign-up is deleted gets the person's language in its address: it has no sign-up to ask.
+LANGUAGE_PARAMETER = "sprak"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,6 +68,11 @@ class Leaving:
         return True
 
 
+def withdrawn(request: HttpRequest) -> HttpResponse:
+    """On to the page that says the sign-up is deleted, in the language this request speaks (the person's)."""
+    return redirect(f"{reverse('withdrawn')}?{urlencode({LANGUAGE_PARAMETER: request.LANGUAGE_CODE})}")
+
+
 def confirmation(request: HttpRequest, signup: SignUp, token: str, *, changed: bool = False) -> HttpResponse:
     """The page that asks first. Also what the private page's old one-step buttons get."""
     context = {
@@ -81,7 +91,7 @@ def _no_sign_up(request: HttpRequest, token: str) -> HttpResponse:
     # of the button (a double click) finds no link at all, and is told what
     # the first press did; an expired link to a sign-up that lives is not.
     if request.method == "POST" and not PrivateLink.objects.filter(token_hash=token_hash(token)).exists():
-        return redirect("withdrawn")
+        return withdrawn(request)
     return render(request, "groups/link_invalid.html", status=404)
 
 
@@ -92,12 +102,13 @@ def withdraw(request: HttpRequest, token: str) -> HttpResponse:
     signup = links.resolve(token)
     if signup is None:
         return _no_sign_up(request, token)
+    speak_their_language(request, signup.locale)
     if request.method == "GET":
         return confirmation(request, signup, token)
     seen, leaving = request.POST.get("seen", ""), Leaving.of(signup)
     if seen == leaving.key and leaving.carry_out():
-        return redirect("withdrawn")
+        return withdrawn(request)
     if not SignUp.objects.filter(pk=signup.pk).exists():
-        return redirect("withdrawn")  # Pressed twice at once: the other press deleted it.
+        return withdrawn(request)  # Pressed twice at once: the other press deleted it.
     # Something changed since the page was opened (or it was not sent from the page): ask again.
     return confirmation(request, signup, token, changed=bool(seen))

@@ -9,6 +9,7 @@ import threading
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import transaction
 from django.test import Client, TestCase, TransactionTestCase, override_settings
@@ -28,6 +29,20 @@ from selvhjelp.crypto import address_hash
 from tests.base import Personas, in_threads, link_token, signup_data, start_group, waiting_person
 
 ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def chose(language: str) -> Client:
+    """A browser whose person chose ``language`` with the language buttons: their own pages speak it
+    (without that, the language they signed up in, tests/groups/test_private_page_language.py)."""
+    browser = Client()
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return browser
+
+
+def withdrawn_page(language: str) -> str:
+    """Where leaving ends: the page that says the sign-up is deleted, in the person's language."""
+    return f"{reverse('withdrawn')}?sprak={language}"
+
 
 FORBIDDEN_FIELDS = (
     "name",
@@ -472,7 +487,7 @@ class PrivatePageTests(SignUpTestCase):
     def test_withdrawing_deletes_the_sign_up_in_the_same_request_as_the_button(self):
         # It asks first (tests/groups/test_withdrawing.py); its button deletes at once.
         response = leave(self.client, self.url)
-        self.assertRedirects(response, reverse("withdrawn"))
+        self.assertRedirects(response, withdrawn_page("nb"))
         self.assertFalse(SignUp.objects.exists())
         self.assertFalse(PrivateLink.objects.exists())
         self.assertFalse(Email.objects.exists())
@@ -501,7 +516,7 @@ class PrivatePageTests(SignUpTestCase):
         self.assertIn("no-store", self.client.get(self.url)["Cache-Control"])
 
     def test_a_waiting_persons_page_takes_two_queries_however_many_wait(self):
-        person = Client(HTTP_ACCEPT_LANGUAGE="en")
+        person = chose("en")
         # The link with its sign-up and contact point (one join), then how many have waited longer.
         with self.assertNumQueries(2):
             response = person.get(self.url)

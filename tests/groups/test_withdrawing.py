@@ -18,7 +18,7 @@ from groups.services import forming
 from outbox.models import Email
 from selvhjelp.crypto import address_hash
 from tests.base import in_threads, link_token, start_group, waiting_person
-from tests.groups.test_signing_up import ENGLISH, LEAVE_LINK, SignUpTestCase, leave, the_button
+from tests.groups.test_signing_up import ENGLISH, LEAVE_LINK, SignUpTestCase, leave, the_button, withdrawn_page
 
 
 class LeavingTestCase(SignUpTestCase):
@@ -81,7 +81,7 @@ class WithdrawingTests(LeavingTestCase):
 
     def test_withdrawing_asks_first_and_then_deletes_the_sign_up(self) -> None:
         response = leave(self.client, self.private)
-        self.assertRedirects(response, reverse("withdrawn"))
+        self.assertRedirects(response, withdrawn_page("en"))
         self.assertFalse(SignUp.objects.exists())
         self.assertFalse(PrivateLink.objects.exists())
         self.assertFalse(Email.objects.exists())
@@ -110,7 +110,7 @@ class WithdrawingTests(LeavingTestCase):
     def test_pressing_twice_gives_one_outcome(self) -> None:
         opened = self.client.get(self.url).content.decode()
         for _ in range(2):
-            self.assertRedirects(self.press(opened), reverse("withdrawn"))
+            self.assertRedirects(self.press(opened), withdrawn_page("en"))
         self.assertFalse(self.kept())
         self.assertEqual(MonthlyFigure.objects.get().withdrawn, 1)
 
@@ -181,7 +181,7 @@ class InvitedTests(LeavingTestCase):
         self.assertEqual(Invitation.objects.filter(signup=self.kari).count(), 1)
 
         mail.outbox.clear()
-        self.assertRedirects(self.press(opened.content.decode()), reverse("withdrawn"))
+        self.assertRedirects(self.press(opened.content.decode()), withdrawn_page("en"))
         self.assertFalse(self.kept())
         self.assertEqual(SignUp.objects.get(pk=last.pk).status, SignUp.Status.INVITED)
         self.assertEqual([message.to for message in mail.outbox], [["other4@example.org"]])
@@ -194,7 +194,7 @@ class InvitedTests(LeavingTestCase):
         self.client.post(self.private, {"action": "answer", "reply": "yes"})
         opened = self.client.get(self.url)
         self.assertContains(opened, "goes to the next person on the list.")
-        self.assertRedirects(self.press(opened.content.decode()), reverse("withdrawn"))
+        self.assertRedirects(self.press(opened.content.decode()), withdrawn_page("en"))
         self.assertFalse(self.kept())
 
     def test_remove_me_pressed_as_a_button_shows_the_page_and_deletes_nothing(self) -> None:
@@ -218,7 +218,7 @@ class InvitedTests(LeavingTestCase):
         self.assertContains(response, "Leave the list and delete my sign-up</button>")
         self.assertEqual(SignUp.objects.get(pk=self.kari.pk).status, SignUp.Status.WAITING)
         # Pressed again, on the page as it is now, it does what it says.
-        self.assertRedirects(self.press(response.content.decode()), reverse("withdrawn"))
+        self.assertRedirects(self.press(response.content.decode()), withdrawn_page("en"))
         self.assertFalse(self.kept())
 
     def test_an_invitation_come_meanwhile_is_told_before_anything_is_deleted(self) -> None:
@@ -252,7 +252,7 @@ class InvitedTests(LeavingTestCase):
 class UnconfirmedTests(SignUpTestCase):
     def test_no_delete_my_sign_up_asks_first_too(self) -> None:
         client = Client(**ENGLISH)
-        self.sign_up(email="ola@example.org")
+        self.sign_up(email="ola@example.org", client=client)
         token = link_token(mail.outbox[0])
         url = reverse("withdraw", args=[token])
         self.assertEqual(LEAVE_LINK.findall(client.get(reverse("signup_page", args=[token])).content.decode()), [url])
@@ -262,14 +262,14 @@ class UnconfirmedTests(SignUpTestCase):
         self.assertContains(page, "Delete my sign-up</button>")
         self.assertEqual(SignUp.objects.get().status, SignUp.Status.UNCONFIRMED)
 
-        self.assertRedirects(client.post(url, the_button(page.content.decode())), reverse("withdrawn"))
+        self.assertRedirects(client.post(url, the_button(page.content.decode())), withdrawn_page("en"))
         self.assertFalse(SignUp.objects.exists())
         # Never on the list, so never counted as having left it.
         self.assertEqual(MonthlyFigure.objects.get().withdrawn, 0)
 
     def test_confirmed_in_another_tab_meanwhile_is_told_before_anything_is_deleted(self) -> None:
         client = Client(**ENGLISH)
-        self.sign_up(email="ola@example.org")
+        self.sign_up(email="ola@example.org", client=client)
         token = link_token(mail.outbox[0])
         url = reverse("withdraw", args=[token])
         opened = client.get(url).content.decode()
@@ -298,6 +298,6 @@ class DoubleClickTests(TransactionTestCase):
             return response.status_code, response["Location"]
 
         results = in_threads(press, press)
-        self.assertEqual(results, [(302, reverse("withdrawn"))] * 2)
+        self.assertEqual(results, [(302, withdrawn_page("nb"))] * 2)
         self.assertFalse(SignUp.objects.exists())
         self.assertEqual(MonthlyFigure.objects.get().withdrawn, 1)

@@ -18,6 +18,8 @@ class PauseAndCloseTestCase(InEnglish, Personas):
         self.staff = self.client_for(self.staff_a)
 
     def waiting(self, point, count, **preferences):
+        # They signed up in English, so their own pages speak it, as these tests read them.
+        preferences.setdefault("locale", "en")
         with self.captureOnCommitCallbacks(execute=True):
             people = [
                 waiting_person(point, f"p{n}-{point.slug}@example.org", days_ago=100 - n, **preferences)
