@@ -322,7 +322,9 @@ def test_sami_never_falls_back_to_english() -> None:
         assert looked_up("Hello,") == "Bures,"
         assert looked_up("Find a contact point") == "Finn et kontaktpunkt"
         assert looked_up("Join a self-help group") == "Bli med i en selvhjelpsgruppe"
-        assert looked_up("This field is required.") == "Dette må du fylle ut.", "Django's own strings too, in our plain bokmål"
+        assert looked_up("This field is required.") == "Dette må du fylle ut.", (
+            "Django's own strings too, in our plain bokmål"
+        )
         waiting = [
             looked_up_plural("%(counter)s person is waiting here.", "%(counter)s people are waiting here.", n)
             % {"counter": n}
