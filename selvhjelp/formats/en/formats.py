@@ -3,6 +3,9 @@
 "Dec. 1, 2026" or "12/01/2026", which a Norwegian reader takes for 12 January.
 Numbers keep Django's English separators."""
 
+# Dates may be typed ISO or day first, in every language: never month first.
+from selvhjelp.formats.day_first import DATE_INPUT_FORMATS, DATETIME_INPUT_FORMATS  # noqa: F401
+
 DATE_FORMAT = "j F Y"
 TIME_FORMAT = "H:i"
 DATETIME_FORMAT = "j F Y H:i"
@@ -17,23 +20,7 @@ WEEKDAY_DATETIME_FORMAT = "l j F Y, H:i"
 WEEKDAY_MONTH_DAY_TIME_FORMAT = "l j F, H:i"
 WEEKDAY_MONTH_DAY_FORMAT = "l j F"
 
-# ISO first, then the Norwegian order; never month first.
-DATE_INPUT_FORMATS = [
-    "%Y-%m-%d",  # '2006-10-25'
-    "%d.%m.%Y",  # '25.10.2006'
-    "%d.%m.%y",  # '25.10.06'
-]
-DATETIME_INPUT_FORMATS = [
-    "%Y-%m-%d %H:%M:%S",  # '2006-10-25 14:30:59'
-    "%Y-%m-%d %H:%M:%S.%f",  # '2006-10-25 14:30:59.000200'
-    "%Y-%m-%d %H:%M",  # '2006-10-25 14:30'
-    "%d.%m.%Y %H:%M:%S",  # '25.10.2006 14:30:59'
-    "%d.%m.%Y %H:%M:%S.%f",  # '25.10.2006 14:30:59.000200'
-    "%d.%m.%Y %H:%M",  # '25.10.2006 14:30'
-    "%d.%m.%y %H:%M:%S",  # '25.10.06 14:30:59'
-    "%d.%m.%y %H:%M:%S.%f",  # '25.10.06 14:30:59.000200'
-    "%d.%m.%y %H:%M",  # '25.10.06 14:30'
-]
+
 TIME_INPUT_FORMATS = [
     "%H:%M:%S",  # '14:30:59'
     "%H:%M:%S.%f",  # '14:30:59.000200'
