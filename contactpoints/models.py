@@ -134,7 +134,7 @@ class ContactPoint(models.Model):
         Municipality, on_delete=models.PROTECT, related_name="contact_points", verbose_name=_("municipality")
     )
     nationwide = models.BooleanField(
-        _("nationwide"), default=False, help_text=_("Runs telephone or digital groups for the whole country.")
+        _("nationwide"), default=False, help_text=_("Runs telephone or video groups for the whole country.")
     )
     description = models.TextField(_("about us"), blank=True, max_length=3000)
     street_address = models.CharField(_("visiting address"), max_length=200, blank=True)
@@ -146,6 +146,7 @@ class ContactPoint(models.Model):
     website = models.URLField(_("website"), blank=True)
     offers_in_person = models.BooleanField(_("groups that meet in person"), default=True)
     offers_telephone = models.BooleanField(_("groups that meet by telephone"), default=False)
+    offers_video = models.BooleanField(_("groups that meet by video"), default=False)
     show_progress = models.BooleanField(
         _("show how many are waiting"),
         default=True,
@@ -283,6 +284,7 @@ class Application(models.Model):
     first_staff_email = models.EmailField(_("work email of the first staff member"))
     offers_in_person = models.BooleanField(_("groups that meet in person"), default=True)
     offers_telephone = models.BooleanField(_("groups that meet by telephone"), default=False)
+    offers_video = models.BooleanField(_("groups that meet by video"), default=False)
     about = models.TextField(_("about the organisation"), blank=True, max_length=2000)
     # The language the application was written in: mail about it uses it.
     locale = models.CharField(max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)

@@ -65,6 +65,8 @@ def formats_offered(contact_point: ContactPoint) -> list[str]:
         formats.append(Format.IN_PERSON.value)
     if contact_point.offers_telephone:
         formats.append(Format.TELEPHONE.value)
+    if contact_point.offers_video:
+        formats.append(Format.VIDEO.value)
     return formats
 
 

@@ -20,7 +20,8 @@ ANY = "any"
 class Format(models.TextChoices):
     IN_PERSON = "in_person", _("Meeting in person")
     TELEPHONE = "telephone", _("Meeting by telephone")
-    ANY = ANY, _("Either is fine")
+    VIDEO = "video", _("Meeting by video")
+    ANY = ANY, _("Any of these")
 
 
 class TimeOfDay(models.TextChoices):
@@ -179,7 +180,7 @@ class Group(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     contact_point = models.ForeignKey(ContactPoint, on_delete=models.PROTECT, related_name="groups")
-    format = models.CharField(_("how the group meets"), max_length=10, choices=Format.choices[:2])
+    format = models.CharField(_("how the group meets"), max_length=10, choices=Format.choices[:3])
     time_of_day = models.CharField(_("time of day"), max_length=10, choices=TimeOfDay.choices[:2])
     language = models.CharField(_("language"), max_length=3, choices=GROUP_LANGUAGES)
     age_group = models.CharField(_("age group"), max_length=5, choices=GROUP_AGES)
@@ -188,6 +189,13 @@ class Group(models.Model):
         "contactpoints.Room", null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("room")
     )
     place_details = models.TextField(_("where, or how to call in"), blank=True, max_length=1000)
+    # How to join a video group: a secret for the members who said yes, never in
+    # the invitation sent to everyone; erased with the members at hand-off.
+    joining_link = EncryptedTextField(_("link to the video meeting"), blank=True)
+    joining_details = EncryptedTextField(_("how to join"), blank=True)
+    # When the contact point meets the group again, if it will (for example six
+    # weeks in). A date for the group, not a record of who is in it.
+    follow_up = models.DateTimeField(_("follow-up meeting"), null=True, blank=True)
     seats = models.PositiveSmallIntegerField(_("seats"))
     starter_present = models.BooleanField(_("a starter comes to the first meetings"), default=False)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.FORMING)
@@ -197,6 +205,7 @@ class Group(models.Model):
     # invited once (it is part of the mail's dedupe key), and a form made before
     # the latest move is refused rather than undoing it.
     changes = models.PositiveSmallIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(default=timezone.now)
     # Anonymous counts kept as the group forms.
