@@ -9,8 +9,9 @@ the contact point instead. Mail to staff names no person.
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
+from django.utils import timezone, translation
 
-from groups import guide, links, matching, selectors
+from groups import calendar, guide, links, matching, selectors
 from groups.models import AddressExchange, Group, Invitation, SignUp
 from outbox import kinds
 from outbox.models import Email
@@ -37,11 +38,19 @@ def _signup_message(email: Email, name: str, *, with_link: bool = True) -> Email
     }
     if with_link:
         context["link"] = f"{settings.SITE_URL}{links.url(links.mint(signup=signup))}"
-    if email.kind in (INVITATION, MEETING_MOVED):
+    member = False
+    if email.kind in (INVITATION, MEETING_MOVED, ACCEPTED, REMINDER):
         invitation = Invitation.objects.filter(signup=signup, group=group).first()
         if invitation is None:
             return None  # The seat was given up, or the group cancelled, before the message went out.
+        member = invitation.status == Invitation.Status.ACCEPTED
+        if email.kind in (ACCEPTED, REMINDER) and not member:
+            return None  # Said not this time before the message went out.
+        if email.kind == REMINDER and group is not None and group.first_meeting <= timezone.now():
+            return None  # Too late to remind of it.
         context["invitation"] = invitation
+        # Only those who said yes learn how to join a video group.
+        context["member"] = member
     if email.kind == GUIDE and group is not None:
         context["guide"] = guide.HOW_A_GROUP_RUNS_ITSELF
         exchange = AddressExchange.objects.filter(signup=signup, group=group).first()
@@ -53,7 +62,7 @@ def _signup_message(email: Email, name: str, *, with_link: bool = True) -> Email
         context["nationwide"] = selectors.move_options(signup)
         if not context["nationwide"]:
             return None  # The place moved, or the nationwide list closed, before the message went out.
-    return build_message(
+    message = build_message(
         name=name,
         context=context,
         to=signup.email,
@@ -63,6 +72,23 @@ def _signup_message(email: Email, name: str, *, with_link: bool = True) -> Email
         # hand-off, the group's) to whoever reads the contact point's mail.
         # Each message says how to reach the contact point instead.
     )
+    version = _calendar_version(email.kind, member=member)
+    if group is not None and version is not None:
+        with translation.override(signup.locale):
+            message.attach(*calendar.attachment(group=group, version=version))
+    return message
+
+
+def _calendar_version(kind: str, *, member: bool) -> calendar.Version | None:
+    """Which calendar file a message about a group carries, if any: the
+    invitation's has no way to join a video group, a member's has."""
+    if kind == GROUP_CANCELLED:
+        return calendar.Version.CANCELLED
+    if kind in (ACCEPTED, REMINDER) or (kind == MEETING_MOVED and member):
+        return calendar.Version.MEMBER
+    if kind in (INVITATION, MEETING_MOVED):
+        return calendar.Version.INVITED
+    return None
 
 
 def _enough_waiting(email: Email) -> EmailMultiAlternatives | None:
@@ -116,3 +142,5 @@ def _meeting_moved(email: Email) -> EmailMultiAlternatives | None:
 
 MEETING_MOVED = kinds.register("moved", _meeting_moved)
 GROUP_CANCELLED = kinds.register("cancelled", _to_participant("group-cancelled"))
+ACCEPTED = kinds.register("accepted", _to_participant("accepted"))
+REMINDER = kinds.register("reminder", _to_participant("reminder"))

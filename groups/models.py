@@ -228,6 +228,11 @@ class Group(models.Model):
         return self.status == self.Status.FORMING
 
 
+# What a group keeps only while it has members: emptied when they are deleted
+# at hand-off, or go back on the list when the group is cancelled.
+ERASED_WITH_THE_MEMBERS = {"joining_link": "", "joining_details": ""}
+
+
 class Invitation(models.Model):
     """A seat offered to one waiting person. Declined or expired, it is deleted."""
 

@@ -5,7 +5,7 @@ import logging
 
 from celery import shared_task
 
-from groups.services import address_exchange, forming, hand_off, moving, signing_up, upkeep
+from groups.services import address_exchange, forming, hand_off, moving, reminding, signing_up, upkeep
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,11 @@ def expire_signups() -> int:
 @shared_task
 def expire_invitations() -> int:
     return forming.expire_invitations()
+
+
+@shared_task
+def remind_members() -> int:
+    return reminding.remind_due()
 
 
 @shared_task

@@ -471,6 +471,7 @@ CELERY_BEAT_SCHEDULE = {
     "expire-invitations": {"task": "groups.tasks.expire_invitations", "schedule": 5 * 60.0},
     "warn-before-a-place-runs-out": {"task": "groups.tasks.warn_expiring", "schedule": 60 * 60.0},
     "delete-expired-signups": {"task": "groups.tasks.expire_signups", "schedule": 60 * 60.0},
+    "remind-members-the-day-before": {"task": "groups.tasks.remind_members", "schedule": 10 * 60.0},
     "hand-off-groups-that-have-met": {"task": "groups.tasks.hand_off_due", "schedule": 5 * 60.0},
     "delete-addresses-once-the-exchange-is-over": {"task": "groups.tasks.end_address_exchanges", "schedule": 60 * 60.0},
     "ask-staff-to-confirm-their-details": {"task": "contactpoints.tasks.check_details", "schedule": 60 * 60.0},

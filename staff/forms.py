@@ -3,7 +3,7 @@
 import datetime
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.validators import MinValueValidator
@@ -13,8 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from contactpoints.models import GROUP_SIZE_MAX, GROUP_SIZE_MIN, ContactPoint, Room
 from groups.matching import PREFERENCE_FIELDS, Plan, formats_offered
 from groups.models import ANY, GROUP_AGES, GROUP_LANGUAGES, Format, Group, TimeOfDay
-from groups.services.changing import Meeting
-from groups.services.forming import GroupDetails
+from groups.services.forming import GroupDetails, Meeting
 from selvhjelp.forms import (
     PAGE_OUT_OF_DATE,
     THE_FORM,
@@ -42,6 +41,7 @@ class ContactPointForm(CrispyModelForm):
             "website",
             "offers_in_person",
             "offers_telephone",
+            "offers_video",
             "show_progress",
             "threshold",
             "seats",
@@ -56,8 +56,8 @@ class ContactPointForm(CrispyModelForm):
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
-        if not data.get("offers_in_person") and not data.get("offers_telephone"):
-            raise forms.ValidationError(_("Offer groups in person, by telephone, or both."))
+        if not any(data.get(way) for way in ("offers_in_person", "offers_telephone", "offers_video")):
+            raise forms.ValidationError(_("Offer groups in person, by telephone or by video (one or more)."))
         threshold, seats = data.get("threshold"), data.get("seats")
         if isinstance(threshold, int) and isinstance(seats, int) and seats < threshold:
             self.add_error("seats", _("A group needs at least as many seats as it takes to start it."))
@@ -98,7 +98,7 @@ class MeetingForm(CrispyForm):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
     )
     room = forms.ModelChoiceField(
-        label=_("Room"), queryset=Room.objects.none(), required=False, empty_label=_("No room (telephone group)")
+        label=_("Room"), queryset=Room.objects.none(), required=False, empty_label=_("No room (telephone or video)")
     )
     place_details = forms.CharField(
         label=_("Where, or how to call in"),
@@ -107,6 +107,35 @@ class MeetingForm(CrispyForm):
         max_length=1000,
         required=False,
         validators=[no_control_characters],
+    )
+    joining_link = forms.URLField(
+        label=_("Link to the video meeting"),
+        help_text=_(
+            "Only for a video group. Choose a video tool that runs in a web browser and that members can join "
+            "without an account or an app. The link goes only to those who say yes, never to everyone invited."
+        ),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        validators=[no_control_characters],
+    )
+    joining_details = forms.CharField(
+        label=_("How to join"),
+        help_text=_("Only for a video group. For example: open the link in a browser, no account needed; any code."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
+        validators=[no_control_characters],
+    )
+    follow_up = forms.DateTimeField(
+        label=_("Follow-up meeting"),
+        help_text=_(
+            "When someone from the contact point meets the group again, for example six weeks later. "
+            "It is in the invitation, the calendar file and the getting-started guide."
+        ),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
+        required=False,
     )
 
     def __init__(self, *args: object, contact_point: ContactPoint, **kwargs: object) -> None:
@@ -121,11 +150,29 @@ class MeetingForm(CrispyForm):
         return value
 
     def check_place(self, data: dict[str, object], format: object) -> None:
-        """A group in a room needs a room or directions; a telephone group needs a way to call in."""
+        """A group in a room needs a room or directions; a telephone group needs a way to call in;
+        a video group a link, and no other group one."""
         if format == Format.IN_PERSON and not data.get("room") and not data.get("place_details"):
             self.add_error("room", _("Choose a room, or say where the group meets."))
         if format == Format.TELEPHONE and not data.get("place_details"):
             self.add_error("place_details", _("Say how the members call in."))
+        if format == Format.VIDEO and not data.get("joining_link") and "joining_link" not in self.errors:
+            self.add_error("joining_link", _("Give the link to the video meeting."))
+        if format != Format.VIDEO:
+            for name in ("joining_link", "joining_details"):
+                if data.get(name):
+                    self.add_error(name, _("Only a video group has a link to join. Leave this empty."))
+        first, follow_up = data.get("first_meeting"), data.get("follow_up")
+        if isinstance(first, datetime.datetime) and isinstance(follow_up, datetime.datetime) and follow_up <= first:
+            self.add_error("follow_up", _("The follow-up meeting must be after the first meeting."))
+
+    def meeting_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in Meeting.FIELDS if name in self.cleaned_data}
+
+    def without_joining(self) -> None:
+        """Groups that cannot meet by video have no link to join."""
+        for name in ("joining_link", "joining_details"):
+            del self.fields[name]
 
 
 class GroupForm(MeetingForm):
@@ -157,6 +204,9 @@ class GroupForm(MeetingForm):
         "first_meeting",
         "room",
         "place_details",
+        "joining_link",
+        "joining_details",
+        "follow_up",
         "seats",
         "starter_present",
         "request_key",
@@ -166,6 +216,8 @@ class GroupForm(MeetingForm):
         super().__init__(*args, contact_point=contact_point, **kwargs)
         offered = formats_offered(contact_point)
         field_of(self, "format", forms.ChoiceField).choices = [c for c in _concrete(Format.choices) if c[0] in offered]
+        if Format.VIDEO not in offered:
+            self.without_joining()
         rooms = list(contact_point.rooms.all())
         if rooms and contact_point.offers_in_person:
             self.fields["room"].initial = rooms[0].pk
@@ -208,12 +260,7 @@ class GroupForm(MeetingForm):
     def details(self) -> GroupDetails:
         data = self.cleaned_data
         return GroupDetails(
-            plan=self.plan(),
-            first_meeting=data["first_meeting"],
-            room=data["room"],
-            place_details=data["place_details"],
-            seats=data["seats"],
-            starter_present=data["starter_present"],
+            plan=self.plan(), seats=data["seats"], starter_present=data["starter_present"], **self.meeting_fields()
         )
 
 
@@ -276,14 +323,14 @@ class ChangeMeetingForm(MeetingForm):
     )
 
     def __init__(self, *args: object, group: Group, **kwargs: object) -> None:
-        initial = {
-            "first_meeting": group.first_meeting,
+        initial = {name: getattr(group, name) for name in Meeting.FIELDS} | {
             "room": group.room_id,
-            "place_details": group.place_details,
             "seen_changes": group.changes,
         }
         super().__init__(*args, contact_point=group.contact_point, initial=initial, **kwargs)
         self.group = group
+        if group.format != Format.VIDEO:
+            self.without_joining()
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
@@ -291,5 +338,4 @@ class ChangeMeetingForm(MeetingForm):
         return data
 
     def meeting(self) -> Meeting:
-        data = self.cleaned_data
-        return Meeting(first_meeting=data["first_meeting"], room=data["room"], place_details=data["place_details"])
+        return Meeting(**self.meeting_fields())

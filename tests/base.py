@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from contactpoints.models import ContactPoint, County, Municipality, Office
 from groups.forms import started_stamp
 from groups.matching import Plan
-from groups.models import SignUp
+from groups.models import Format, SignUp
 from groups.services import forming, signing_up
 from selvhjelp.crypto import address_hash
 
@@ -100,15 +100,23 @@ def person_signs_up(point, email: str, *, locale: str = "nb", **preferences: str
     )
 
 
-def start_group(point, *, by, seats: int = 5, first_meeting=None, **plan: str):
-    """Staff start a group (through the service) for a plan, by default an evening group in Norwegian."""
+VIDEO_LINK = "https://meet.example/gruppe-7f3k"
+
+
+def start_group(point, *, by, seats: int = 5, first_meeting=None, follow_up=None, joining_link=None, **plan: str):
+    """Staff start a group (through the service) for a plan, by default an evening group in Norwegian;
+    a video group with a link to join."""
+    video = plan.get("format") == Format.VIDEO
     return forming.start_group(
         contact_point=point,
         details=forming.GroupDetails(
             plan=Plan(**{**EVENING_PLAN, **plan}),
             first_meeting=first_meeting or timezone.now() + datetime.timedelta(days=2),
             room=None,
-            place_details="Kafeen",
+            place_details="" if video else "Kafeen",
+            joining_link=joining_link or (VIDEO_LINK if video else ""),
+            joining_details="Open the link in a web browser. No account needed." if video else "",
+            follow_up=follow_up,
             seats=seats,
             starter_present=False,
         ),

@@ -36,6 +36,23 @@ def text_columns_holding(needle: str) -> list[str]:
     return hits
 
 
+def encrypted_fields_holding(needle: str) -> list[str]:
+    """Every encrypted field of every model whose value, decrypted, holds ``needle``:
+    what a copy of the database and its keys would show."""
+    from django.apps import apps
+
+    from selvhjelp.crypto import EncryptedTextField
+
+    hits = []
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, EncryptedTextField):
+                values = model._default_manager.values_list(field.attname, flat=True)
+                if any(needle.lower() in (value or "").lower() for value in values):
+                    hits.append(f"{model._meta.db_table}.{field.column}")
+    return hits
+
+
 def statements(queries: list[dict[str, str]]) -> list[str]:
     """The SQL a request ran, with the values taken out: what it did, not with what."""
     normalised = []

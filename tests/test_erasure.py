@@ -32,7 +32,8 @@ from selvhjelp import crypto, keyring, rotation
 from selvhjelp import tasks as selvhjelp_tasks
 from selvhjelp.crypto import address_hash, token_hash
 from selvhjelp.logging import RedactAddresses
-from tests.base import Personas, link_token, signup_data, start_group
+from tests.base import VIDEO_LINK, Personas, link_token, signup_data, start_group
+from tests.database import encrypted_fields_holding as find_encrypted
 from tests.database import text_columns_holding as find
 from tests.groups.test_signing_up import leave
 
@@ -149,10 +150,38 @@ class ErasureTests(Personas):
         for n in range(5):
             self.assertEqual(find(f"Nick{n}"), [])
 
+    def test_nothing_is_left_of_a_video_groups_link_after_its_hand_off(self):
+        ContactPoint.objects.filter(pk=self.point_a.pk).update(offers_video=True)
+        self.point_a.refresh_from_db()
+        video = {"format": "video", "time_of_day": "daytime", "language": "no", "age_group": "45-59"}
+        members = [self.sign_up_and_confirm(f"Video.{n}@Example.org", **video) for n in range(5)]
+        with self.captureOnCommitCallbacks(execute=True):
+            group = start_group(self.point_a, by=self.staff_a, seats=5, **video)
+        self.assertEqual(find_encrypted(VIDEO_LINK), ["groups_group.joining_link"])
+        for signup in SignUp.objects.all():
+            with self.captureOnCommitCallbacks(execute=True):
+                answering.answer(signup=signup, reply="yes")
+        Group.objects.filter(pk=group.pk).update(first_meeting=timezone.now() - datetime.timedelta(hours=4))
+        with self.captureOnCommitCallbacks(execute=True):
+            tasks.hand_off_due()
+        self.assertEqual(Group.objects.get().status, Group.Status.HANDED_OFF)
+        self.assertEqual(find_encrypted(VIDEO_LINK), [])
+        self.assertEqual(find_encrypted("No account needed"), [])
+        self.assertEqual(find(VIDEO_LINK), [])
+        over = timezone.now() + datetime.timedelta(days=settings.ADDRESS_EXCHANGE_DAYS, hours=5)
+        with mock.patch("django.utils.timezone.now", return_value=over):
+            tasks.end_address_exchanges()
+        for n, (token, signup_id) in enumerate(members):
+            self.assertEqual(self.trail(f"Video.{n}@Example.org", token, signup_id), [])
+            self.assertEqual(find_encrypted(f"Video.{n}@Example.org"), [])
+
 
 class NoAddressInLogsTests(Personas):
     def test_the_whole_story_logged_at_debug_level_holds_no_address_or_link(self):
-        prefs = {"format": "in_person", "time_of_day": "evening", "language": "no", "age_group": "30-44"}
+        # A video group: its link to join must not be logged either.
+        ContactPoint.objects.filter(pk=self.point_a.pk).update(offers_video=True)
+        self.point_a.refresh_from_db()
+        prefs = {"format": "video", "time_of_day": "evening", "language": "no", "age_group": "30-44"}
         addresses = [f"Logged.{n}@Example.org" for n in range(5)]
         tokens = []
         written = self.capture_the_real_log_output()
@@ -167,14 +196,22 @@ class NoAddressInLogsTests(Personas):
             Client().get("/p/a-mistyped-link/")
             with self.captureOnCommitCallbacks(execute=True):
                 group = start_group(
-                    self.point_a, by=self.staff_a, seats=5, first_meeting=timezone.now() + datetime.timedelta(days=2)
+                    self.point_a,
+                    by=self.staff_a,
+                    seats=5,
+                    first_meeting=timezone.now() + datetime.timedelta(days=2),
+                    **prefs,
                 )
             for signup in SignUp.objects.all():
-                answering.answer(signup=signup, reply="yes")
+                with self.captureOnCommitCallbacks(execute=True):
+                    answering.answer(signup=signup, reply="yes")
             Group.objects.filter(pk=group.pk).update(first_meeting=timezone.now() - datetime.timedelta(hours=4))
             with self.captureOnCommitCallbacks(execute=True):
                 tasks.hand_off_due()
+        self.assertTrue(any(VIDEO_LINK in m.body for m in mail.outbox))  # it was sent, to members
         output = written.getvalue().lower()
+        self.assertNotIn(VIDEO_LINK.lower(), output)
+        self.assertNotIn("meet.example", output)
         self.assertIn("select", output)  # the SQL log was on
         for address in addresses:
             self.assertNotIn(address.lower(), output)

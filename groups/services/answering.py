@@ -5,11 +5,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from contactpoints.locking import lock_contact_point
-from groups import monthly
+from groups import emails, monthly
 from groups.models import Group, Invitation, SignUp
 from groups.services.forming import back_on_list, refill
 from groups.services.signing_up import withdraw
 from groups.services.threshold import check_enough_waiting
+from outbox import services as outbox
 
 
 class Answer:
@@ -33,6 +34,14 @@ def answer(*, signup: SignUp, reply: str) -> bool:
             Invitation.objects.filter(pk=invitation.pk).update(status=Invitation.Status.ACCEPTED, answered_at=now)
             SignUp.objects.filter(pk=signup.pk).update(status=SignUp.Status.ACCEPTED)
             monthly.count(contact_point_id=group.contact_point_id, accepted=1)
+            # The final details, with how to join a video group, go to those who said yes only.
+            outbox.queue(
+                kind=emails.ACCEPTED,
+                dedupe_key=f"accepted:{group.pk}:{signup.pk}",
+                signup=signup,
+                group=group,
+                contact_point=group.contact_point,
+            )
             return True
         if reply == Answer.NOT_THIS_TIME:
             back_on_list(invitation=invitation, passed_on=True, tell=False)

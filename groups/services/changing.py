@@ -2,40 +2,21 @@
 place, or cancel it. Everyone invited is told once; staff never learn who."""
 
 import datetime
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contactpoints.locking import lock_contact_point
-from contactpoints.models import Room
 from groups import emails
-from groups.models import Group, Invitation, SignUp
-from groups.services.forming import GroupError, back_on_list
+from groups.models import ERASED_WITH_THE_MEMBERS, Group, Invitation, SignUp
+from groups.services.forming import GroupError, Meeting, back_on_list
 from groups.services.threshold import check_enough_waiting
 from outbox import services as outbox
 
 # Someone who has not answered yet needs time to read about a new time and
 # decide: a first meeting is not moved closer than this while anyone has not.
 NOTICE_HOURS = 24
-
-
-@dataclass(frozen=True, kw_only=True)
-class Meeting:
-    """When and where a group first meets."""
-
-    first_meeting: datetime.datetime
-    room: Room | None
-    place_details: str
-
-    def is_that_of(self, group: Group) -> bool:
-        room_id = self.room.pk if self.room is not None else None
-        return (self.first_meeting, room_id, self.place_details) == (
-            group.first_meeting,
-            group.room_id,
-            group.place_details,
-        )
 
 
 def _lock_forming(group: Group) -> Group:
@@ -68,10 +49,7 @@ def move_meeting(*, group: Group, meeting: Meeting, seen_changes: int) -> bool:
             )
         if group.first_meeting <= now:
             raise GroupError(_("The first meeting has already begun. If it did not take place, cancel the group."))
-        if meeting.first_meeting <= now:
-            raise GroupError(_("The first meeting must be in the future."))
-        if meeting.room is not None and meeting.room.contact_point_id != group.contact_point_id:
-            raise GroupError(_("Choose one of your own rooms."))
+        meeting.check(contact_point_id=group.contact_point_id, format=group.format, now=now)
         pending = group.invitations.filter(status=Invitation.Status.PENDING)
         soon = now + datetime.timedelta(hours=NOTICE_HOURS)
         if meeting.first_meeting != group.first_meeting and meeting.first_meeting < soon and pending.exists():
@@ -84,10 +62,9 @@ def move_meeting(*, group: Group, meeting: Meeting, seen_changes: int) -> bool:
             )
         changes = group.changes + 1
         Group.objects.filter(pk=group.pk).update(
-            first_meeting=meeting.first_meeting,
-            room=meeting.room,
-            place_details=meeting.place_details,
+            **meeting.as_fields(),
             changes=changes,
+            changed_at=now,
         )
         # An answer is never due after the meeting it is for.
         pending.filter(reply_by__gt=meeting.first_meeting).update(reply_by=meeting.first_meeting)
@@ -127,6 +104,7 @@ def cancel(*, group: Group) -> bool:
             )
         # Those who said "not this time" to it may be offered the next group like anyone else.
         SignUp.objects.filter(passed_on_group=group).update(passed_on_group=None)
-        Group.objects.filter(pk=group.pk).update(status=Group.Status.CANCELLED)
+        # How to join was for the members; with none left, it goes.
+        Group.objects.filter(pk=group.pk).update(status=Group.Status.CANCELLED, **ERASED_WITH_THE_MEMBERS)
         check_enough_waiting(contact_point_id=group.contact_point_id)
     return True

@@ -17,7 +17,7 @@ from contactpoints.locking import lock_contact_point
 from contactpoints.models import ContactPoint, Room
 from groups import emails, matching, monthly
 from groups.matching import Plan
-from groups.models import Group, Invitation, SignUp
+from groups.models import Format, Group, Invitation, SignUp
 from groups.services.threshold import check_enough_waiting
 from outbox import services as outbox
 
@@ -27,11 +27,42 @@ class GroupError(Exception):
 
 
 @dataclass(frozen=True, kw_only=True)
-class GroupDetails:
-    plan: Plan
+class Meeting:
+    """When and where a group first meets, how to join it by video, and when the
+    contact point meets it again."""
+
     first_meeting: datetime.datetime
     room: Room | None
     place_details: str
+    joining_link: str = ""
+    joining_details: str = ""
+    follow_up: datetime.datetime | None = None
+
+    FIELDS = ("first_meeting", "room", "place_details", "joining_link", "joining_details", "follow_up")
+
+    def is_that_of(self, group: Group) -> bool:
+        return all(getattr(self, name) == getattr(group, name) for name in self.FIELDS)
+
+    def as_fields(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in self.FIELDS}
+
+    def check(self, *, contact_point_id: int, format: str, now: datetime.datetime) -> None:
+        """What a meeting needs wherever it is set: raises GroupError for staff."""
+        if self.first_meeting <= now:
+            raise GroupError(_("The first meeting must be in the future."))
+        if self.room is not None and self.room.contact_point_id != contact_point_id:
+            raise GroupError(_("Choose one of your own rooms."))
+        if format == Format.VIDEO and not self.joining_link:
+            raise GroupError(_("Give the link to the video meeting."))
+        if format != Format.VIDEO and (self.joining_link or self.joining_details):
+            raise GroupError(_("Only a video group has a link to join."))
+        if self.follow_up is not None and self.follow_up <= self.first_meeting:
+            raise GroupError(_("The follow-up meeting must be after the first meeting."))
+
+
+@dataclass(frozen=True, kw_only=True)
+class GroupDetails(Meeting):
+    plan: Plan
     seats: int
     starter_present: bool
 
@@ -83,10 +114,7 @@ def start_group(
             return existing  # The same form submitted twice.
         if ContactPoint.objects.filter(pk=contact_point.pk, closed_at__isnull=False).exists():
             raise GroupError(_("This contact point is closed. It cannot start new groups."))
-        if details.first_meeting <= now:
-            raise GroupError(_("The first meeting must be in the future."))
-        if details.room is not None and details.room.contact_point_id != contact_point.pk:
-            raise GroupError(_("Choose one of your own rooms."))
+        details.check(contact_point_id=contact_point.pk, format=details.plan.format, now=now)
         if details.plan.format not in matching.formats_offered(contact_point):
             raise GroupError(_("Your contact point does not offer groups that meet this way."))
         if not contact_point.threshold <= details.seats <= 10:
@@ -100,9 +128,7 @@ def start_group(
         group = Group.objects.create(
             contact_point=contact_point,
             **details.plan.as_query(),
-            first_meeting=details.first_meeting,
-            room=details.room,
-            place_details=details.place_details,
+            **details.as_fields(),
             seats=details.seats,
             starter_present=details.starter_present,
             request_key=request_key,

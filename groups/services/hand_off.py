@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from contactpoints.locking import lock_contact_point
 from groups import emails, monthly
-from groups.models import AddressExchange, Group, Invitation, SignUp
+from groups.models import ERASED_WITH_THE_MEMBERS, AddressExchange, Group, Invitation, SignUp
 from groups.services.forming import back_on_list
 from groups.services.locking import lock_signups
 from groups.services.threshold import check_enough_waiting
@@ -92,7 +92,7 @@ def finish_hand_off(*, group_id: int) -> bool:
             return False  # Not yet: a guide is still to be sent.
         members = lock_signups(SignUp.objects.filter(invitation__group=group))
         SignUp.objects.filter(pk__in=members).delete()
-        Group.objects.filter(pk=group.pk).update(status=Group.Status.HANDED_OFF)
+        Group.objects.filter(pk=group.pk).update(status=Group.Status.HANDED_OFF, **ERASED_WITH_THE_MEMBERS)
     return True
 
 

@@ -111,3 +111,74 @@ class GroupPageTests(StaffTestCase):
         with self.assertNumQueries(6):
             response = client.get(url)
         self.assertEqual((response.context["summary"].accepted, response.context["summary"].pending), (3, 7))
+
+
+class StartVideoGroupPageTests(StaffTestCase):
+    LINK = "https://meet.example/rom-42"
+
+    def setUp(self):
+        super().setUp()
+        ContactPoint.objects.filter(pk=self.point_a.pk).update(offers_video=True)
+        self.point_a.refresh_from_db()
+
+    def form(self, **overrides):
+        return {
+            "format": "video",
+            "time_of_day": "evening",
+            "language": "no",
+            "age_group": "30-44",
+            "first_meeting": future().strftime("%Y-%m-%dT%H:%M"),
+            "room": "",
+            "place_details": "",
+            "joining_link": self.LINK,
+            "joining_details": "Open the link in a browser. No account or app needed.",
+            "follow_up": timezone.localtime(future(days=49)).strftime("%Y-%m-%dT%H:%M"),
+            "seats": "6",
+            "request_key": str(uuid.uuid4()),
+            **overrides,
+        }
+
+    def post(self, data):
+        with self.captureOnCommitCallbacks(execute=True):
+            return self.as_staff_a().post(reverse("staff:start_group", args=[self.point_a.slug]), data)
+
+    def test_staff_start_a_video_group_and_see_its_link_and_follow_up_on_the_group_page(self):
+        self.fill(self.point_a, 6, format="video")
+        page = self.as_staff_a().get(reverse("staff:start_group", args=[self.point_a.slug])).content.decode()
+        self.assertIn("without an account or an app", page)
+        response = self.post(self.form())
+        group = Group.objects.get()
+        self.assertEqual((group.format, group.joining_link), ("video", self.LINK))
+        self.assertEqual(group.follow_up, future(days=49))
+        page = self.as_staff_a().get(response["Location"]).content.decode()
+        self.assertIn(self.LINK, page)
+        self.assertIn("Follow-up meeting", page)
+
+    def test_a_video_group_needs_a_link_that_is_a_web_address(self):
+        self.fill(self.point_a, 6, format="video")
+        for bad, field in (
+            ({"joining_link": ""}, "joining_link"),
+            ({"joining_link": "javascript:alert(1)"}, "joining_link"),
+            ({"follow_up": future(days=1).strftime("%Y-%m-%dT%H:%M")}, "follow_up"),
+            ({"format": "in_person", "room": str(self.room_a.pk)}, "joining_link"),
+        ):
+            response = self.post(self.form(**bad))
+            self.assertContains(response, 'id="error-summary"', msg_prefix=str(bad))
+            self.assertContains(response, f'id="id_{field}_error"', msg_prefix=str(bad))
+        self.assertFalse(Group.objects.exists())
+
+    def test_a_contact_point_without_video_is_not_asked_for_a_link(self):
+        ContactPoint.objects.filter(pk=self.point_a.pk).update(offers_video=False)
+        page = self.as_staff_a().get(reverse("staff:start_group", args=[self.point_a.slug])).content.decode()
+        self.assertNotIn('name="joining_link"', page)
+        self.assertIn('name="follow_up"', page)
+
+    def test_the_link_is_gone_from_the_group_page_once_the_group_is_cancelled(self):
+        self.fill(self.point_a, 6, format="video")
+        self.post(self.form())
+        group = Group.objects.get()
+        with self.captureOnCommitCallbacks(execute=True):
+            self.as_staff_a().post(reverse("staff:cancel_group", args=[self.point_a.slug, group.pk]))
+        page = self.as_staff_a().get(reverse("staff:group", args=[self.point_a.slug, group.pk])).content.decode()
+        self.assertEqual(Group.objects.get().status, Group.Status.CANCELLED)
+        self.assertNotIn(self.LINK, page)
