@@ -4,7 +4,7 @@ and nothing is left of its members once their guide is on its way."""
 import datetime
 
 from django.core import mail
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from groups import emails as group_mail
 from groups import tasks
@@ -53,6 +53,28 @@ class HandOffTests(Personas):
             for email_id in Email.objects.filter(kind=group_mail.GUIDE).values_list("pk", flat=True):
                 outbox_tasks.send_email(email_id)
         self.assertTrue(hand_off.finish_hand_off(group_id=group.pk) or not SignUp.objects.exists())
+        self.assertFalse(SignUp.objects.exists())
+
+
+    def test_the_guide_says_when_the_contact_point_meets_the_group_again(self):
+        first_meeting = timezone.now() + datetime.timedelta(days=1)
+        follow_up = first_meeting + datetime.timedelta(weeks=6)
+        with self.run_on_commit():
+            people = [waiting_person(self.point_a, f"f{n}@example.org", **PLAN) for n in range(5)]
+            SignUp.objects.update(locale="en")
+            group = start_group(self.point_a, by=self.staff_a, first_meeting=first_meeting, follow_up=follow_up)
+        for person in people:
+            answering.answer(signup=person, reply="yes")
+        mail.outbox.clear()
+        with self.run_on_commit():
+            hand_off.hand_off(group=group, now=first_meeting + datetime.timedelta(hours=2))
+        guides = [m for m in mail.outbox if "Follow-up meeting:" in m.body]
+        self.assertEqual(len(guides), 5)
+        with translation.override("en"):
+            when = formats.date_format(timezone.localtime(follow_up), "WEEKDAY_DATETIME_FORMAT")
+        self.assertIn(when, guides[0].body)
+        # The date stays with the group; nothing of the members does.
+        self.assertEqual(Group.objects.get().follow_up, follow_up)
         self.assertFalse(SignUp.objects.exists())
 
 
