@@ -37,6 +37,29 @@ class EditTests(StaffTestCase):
         self.assertEqual((self.point_a.threshold, self.point_a.seats), (4, 6))
         self.assertIsNotNone(self.point_a.details_confirmed_at)
 
+    def test_staff_offer_groups_by_video_only_and_must_offer_at_least_one_way(self):
+        data = {
+            "description": "Vi starter grupper på video.",
+            "opening_hours": "Kvelder",
+            "public_email": "post@a.example",
+            "offers_video": "on",
+            "show_progress": "on",
+            "threshold": "5",
+            "seats": "8",
+        }
+        url = reverse("staff:edit", args=[self.point_a.slug])
+        self.assertRedirects(self.as_staff_a().post(url, data), reverse("staff:dashboard", args=[self.point_a.slug]))
+        self.point_a.refresh_from_db()
+        self.assertEqual(
+            (self.point_a.offers_in_person, self.point_a.offers_telephone, self.point_a.offers_video),
+            (False, False, True),
+        )
+        del data["offers_video"]
+        response = self.as_staff_a().post(url, data)
+        self.assertContains(response, 'id="error-summary"')
+        self.point_a.refresh_from_db()
+        self.assertTrue(self.point_a.offers_video)
+
     def test_threshold_and_seats_must_be_within_4_to_10_and_seats_at_least_the_threshold(self):
         url = reverse("staff:edit", args=[self.point_a.slug])
         base = {"offers_in_person": "on", "threshold": "5", "seats": "8"}
