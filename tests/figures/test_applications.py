@@ -33,6 +33,15 @@ class OfficeTests(JoiningTestCase):
         )
         self.assertContains(east.get(reverse("figures:office", args=["ost"])), "1 application to become")
 
+    def test_the_office_reads_every_way_the_groups_would_meet(self):
+        application = self.pending(offers_in_person=False, offers_telephone=True, offers_video=True)
+
+        response = self.as_user(self.district_east_user).get(
+            reverse("figures:application", args=["ost", application.pk])
+        )
+
+        self.assertContains(response, "<dt>Groups meet</dt><dd>By telephone or by video</dd>", html=True)
+
     def test_it_checks_ownership(self):
         application = self.pending()
         url = reverse("figures:application", args=["ost", application.pk])
