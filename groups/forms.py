@@ -54,9 +54,19 @@ class PreferencesMixin(forms.Form):
         return {name: getattr(signup, name) for name in ("nickname", *PREFERENCE_FIELDS)}
 
     def limit_formats(self, contact_point: ContactPoint) -> None:
+        """Offer the ways the contact point's groups meet, and "Any of these" when there is more than one."""
         offered = formats_offered(contact_point)
-        if len(offered) == 1:
-            field_of(self, "format", forms.ChoiceField).choices = [c for c in Format.choices if c[0] in (*offered, ANY)]
+        if not offered:
+            return
+        shown = [*offered, ANY] if len(offered) > 1 else offered
+        field = field_of(self, "format", forms.ChoiceField)
+        # "Any of these" is still taken where there is one way, from a page served before the place
+        # changed: there it means that way, and matches as it would.
+        field.choices = [c for c in Format.choices if c[0] in (*offered, ANY)]
+        field.widget.choices = [c for c in field.choices if c[0] in shown]
+        # A wish the place does not offer starts as "Any of these", or as its one way.
+        if self.initial.get("format", ANY) not in shown:
+            self.initial["format"] = shown[-1]
 
     def preferences(self) -> Preferences:
         data = self.cleaned_data

@@ -153,7 +153,11 @@ class ContactPointPageTests(Personas):
         )
 
     def test_the_page_says_how_the_groups_meet(self) -> None:
-        self.assertContains(self.page(self.point_b), "In person, By telephone")
+        self.assertContains(self.page(self.point_b), "<dd>In person or by telephone</dd>", html=False)
+        ContactPoint.objects.filter(pk=self.point_b.pk).update(offers_video=True)
+        self.assertContains(self.page(self.point_b), "<dd>In person, by telephone or by video</dd>", html=False)
+        ContactPoint.objects.filter(pk=self.point_b.pk).update(offers_in_person=False, offers_telephone=False)
+        self.assertContains(self.page(self.point_b), "<dd>By video</dd>", html=False)
 
     def test_the_page_names_the_municipality_in_both_languages(self) -> None:
         self.assertContains(self.page(self.point_b), "Guovdageaidnu – Kautokeino, Finnmark")
@@ -312,6 +316,59 @@ class TheFormTests(SignUpTestCase):
             self.assertEqual(response.status_code, 200, data)
             self.assertContains(response, 'id="error-summary"')
         self.assertFalse(SignUp.objects.exists())
+
+    def formats_on_the_page(self, point: ContactPoint) -> tuple[list[str], list[str]]:
+        """The ways to meet the sign-up form offers, and the one already chosen."""
+        page = self.client.get(reverse("signup", args=[point.slug])).content.decode()
+        radios = re.findall(
+            r'<input class="ds-input" type="radio" name="format" value="(\w+)" id="[^"]*"( checked)?>', page
+        )
+        return [value for value, _ in radios], [value for value, checked in radios if checked]
+
+    def test_the_form_offers_only_the_ways_the_place_offers(self):
+        for ways, offered in [
+            ((True, False, False), ["in_person"]),
+            ((False, False, True), ["video"]),
+            ((True, True, False), ["in_person", "telephone", "any"]),
+            ((True, False, True), ["in_person", "video", "any"]),
+            ((False, True, True), ["telephone", "video", "any"]),
+            ((True, True, True), ["in_person", "telephone", "video", "any"]),
+        ]:
+            with self.subTest(ways=ways):
+                in_person, telephone, video = ways
+                ContactPoint.objects.filter(pk=self.point_a.pk).update(
+                    offers_in_person=in_person, offers_telephone=telephone, offers_video=video
+                )
+                point = ContactPoint.objects.get(pk=self.point_a.pk)
+
+                shown, chosen = self.formats_on_the_page(point)
+
+                self.assertEqual(shown, offered)
+                # "Any of these" where there is a choice; the one way where there is none.
+                self.assertEqual(chosen, offered[-1:])
+                preferences = PreferencesForm(contact_point=point, initial={"format": "any"})
+                self.assertEqual([value for value, _ in preferences.fields["format"].widget.choices], offered)
+
+    def test_a_way_the_place_does_not_offer_is_refused(self):
+        for way in ("telephone", "video"):
+            with self.subTest(way=way):
+                response = self.sign_up(format=way)
+                self.assertContains(response, 'id="id_format_error"')
+        self.assertFalse(SignUp.objects.exists())
+
+    def test_someone_who_asks_for_video_where_it_is_offered_waits_for_a_video_group(self):
+        ContactPoint.objects.filter(pk=self.point_a.pk).update(offers_video=True)
+
+        self.assertEqual(self.sign_up(format="video").status_code, 302)
+
+        self.assertEqual(SignUp.objects.get().format, "video")
+
+    def test_any_of_these_from_a_page_served_before_is_still_taken_where_one_way_is_offered(self):
+        self.assertEqual(self.formats_on_the_page(self.point_a)[0], ["in_person"])
+
+        self.assertEqual(self.sign_up(format="any").status_code, 302)
+
+        self.assertEqual(SignUp.objects.get().format, "any")
 
     def test_an_inactive_contact_point_takes_no_sign_ups(self):
         self.point_a.is_active = False
