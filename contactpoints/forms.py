@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contactpoints.directory import fold, names_of
 from contactpoints.models import Application, Municipality
+from contactpoints.ways import WAYS
 from selvhjelp.forms import CrispyModelForm, field_of, valid_postcode
 
 
@@ -70,6 +71,7 @@ class ApplicationForm(CrispyModelForm):
             "first_staff_email",
             "offers_in_person",
             "offers_telephone",
+            "offers_video",
             "about",
         ]
         labels = {
@@ -83,9 +85,11 @@ class ApplicationForm(CrispyModelForm):
             "first_staff_email": _("Your work email address"),
             "offers_in_person": _("Groups that meet in person"),
             "offers_telephone": _("Groups that meet by telephone"),
+            "offers_video": _("Groups that meet by video"),
             "about": _("Anything the regional coordinator should know"),
         }
         help_texts = {
+            "street_address": _("Not needed if your groups meet only by telephone or video."),
             "organisation": _("As people know it, for example “Nordby frivilligsentral”."),
             "public_email": _(
                 "Shown on your public page, for people who want to ask before they sign up. "
@@ -120,7 +124,7 @@ class ApplicationForm(CrispyModelForm):
                 "public_phone",
                 "website",
             ),
-            Fieldset(_("How groups can meet"), "offers_in_person", "offers_telephone"),
+            Fieldset(_("How groups can meet"), "offers_in_person", "offers_telephone", "offers_video"),
             Fieldset(_("You"), "first_staff_email", "about"),
         )
 
@@ -134,8 +138,9 @@ class ApplicationForm(CrispyModelForm):
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
-        if not data.get("offers_in_person") and not data.get("offers_telephone"):
-            raise forms.ValidationError(_("Offer groups in person, by telephone, or both."))
+        if not any(data.get(field) for field, _way in WAYS):
+            raise forms.ValidationError(_("Offer groups in person, by telephone or by video (one or more)."))
+        # Only groups that meet in person need an address: a place whose groups meet by telephone or video needs none.
         if data.get("offers_in_person") and not (data.get("street_address") and data.get("postcode")):
             self.add_error("street_address", _("Give the address where groups can meet, with its postcode."))
         return data

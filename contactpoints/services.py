@@ -154,6 +154,7 @@ def approve(*, application: Application, office: Office, by: User) -> ContactPoi
             website=application.website,
             offers_in_person=application.offers_in_person,
             offers_telephone=application.offers_telephone,
+            offers_video=application.offers_video,
             is_active=False,
         )
         Application.objects.filter(pk=application.pk).update(

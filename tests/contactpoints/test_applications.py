@@ -161,8 +161,49 @@ class ApplyingTests(JoiningTestCase):
         self.assertEqual(Application.objects.count(), 2)
 
     def test_groups_must_meet_somehow_and_in_person_needs_an_address(self):
-        response = self.apply(offers_in_person="", offers_telephone="")
-        self.assertContains(response, "Offer groups in person, by telephone, or both.")
+        response = self.apply(offers_in_person="", offers_telephone="", offers_video="")
+        self.assertContains(response, "Offer groups in person, by telephone or by video (one or more).")
         response = self.apply(street_address="")
         self.assertContains(response, "Give the address where groups can meet")
         self.assertFalse(Application.objects.exists())
+
+    def test_the_form_offers_groups_that_meet_by_video(self):
+        response = self.client_for().get(reverse("become_contact_point"))
+
+        self.assertContains(response, "Groups that meet in person")
+        self.assertContains(response, "Groups that meet by telephone")
+        self.assertContains(response, "Groups that meet by video")
+        self.assertContains(response, 'name="offers_video"')
+
+    def test_a_video_only_application_needs_no_street_address(self):
+        response = self.apply(offers_in_person="", offers_video="on", street_address="", postcode="", post_town="")
+
+        self.assertRedirects(response, reverse("application_sent"))
+        application = Application.objects.get()
+        self.assertEqual(
+            (application.offers_in_person, application.offers_telephone, application.offers_video), (False, False, True)
+        )
+        self.assertEqual(application.street_address, "")
+
+    def test_a_place_meeting_in_person_and_by_video_still_needs_an_address(self):
+        response = self.apply(offers_video="on", street_address="")
+
+        self.assertContains(response, "Give the address where groups can meet")
+        self.assertFalse(Application.objects.exists())
+
+
+class ApprovingTests(JoiningTestCase):
+    def test_the_contact_point_offers_every_way_the_application_did(self):
+        for n, ways in enumerate([(False, False, True), (True, False, True), (False, True, True), (True, True, False)]):
+            with self.subTest(ways=ways):
+                in_person, telephone, video = ways
+                application = self.pending(
+                    organisation=f"Sentral {n}",
+                    first_staff_email=f"first{n}@sentral.example",
+                    offers_in_person=in_person,
+                    offers_telephone=telephone,
+                    offers_video=video,
+                )
+                point = services.approve(application=application, office=self.district_east, by=self.district_east_user)
+
+                self.assertEqual((point.offers_in_person, point.offers_telephone, point.offers_video), ways)
