@@ -4,7 +4,7 @@ A search folds letters on both sides, so that "Tromso", "tromsø" and "TROMSØ" 
 the same word, and so are "Karasjok" typed on any keyboard and "Kárášjohka". It
 knows each municipality by all its official names (Sami, Kven and Norwegian), and
 when it finds no contact point it still leads somewhere: to the contact points in
-the same county and to the lists that run telephone groups for the whole country.
+the same county and to the lists that run telephone or video groups for the whole country.
 
 Folding happens in Python, on the names of the listed contact points (a few hundred)
 and of the 357 municipalities, read as plain rows; folded names are remembered.
@@ -55,6 +55,10 @@ def names_of(name: str, other_names: str = "") -> list[str]:
     return names
 
 
+# The ways of meeting a search may choose, and the field of a contact point that offers each.
+MEETS = {"in_person": "offers_in_person", "telephone": "offers_telephone", "video": "offers_video"}
+
+
 def find_contact_points(*, query: str = "", county: County | None = None, meets: str = "") -> list[ContactPoint]:
     """The listed contact points whose name, municipality (by any of its names) or county holds ``query``,
     in ``county`` (where the nationwide ones are, too), whose groups meet as ``meets`` says.
@@ -65,10 +69,8 @@ def find_contact_points(*, query: str = "", county: County | None = None, meets:
     points = ContactPoint.objects.listed()
     if county is not None:
         points = points.filter(Q(municipality__county=county) | Q(nationwide=True))
-    if meets == "in_person":
-        points = points.filter(offers_in_person=True)
-    elif meets == "telephone":
-        points = points.filter(offers_telephone=True)
+    if meets in MEETS:
+        points = points.filter(**{MEETS[meets]: True})
     wanted = fold(query)
     if wanted:
         rows = points.order_by().values_list(
@@ -138,12 +140,12 @@ def close_places(query: str, index: Index, *, limit: int = 3) -> list[Place]:
     return list(dict.fromkeys(spelt[name] for name in close))
 
 
-# A list that takes sign-ups for telephone groups from the whole country.
-NATIONWIDE = Q(nationwide=True, offers_telephone=True)
+# A list that takes sign-ups for telephone or video groups from the whole country.
+NATIONWIDE = Q(nationwide=True) & (Q(offers_telephone=True) | Q(offers_video=True))
 
 
 def nationwide_lists() -> "QuerySet[ContactPoint]":
-    """The lists that take sign-ups for telephone groups from the whole country."""
+    """The lists that take sign-ups for telephone or video groups from the whole country."""
     return ContactPoint.objects.taking_signups().filter(NATIONWIDE)
 
 
@@ -182,7 +184,7 @@ class Suggestions:
 
 def suggestions(query: str, *, meets: str = "", filtered: bool = False) -> Suggestions:
     """For a search that found nothing: the contact points in the counties of the places ``query`` names,
-    and the nationwide lists; ``meets`` ("in_person", "telephone") keeps the search's choice of format;
+    and the nationwide lists; ``meets`` ("in_person", "telephone", "video") keeps the search's choice of format;
     ``filtered``: the search also chose a county or a way of meeting.
 
     Two queries, however many contact points there are: the places, and the suggested contact points.
@@ -196,9 +198,10 @@ def suggestions(query: str, *, meets: str = "", filtered: bool = False) -> Sugge
         Q(nationwide=False, municipality__county__in=[pk for _, pk in counties]) | NATIONWIDE
     )
     if meets == "in_person":
+        # Whoever wants to meet in person may still like to hear of the lists for the whole country.
         suggested = suggested.filter(Q(offers_in_person=True) | Q(nationwide=True))
-    elif meets == "telephone":
-        suggested = suggested.filter(offers_telephone=True)
+    elif meets in MEETS:
+        suggested = suggested.filter(**{MEETS[meets]: True})
     points = list(suggested.select_related("municipality__county").order_by("name"))
     return Suggestions(
         query=query,

@@ -33,7 +33,12 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 
 class DirectoryForm(forms.Form):
-    FORMATS = [("", _("Any")), ("in_person", _("Meets in person")), ("telephone", _("Meets by telephone"))]
+    FORMATS = [
+        ("", _("Any")),
+        ("in_person", _("Meets in person")),
+        ("telephone", _("Meets by telephone")),
+        ("video", _("Meets by video")),
+    ]
 
     q = forms.CharField(
         label=_("Search by name, municipality or county"),

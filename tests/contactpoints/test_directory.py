@@ -249,6 +249,61 @@ class NoDeadEndTests(DirectoryTestCase):
         # Telephone groups for the whole country are still offered: they are the way on.
         self.assertEqual(nationwide_suggested(page), {"telefon-for-hele-landet"})
 
+    def add_video_list(self) -> ContactPoint:
+        return ContactPoint.objects.create(
+            slug="video-for-hele-landet",
+            name="Videogrupper for hele landet",
+            kind=ContactPoint.Kind.VOLUNTARY_ORGANISATION,
+            municipality=self.oslo,
+            nationwide=True,
+            offers_in_person=False,
+            offers_video=True,
+        )
+
+    def test_the_nationwide_list_includes_a_video_only_list(self) -> None:
+        self.add_video_list()
+
+        page = self.page(q="Asker")
+
+        self.assertEqual(nationwide_suggested(page), {"telefon-for-hele-landet", "video-for-hele-landet"})
+        self.assertIn("Groups by telephone or video, for the whole country", page)
+        self.assertIn("Wherever you live, you can sign up for a group that meets by telephone or video:", page)
+        self.assertNotIn("Groups by telephone, for the whole country", page)
+        self.assertEqual(
+            set(directory.nationwide_lists().values_list("slug", flat=True)),
+            {"telefon-for-hele-landet", "video-for-hele-landet"},
+        )
+
+    def test_a_list_for_the_whole_country_meeting_only_in_person_is_not_suggested(self) -> None:
+        ContactPoint.objects.filter(slug="telefon-for-hele-landet").update(
+            offers_in_person=True, offers_telephone=False
+        )
+
+        page = self.page(q="Asker")
+
+        self.assertEqual(nationwide_suggested(page), set())
+        self.assertFalse(directory.nationwide_lists().exists())
+
+    def test_the_heading_says_only_the_ways_the_lists_meet(self) -> None:
+        ContactPoint.objects.filter(slug="telefon-for-hele-landet").update(offers_telephone=False, offers_video=True)
+
+        page = self.page(q="Asker")
+
+        self.assertEqual(nationwide_suggested(page), {"telefon-for-hele-landet"})
+        self.assertIn("Groups by video, for the whole country", page)
+        self.assertIn("a group that meets by video:", page)
+
+    def test_a_search_for_video_suggests_only_places_and_lists_that_meet_by_video(self) -> None:
+        self.add_video_list()
+        ContactPoint.objects.filter(slug="baerum-frivilligsentral").update(offers_video=True)
+
+        page = self.page(q="Asker", format="video")
+
+        self.assertEqual(county_suggested(page, self.akershus), {"baerum-frivilligsentral"})
+        self.assertEqual(nationwide_suggested(page), {"video-for-hele-landet"})
+        self.assertIn("Groups by video, for the whole country", page)
+        self.assertIn("Meets in person · by video", page)
+
     def test_a_place_in_a_county_without_contact_points_leads_to_the_nationwide_lists(self) -> None:
         page = self.page(q="Trondheim")
         self.assertIn("We found no contact point in Trondheim – Tråante.", page)
@@ -349,7 +404,33 @@ class FormatFilterTests(DirectoryTestCase):
 
     def test_the_listing_says_how_each_contact_points_groups_meet(self) -> None:
         page = self.search(q="Sentral B").content.decode()
-        self.assertIn("Meets in person · Meets by telephone", page)
+        self.assertIn("Meets in person · by telephone", page)
+
+    def test_the_listing_names_every_way_a_place_meets(self) -> None:
+        ContactPoint.objects.filter(pk=self.point_b.pk).update(offers_video=True)
+        self.assertIn("Meets in person · by telephone · by video", self.search(q="Sentral B").content.decode())
+        ContactPoint.objects.filter(pk=self.point_b.pk).update(offers_in_person=False, offers_telephone=False)
+        self.assertIn(
+            '<p class="ds-paragraph" data-size="sm">Meets by video</p>', self.search(q="Sentral B").content.decode()
+        )
+
+    def test_a_search_for_video_finds_only_places_offering_video(self) -> None:
+        self.assertIn('<option value="video">Meets by video</option>', self.search().content.decode())
+        self.assertEqual(self.listed(format="video"), set())
+        ContactPoint.objects.filter(pk=self.point_b.pk).update(offers_video=True)
+        ContactPoint.objects.create(
+            slug="video-for-hele-landet",
+            name="Videogrupper for hele landet",
+            kind=ContactPoint.Kind.VOLUNTARY_ORGANISATION,
+            municipality=self.oslo,
+            nationwide=True,
+            offers_in_person=False,
+            offers_video=True,
+        )
+
+        self.assertEqual(self.listed(format="video"), {"sentral-b", "video-for-hele-landet"})
+        self.assertEqual(self.listed(format="video", county=self.oslo_county.pk), {"video-for-hele-landet"})
+        self.assertEqual(self.listed(format="telephone"), {"sentral-b", "telefon-for-hele-landet"})
 
 
 class InactiveContactPointTests(DirectoryTestCase):

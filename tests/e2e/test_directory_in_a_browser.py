@@ -130,7 +130,7 @@ def test_a_place_without_a_contact_point_leads_to_the_county_and_the_telephone_g
     )
     nationwide = suggestions.locator("section[aria-labelledby=nationwide-heading]")
     expect(nationwide.get_by_role("heading", level=2)).to_have_text(
-        person.t("Groups by telephone, for the whole country")
+        person.t("Groups %(by)s, for the whole country", by=person.t("by telephone"))
     )
 
     # The way on is a link that works.
