@@ -175,49 +175,67 @@ class MoveOffers:
         return any(point.pk == contact_point.pk for point in [*self.nearby, *self.nationwide])
 
 
+# The field of a contact point that offers each way a person may ask to meet.
+OFFERS: dict[str, str] = {
+    Format.IN_PERSON: "offers_in_person",
+    Format.TELEPHONE: "offers_telephone",
+    Format.VIDEO: "offers_video",
+}
+
+
+def _offering(points: "QuerySet[ContactPoint]", way: str) -> "QuerySet[ContactPoint]":
+    """Those of ``points`` that offer ``way``, the way a sign-up asked to meet; all of them for "any"."""
+    field = OFFERS.get(way)
+    return points.filter(**{field: True}) if field else points
+
+
 def move_offers(signup: SignUp) -> MoveOffers:
     """Where a person waiting at a closed contact point may move their place.
 
-    Contact points that take sign-ups and offer a way of meeting the person
-    accepts: those in the same municipality first, then the rest of the
-    county, a few in all; and, apart, the nationwide ones (telephone groups).
+    Contact points that take sign-ups and offer the way of meeting the person
+    asked for: those in the same municipality first, then the rest of the
+    county, a few in all; and, apart, the nationwide lists (telephone or video
+    groups) that meet that way. Someone who asked to meet in person is offered
+    every nationwide list: none meets in person, and moving there is their choice.
     """
     source = signup.contact_point
     if not source.is_closed or not signup.is_waiting:
         return MoveOffers(nearby=[], nationwide=[])
     open_points = ContactPoint.objects.taking_signups().exclude(pk=source.pk).select_related("municipality__county")
-    nearby = open_points.filter(nationwide=False, municipality__county_id=source.municipality.county_id)
-    if signup.format == Format.IN_PERSON:
-        nearby = nearby.filter(offers_in_person=True)
-    elif signup.format == Format.TELEPHONE:
-        nearby = nearby.filter(offers_telephone=True)
+    nearby = _offering(
+        open_points.filter(nationwide=False, municipality__county_id=source.municipality.county_id), signup.format
+    )
+    nationwide: QuerySet[ContactPoint] = open_points.filter(directory.NATIONWIDE)
+    if signup.format != Format.IN_PERSON:
+        nationwide = _offering(nationwide, signup.format)
     nearby = nearby.annotate(
         elsewhere=Case(
             When(municipality_id=source.municipality_id, then=Value(0)), default=Value(1), output_field=IntegerField()
         )
     ).order_by("elsewhere", "name")
-    return MoveOffers(
-        nearby=list(nearby[:NEARBY_OFFERS]), nationwide=list(open_points.filter(nationwide=True).order_by("name"))
-    )
+    return MoveOffers(nearby=list(nearby[:NEARBY_OFFERS]), nationwide=list(nationwide.order_by("name")))
 
 
 # --- When a local list stays short ---------------------------------------------
 
-MOVE_FORMATS = (Format.TELEPHONE, Format.ANY)
+# The people offered a nationwide list: those who asked for telephone, video or any way of meeting.
+MOVE_FORMATS = (Format.TELEPHONE, Format.VIDEO, Format.ANY)
 
 
 def nationwide_lists() -> "QuerySet[ContactPoint]":
-    """Listed contact points that run telephone groups for the whole country: those the directory offers."""
+    """Listed contact points that run telephone or video groups for the whole country: those the directory offers."""
     return directory.nationwide_lists()
 
 
 def move_targets(*, signup: SignUp) -> list[ContactPoint]:
-    """The nationwide lists this sign-up could move to; empty when it cannot move."""
+    """The nationwide lists this sign-up could move to, meeting the way it asked for; empty when it cannot move."""
     if signup.status != SignUp.Status.WAITING or signup.format not in MOVE_FORMATS or signup.contact_point.nationwide:
         return []
     # The same address cannot be on one list twice.
     already = SignUp.objects.filter(email_hash=signup.email_hash).values("contact_point_id")
-    return list(nationwide_lists().exclude(pk=signup.contact_point_id).exclude(pk__in=already))
+    return list(
+        _offering(nationwide_lists(), signup.format).exclude(pk=signup.contact_point_id).exclude(pk__in=already)
+    )
 
 
 def list_is_short(contact_point: ContactPoint) -> bool:
@@ -233,7 +251,7 @@ def move_options(signup: SignUp) -> list[ContactPoint]:
 
 
 def nationwide_suggestions(contact_point: ContactPoint, progress: Progress) -> list[ContactPoint]:
-    """For a local contact point's public page: the nationwide telephone lists, while its own list is short."""
+    """For a local contact point's public page: the nationwide lists (telephone, video), while its own list is short."""
     if contact_point.nationwide or not progress.short:
         return []
     return list(nationwide_lists().exclude(pk=contact_point.pk))

@@ -3,8 +3,8 @@ another list (their contact point closed, or a nationwide list was offered),
 keeping the time they have waited.
 
 Most local lists stay below the threshold for a long time. A person who has
-waited long at such a place, and who accepts telephone groups, is offered
-once to move their place to a nationwide list."""
+waited long at such a place, and who accepts telephone or video groups, is
+offered once to move their place to a nationwide list that meets that way."""
 
 import datetime
 

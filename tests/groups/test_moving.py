@@ -150,6 +150,75 @@ class OfferTests(MovingTestCase):
         self.assertEqual(mail.outbox, [])
 
 
+class VideoOfferTests(InEnglish, MovingTestCase):
+    """Lists for the whole country may meet by video too: a person is offered the lists that meet the way
+    they asked for, and the offer says that way."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.video = ContactPoint.objects.create(
+            slug="selvhjelp-pa-video",
+            name="Selvhjelp på video",
+            kind=ContactPoint.Kind.VOLUNTARY_ORGANISATION,
+            municipality=cls.oslo,
+            nationwide=True,
+            offers_in_person=False,
+            offers_video=True,
+        )
+
+    def offered(self, way: str):
+        signup = self.long_waiting(f"{way}@example.org", format=way, locale="en")
+        self.assertEqual(self.offer(), 1)
+        [message] = mail.outbox
+        return message, Client(HTTP_ACCEPT_LANGUAGE="en").get(self.page_of(signup))
+
+    def test_someone_who_wants_video_is_offered_video_lists(self):
+        message, page = self.offered("video")
+
+        self.assertEqual(message.subject, "Would meeting by video suit you?")
+        self.assertIn("You told us that a group meeting by video would suit you.", message.body)
+        self.assertIn("- Selvhjelp på video", message.body)
+        self.assertNotIn("Selvhjelp på telefon", message.body)
+        self.assertContains(page, "A group by video, sooner?")
+        self.assertContains(page, "These contact points run groups by video for the whole country.")
+        self.assertContains(page, f'value="{self.video.slug}"')
+        self.assertNotContains(page, f'value="{self.nationwide.slug}"')
+
+    def test_someone_who_wants_telephone_hears_only_of_telephone(self):
+        message, page = self.offered("telephone")
+
+        self.assertEqual(message.subject, "Would meeting by telephone suit you?")
+        self.assertIn("You told us that a group meeting by telephone would suit you.", message.body)
+        self.assertNotIn("Selvhjelp på video", message.body)
+        self.assertContains(page, "A group by telephone, sooner?")
+
+    def test_someone_for_whom_any_way_will_do_hears_of_telephone_and_video(self):
+        message, page = self.offered("any")
+
+        self.assertEqual(message.subject, "Would meeting by telephone or video suit you?")
+        self.assertIn("You told us that a group meeting by telephone or video would suit you.", message.body)
+        self.assertIn("- Selvhjelp på telefon", message.body)
+        self.assertIn("- Selvhjelp på video", message.body)
+        html = message.alternatives[0][0]
+        self.assertIn("You told us that a group meeting by telephone or video would suit you.", html)
+        self.assertContains(page, "A group by telephone or video, sooner?")
+
+    def test_someone_who_wants_video_is_not_offered_where_no_list_meets_by_video(self):
+        ContactPoint.objects.filter(pk=self.video.pk).update(is_active=False)
+        self.long_waiting(format="video")
+
+        self.assertEqual(self.offer(), 0)
+
+    def test_a_short_local_list_suggests_the_lists_by_telephone_or_video(self):
+        response = self.client.get(reverse("contact_point", args=[self.point_b.slug]), HTTP_ACCEPT_LANGUAGE="en")
+
+        self.assertContains(response, "Groups by telephone or video, for the whole country")
+        self.assertContains(response, "If a group that meets by telephone or video suits you")
+        self.assertContains(response, "say that meeting by telephone or video suits you")
+        self.assertContains(response, f'href="{self.video.get_absolute_url()}"')
+
+
 class MoveTests(MovingTestCase):
     def offered(self, email="kari@example.org", **kwargs):
         # Kari uses the site in English, so her private page speaks English, as these tests read it.

@@ -1,0 +1,120 @@
+"""Where a person may move their place: the nearby places and nationwide lists offered to
+someone whose contact point closed, and the nationwide lists offered to someone who has
+waited long, each meeting the way the person asked for (in person, by telephone, by video)."""
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from contactpoints.models import ContactPoint
+from groups import selectors
+from groups.models import SignUp
+from tests.base import Personas, waiting_person
+
+
+class MoveTestCase(Personas):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+
+        def place(slug: str, *, nationwide: bool = False, in_person: bool, telephone: bool, video: bool) -> None:
+            ContactPoint.objects.create(
+                slug=slug,
+                name=slug,
+                kind=ContactPoint.Kind.OTHER,
+                municipality=cls.oslo,
+                nationwide=nationwide,
+                offers_in_person=in_person,
+                offers_telephone=telephone,
+                offers_video=video,
+            )
+
+        # Near Sentral A (Oslo), each meeting one way.
+        place("rom", in_person=True, telephone=False, video=False)
+        place("telefon", in_person=False, telephone=True, video=False)
+        place("video", in_person=False, telephone=False, video=True)
+        # For the whole country.
+        place("landet-telefon", nationwide=True, in_person=False, telephone=True, video=False)
+        place("landet-video", nationwide=True, in_person=False, telephone=False, video=True)
+        place("landet-begge", nationwide=True, in_person=False, telephone=True, video=True)
+
+    def person(self, way: str, *, point: ContactPoint | None = None) -> SignUp:
+        return waiting_person(point or self.point_a, f"{way}@example.org", format=way)
+
+
+class ClosedContactPointOffersTests(MoveTestCase):
+    def setUp(self) -> None:
+        self.people = {way: self.person(way) for way in ("in_person", "telephone", "video", "any")}
+        ContactPoint.objects.filter(pk=self.point_a.pk).update(closed_at=timezone.now())
+
+    def offers(self, way: str) -> tuple[set[str], set[str]]:
+        offers = selectors.move_offers(SignUp.objects.select_related("contact_point").get(pk=self.people[way].pk))
+        return {p.slug for p in offers.nearby}, {p.slug for p in offers.nationwide}
+
+    def test_someone_who_wants_video_is_offered_video_places_and_video_lists(self) -> None:
+        self.assertEqual(self.offers("video"), ({"video"}, {"landet-video", "landet-begge"}))
+
+    def test_someone_who_wants_telephone_is_offered_telephone_places_and_telephone_lists(self) -> None:
+        self.assertEqual(self.offers("telephone"), ({"telefon"}, {"landet-telefon", "landet-begge"}))
+
+    def test_someone_for_whom_any_way_will_do_is_offered_every_place_and_list(self) -> None:
+        self.assertEqual(
+            self.offers("any"), ({"rom", "telefon", "video"}, {"landet-telefon", "landet-video", "landet-begge"})
+        )
+
+    def test_someone_who_wants_to_meet_in_person_is_offered_rooms_near_and_every_list(self) -> None:
+        self.assertEqual(self.offers("in_person"), ({"rom"}, {"landet-telefon", "landet-video", "landet-begge"}))
+
+    def test_the_offers_say_how_each_place_and_list_meets(self) -> None:
+        signup = SignUp.objects.select_related("contact_point").get(pk=self.people["video"].pk)
+        with translation.override("en"):
+            page = render_to_string(
+                "groups/_move_offers.html",
+                {"offers": selectors.move_offers(signup), "signup": signup, "contact_point": signup.contact_point},
+            )
+
+        self.assertIn("Groups by video, for the whole country", page)
+        self.assertIn("Oslo, Oslo · Meets by video", page)
+        self.assertIn("Nationwide · Meets by telephone · by video", page)
+
+    def test_a_nationwide_place_meeting_only_in_person_is_no_list_for_the_whole_country(self) -> None:
+        ContactPoint.objects.filter(slug="landet-begge").update(
+            offers_in_person=True, offers_telephone=False, offers_video=False
+        )
+        self.assertEqual(self.offers("any")[1], {"landet-telefon", "landet-video"})
+
+
+class LongWaitOptionsTests(MoveTestCase):
+    def options(self, signup: SignUp) -> set[str]:
+        SignUp.objects.filter(pk=signup.pk).update(move_offered_at=timezone.now())
+        return {
+            p.slug for p in selectors.move_options(SignUp.objects.select_related("contact_point").get(pk=signup.pk))
+        }
+
+    def test_someone_who_wants_video_is_offered_video_lists(self) -> None:
+        self.assertEqual(self.options(self.person("video")), {"landet-video", "landet-begge"})
+
+    def test_someone_who_wants_telephone_is_offered_telephone_lists(self) -> None:
+        self.assertEqual(self.options(self.person("telephone")), {"landet-telefon", "landet-begge"})
+
+    def test_someone_for_whom_any_way_will_do_is_offered_every_list(self) -> None:
+        self.assertEqual(self.options(self.person("any")), {"landet-telefon", "landet-video", "landet-begge"})
+
+    def test_someone_who_wants_to_meet_in_person_is_offered_none(self) -> None:
+        self.assertEqual(self.options(self.person("in_person")), set())
+
+    def test_nothing_is_offered_before_the_offer_was_made(self) -> None:
+        self.assertEqual(selectors.move_options(self.person("video")), [])
+
+    def test_a_list_the_person_is_already_on_is_not_offered(self) -> None:
+        video = ContactPoint.objects.get(slug="landet-video")
+        waiting_person(video, "video@example.org", format="video")
+        self.assertEqual(self.options(self.person("video")), {"landet-begge"})
+
+
+class NationwideSuggestionTests(MoveTestCase):
+    def test_a_short_local_list_suggests_every_list_for_the_whole_country(self) -> None:
+        progress = selectors.Progress(waiting=None, needed=None, short=True, taken_at=timezone.now())
+
+        suggested = {p.slug for p in selectors.nationwide_suggestions(self.point_a, progress)}
+
+        self.assertEqual(suggested, {"landet-telefon", "landet-video", "landet-begge"})
