@@ -6,7 +6,7 @@ translation is printed in bokmål and marked as bokmål, and the sheet says so i
 that it is all in bokmål, or, when only some parts are, that the parts in italics are.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, gettext_noop
 
+from contactpoints import ways as ways_of_meeting
 from selvhjelp.i18n import language_of
 
 POSTER = {
@@ -29,6 +30,8 @@ POSTER = {
         "The group is mixed. People come with different problems, so you do not have to say what yours is."
     ),
     "how": gettext_noop("You sign up with your email address. You do not need to give your name or say why."),
+    # How groups meet at this contact point, its ways listed as on its page (contactpoints/ways.py).
+    "meets": gettext_noop("Groups here meet %(ways)s."),
     "scan": gettext_noop("Scan the code with your phone's camera, or go to:"),
     "qr": gettext_noop("QR code for %(address)s"),
     "all_in_bokmal": gettext_noop(
@@ -39,6 +42,8 @@ CARD = {
     "title": POSTER["title"],
     "lead": POSTER["lead"],
     "free": gettext_noop("Taking part is free and always your own choice. Nobody can sign up someone else."),
+    # As the directory's cards say it, short enough to sit beside the code: "Meets in person · by video".
+    "meets": ways_of_meeting.CARD,
     "scan": gettext_noop("Scan the code, or go to:"),
     "qr": POSTER["qr"],
     "all_in_bokmal": gettext_noop(
@@ -90,10 +95,27 @@ def _part(message: str, language: str, values: Mapping[str, str] | None = None) 
     return Part(text=text % values if values else text, language=language_of(message, language))
 
 
-def sheet(texts: Mapping[str, str], language: str, *, address: str) -> Sheet:
-    """The sheet's ``texts`` in ``language``, each marked with the language it is printed in."""
+def _ways_part(message: str, language: str, ways: Sequence[str]) -> Part:
+    """How groups meet: on a poster "Groups here meet in person or by video.", on a card
+    "Meets in person · by video"; in ``language`` only if each message in it is."""
+    on_a_card = message == ways_of_meeting.CARD
+    with translation.override(language):
+        said = ways_of_meeting.dotted(ways) if on_a_card else ways_of_meeting.listed(ways)
+        text = gettext(message) % {"ways": said}
+    messages = [message, *ways, *([ways_of_meeting.OR] if len(ways) > 1 and not on_a_card else [])]
+    languages = {language_of(each, language) for each in messages}
+    return Part(text=text, language=language if languages == {language} else settings.LANGUAGE_CODE)
+
+
+def sheet(texts: Mapping[str, str], language: str, *, address: str, ways: Sequence[str] = ()) -> Sheet:
+    """The sheet's ``texts`` in ``language``, each marked with the language it is printed in;
+    ``ways``, how the contact point's groups meet (``contactpoints.ways.ways``), fill in "meets",
+    which is left out without them."""
+    texts = {name: message for name, message in texts.items() if name != "meets" or ways}
     parts = {
-        name: _part(message, language, {"address": address} if name == "qr" else None)
+        name: _ways_part(message, language, ways)
+        if name == "meets"
+        else _part(message, language, {"address": address} if name == "qr" else None)
         for name, message in texts.items()
     }
     said = [name for name in texts if name not in ABOUT_THE_SHEET]

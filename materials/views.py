@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.http import SignedInRequest
 from contactpoints.access import office_view, staff_view
 from contactpoints.models import ContactPoint, Office, responsible_office
+from contactpoints.ways import ways
 from groups.guide import HOW_A_GROUP_RUNS_ITSELF
 from materials import printing, selectors, services
 from materials.forms import MaterialForm, OrderForm, PrintLanguageForm
@@ -52,7 +53,7 @@ def _printable(
     form = PrintLanguageForm(request.GET or None)
     address = selectors.short_address_text(contact_point)
     # In the language staff chose, part by part, each marked with the language it is printed in.
-    sheet = printing.sheet(texts, form.chosen(), address=address)
+    sheet = printing.sheet(texts, form.chosen(), address=address, ways=ways(contact_point))
     return render(
         request,
         template,

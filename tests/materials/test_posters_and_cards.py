@@ -7,6 +7,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from contactpoints.models import ContactPoint
 from materials import selectors
 from selvhjelp.qr import qr_svg
 from tests.base import Personas
@@ -83,6 +84,17 @@ class PosterTests(Personas):
         self.assertEqual(body.count('aria-hidden="true"'), 3)
         self.assertEqual(len(SVG.findall(body)), 4)
         self.assertContains(response, "Taking part is free and always your own choice.")
+
+    def test_the_poster_and_the_cards_say_how_groups_meet_at_the_contact_point(self):
+        self.assertContains(self.poster(language="en"), '<li lang="en">Groups here meet in person.</li>', html=False)
+        ContactPoint.objects.filter(pk=self.point_a.pk).update(offers_telephone=True, offers_video=True)
+
+        poster = self.poster(language="en")
+        cards = self.staff.get(reverse("materials:card", args=[self.point_a.slug]), {"language": "en"})
+
+        self.assertContains(poster, "Groups here meet in person, by telephone or by video.", count=1)
+        # A card says it as the directory's cards do, beside the code.
+        self.assertContains(cards, '<p lang="en">Meets in person · by telephone · by video</p>', count=4, html=False)
 
     def test_it_checks_ownership(self):
         for name in ("materials:poster", "materials:card"):

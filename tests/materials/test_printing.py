@@ -82,6 +82,32 @@ class PartlyTranslatedSheetTests(Personas):
         self.assertEqual(sheet.parts["lead"].attributes, ' lang="nb" data-in-bokmal')
         self.assertEqual(str(sheet.note), said("se", printing.SOME_IN_BOKMAL))
 
+    def test_the_sheet_says_how_groups_meet_there(self) -> None:
+        sheet = printing.sheet(printing.POSTER, "en", address="example.org/m/a", ways=["in person", "by video"])
+
+        self.assertEqual(str(sheet.parts["meets"]), "Groups here meet in person or by video.")
+        self.assertEqual(sheet.parts["meets"].attributes, ' lang="en"')
+
+    def test_a_card_says_it_as_the_directorys_cards_do(self) -> None:
+        sheet = printing.sheet(printing.CARD, "en", address="example.org/m/a", ways=["in person", "by video"])
+
+        self.assertEqual(str(sheet.parts["meets"]), "Meets in person · by video")
+
+    def test_a_sheet_told_no_ways_leaves_the_sentence_out(self) -> None:
+        self.assertNotIn("meets", printing.sheet(printing.CARD, "en", address="example.org/m/a").parts)
+
+    def test_the_sentence_is_in_sami_only_if_every_way_in_it_is(self) -> None:
+        def language_of(message: str, language: str) -> str:
+            return "nb" if message == "by video" else "se"
+
+        with mock.patch.object(printing, "language_of", language_of):
+            in_sami = printing.sheet(printing.POSTER, "se", address="example.org/m/a", ways=["in person"])
+            partly = printing.sheet(printing.POSTER, "se", address="example.org/m/a", ways=["in person", "by video"])
+
+        self.assertEqual(in_sami.parts["meets"].attributes, ' lang="se"')
+        self.assertEqual(partly.parts["meets"].attributes, ' lang="nb" data-in-bokmal')
+        self.assertEqual(str(partly.note), said("se", printing.SOME_IN_BOKMAL))
+
     def test_a_sheet_wholly_in_the_language_chosen_has_no_note(self) -> None:
         sheet = printing.sheet(printing.CARD, "nn", address="example.org/m/a")
 
