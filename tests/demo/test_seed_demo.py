@@ -131,3 +131,14 @@ class SeedDemoTests(TestCase):
     def test_the_demo_directory_has_a_nationwide_telephone_contact_point(self) -> None:
         seed()
         self.assertTrue(ContactPoint.objects.listed().filter(nationwide=True, offers_telephone=True).exists())
+
+    def test_the_demo_directory_has_a_local_contact_point_meeting_by_video(self) -> None:
+        seed()
+        video = ContactPoint.objects.listed().filter(nationwide=False, offers_video=True)
+        self.assertTrue(video.filter(offers_in_person=True).exists())
+
+    def test_a_demo_list_for_the_whole_country_meets_by_telephone_and_by_video(self) -> None:
+        seed()
+        self.assertTrue(
+            ContactPoint.objects.listed().filter(nationwide=True, offers_telephone=True, offers_video=True).exists()
+        )

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from contactpoints.models import ContactPoint, Municipality
 from figures.selectors import recent_months
+from groups.matching import formats_offered
 from groups.models import AgeGroup, Format, Group, GroupLanguage, MonthlyFigure, SignUp, TimeOfDay
 from selvhjelp.crypto import address_hash
 
@@ -25,12 +26,13 @@ PREFIX = "generert"
 def made_up_signup(
     point: ContactPoint, address: str, since: datetime.datetime, choose: Callable[[list[str]], str]
 ) -> SignUp:
-    """A confirmed, waiting sign-up of nobody, with wishes picked by ``choose``."""
+    """A confirmed, waiting sign-up of nobody, with wishes picked by ``choose``: a way of meeting the
+    contact point offers, or any."""
     return SignUp(
         contact_point=point,
         email=address,
         email_hash=address_hash(address),
-        format=choose(Format.values),
+        format=choose([*formats_offered(point), Format.ANY]),
         time_of_day=choose(TimeOfDay.values),
         language=choose(GroupLanguage.values),
         age_group=choose(AgeGroup.values),
@@ -71,6 +73,7 @@ class Command(BaseCommand):
                     municipality=rng.choice(municipalities),
                     offers_in_person=True,
                     offers_telephone=rng.random() < 0.3,
+                    offers_video=rng.random() < 0.2,
                     details_confirmed_at=now - datetime.timedelta(days=rng.randint(0, 500)),
                 )
                 for n in range(contact_points)
