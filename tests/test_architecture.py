@@ -58,6 +58,8 @@ def test_every_kind_of_mail_is_registered_by_the_app_that_sends_it():
         "enough",
         "moved",
         "cancelled",
+        "accepted",
+        "reminder",
         # contactpoints/emails.py
         "details_check",
         "details_overdue",
