@@ -340,7 +340,7 @@ SIGNUP_CONFIRM_HOURS = env_int("SIGNUP_CONFIRM_HOURS", 48)
 SIGNUP_EXPIRY_DAYS = env_int("SIGNUP_EXPIRY_DAYS", 180)
 SIGNUP_EXPIRY_WARNING_DAYS = env_int("SIGNUP_EXPIRY_WARNING_DAYS", 14)
 # A person who has waited this long at a contact point whose list is short,
-# and who accepts telephone groups, is offered once to move to a nationwide list.
+# and who accepts telephone or video groups, is offered once to move to a nationwide list.
 MOVE_OFFER_AFTER_DAYS = env_int("MOVE_OFFER_AFTER_DAYS", 90)
 INVITATION_REPLY_HOURS = env_int("INVITATION_REPLY_HOURS", 72)
 # Groups are handed off by themselves this long after their first meeting began.
