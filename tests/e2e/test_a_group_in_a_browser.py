@@ -282,10 +282,13 @@ def test_staff_take_a_contact_point_from_five_waiting_to_a_started_group_with_no
     answers(people[1], "yes")
     answers(people[2], "yes")
     answers(people[3], "yes")
-    assert mailoutbox[6:] == []
+    # Each who said yes gets the final details, with a calendar file; nobody else hears anything.
+    said_yes = mailoutbox[6:]
+    assert sorted(m.to[0] for m in said_yes) == sorted(p.email for p in people[:4])
+    assert {m.subject for m in said_yes} == {t("You have said yes: your first meeting")}
     # One says not this time: the seat goes, by itself, to the next in line.
     answers(people[4], "not_this_time")
-    refill = mailoutbox[6:]
+    refill = mailoutbox[10:]
     assert [(m.to, m.subject) for m in refill] == [([people[6].email], t("You are invited to a first meeting"))]
     # One opens the invitation and leaves it unanswered; opening changes nothing.
     with own_browser(browser, live_server, requests_made) as own:

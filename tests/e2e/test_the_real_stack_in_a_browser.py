@@ -145,7 +145,7 @@ class RealStackInABrowserTests(RealStack, TransactionTestCase):
         staff.click("main form button[type=submit]")
         self.assertTrue(wait_for(lambda: Group.objects.get().status == Group.Status.HANDED_OFF), self.logs())
         for address in PEOPLE:
-            self.assertEqual(len(self.mail_to(address)), 3, address)  # confirm, invitation, guide
+            self.assertEqual(len(self.mail_to(address)), 4, address)  # confirm, invitation, yes, guide
         self.assertFalse(SignUp.objects.exists())
         self.assertFalse(Invitation.objects.exists())
         self.assertFalse(PrivateLink.objects.exists())

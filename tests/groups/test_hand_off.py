@@ -55,7 +55,6 @@ class HandOffTests(Personas):
         self.assertTrue(hand_off.finish_hand_off(group_id=group.pk) or not SignUp.objects.exists())
         self.assertFalse(SignUp.objects.exists())
 
-
     def test_the_guide_says_when_the_contact_point_meets_the_group_again(self):
         first_meeting = timezone.now() + datetime.timedelta(days=1)
         follow_up = first_meeting + datetime.timedelta(weeks=6)

@@ -126,7 +126,7 @@ class ScaleOutTests(RealStack, TransactionTestCase):
         self.post(staff, has_met_path, {}, self.get(staff, has_met_path))
 
         # Everyone gets the guide; then nothing of them is left.
-        self.wait_for_mail(people, 3)
+        self.wait_for_mail(people, 4)
         gone = wait_for(lambda: not SignUp.objects.filter(contact_point=self.point).exists())
         self.assertTrue(gone, f"sign-ups remain after the hand-off:\n{self.logs()}")
         self.assertTrue(wait_for(self.queue_is_idle), "the workers never finished")
@@ -138,11 +138,11 @@ class ScaleOutTests(RealStack, TransactionTestCase):
         self.assertFalse(doubled, "emails sent more than once")
         kinds = {address: sorted(message["Subject"] for message in self.mail_to(address)) for address in people}
         for address in people:
-            self.assertEqual(len(kinds[address]), 3, f"{address}: confirm, invitation, guide")
-            self.assertEqual(kinds[address], kinds[people[0]], "everyone got the same three kinds")
-        self.assertEqual(len(set(kinds[people[0]])), 3)
+            self.assertEqual(len(kinds[address]), 4, f"{address}: confirm, invitation, yes, guide")
+            self.assertEqual(kinds[address], kinds[people[0]], "everyone got the same four kinds")
+        self.assertEqual(len(set(kinds[people[0]])), 4)
         self.assertEqual(len(self.mail_to(STAFF_EMAIL)), 1, "staff are told once that enough are waiting")
-        self.assertEqual(len(inbox), PEOPLE * 3 + 1, "no email lost, none extra")
+        self.assertEqual(len(inbox), PEOPLE * 4 + 1, "no email lost, none extra")
         self.assertFalse(Email.objects.filter(sent_at=None).exists(), "every email the app decided on was sent")
 
         self.assertEqual(Group.objects.get(pk=group.pk).status, Group.Status.HANDED_OFF)
