@@ -20,7 +20,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.db import connection
-from django.test import Client, TransactionTestCase, override_settings
+from django.test import Client, TestCase, TransactionTestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -48,6 +48,16 @@ def references_to_signups() -> list[tuple[str, str]]:
                 if constraint.get("foreign_key") and constraint["foreign_key"][0] == target:
                     found.extend((table, column) for column in constraint["columns"])
     return found
+
+
+def everyone_says_yes_and_the_group_meets(test: TestCase, group: Group) -> None:
+    """Everyone invited says yes; the first meeting takes place, and the group is handed off."""
+    for signup in SignUp.objects.all():
+        with test.captureOnCommitCallbacks(execute=True):
+            answering.answer(signup=signup, reply="yes")
+    Group.objects.filter(pk=group.pk).update(first_meeting=timezone.now() - datetime.timedelta(hours=4))
+    with test.captureOnCommitCallbacks(execute=True):
+        tasks.hand_off_due()
 
 
 class ErasureTests(Personas):
@@ -158,12 +168,7 @@ class ErasureTests(Personas):
         with self.captureOnCommitCallbacks(execute=True):
             group = start_group(self.point_a, by=self.staff_a, seats=5, **video)
         self.assertEqual(find_encrypted(VIDEO_LINK), ["groups_group.joining_link"])
-        for signup in SignUp.objects.all():
-            with self.captureOnCommitCallbacks(execute=True):
-                answering.answer(signup=signup, reply="yes")
-        Group.objects.filter(pk=group.pk).update(first_meeting=timezone.now() - datetime.timedelta(hours=4))
-        with self.captureOnCommitCallbacks(execute=True):
-            tasks.hand_off_due()
+        everyone_says_yes_and_the_group_meets(self, group)
         self.assertEqual(Group.objects.get().status, Group.Status.HANDED_OFF)
         self.assertEqual(find_encrypted(VIDEO_LINK), [])
         self.assertEqual(find_encrypted("No account needed"), [])
@@ -202,12 +207,7 @@ class NoAddressInLogsTests(Personas):
                     first_meeting=timezone.now() + datetime.timedelta(days=2),
                     **prefs,
                 )
-            for signup in SignUp.objects.all():
-                with self.captureOnCommitCallbacks(execute=True):
-                    answering.answer(signup=signup, reply="yes")
-            Group.objects.filter(pk=group.pk).update(first_meeting=timezone.now() - datetime.timedelta(hours=4))
-            with self.captureOnCommitCallbacks(execute=True):
-                tasks.hand_off_due()
+            everyone_says_yes_and_the_group_meets(self, group)
         self.assertTrue(any(VIDEO_LINK in m.body for m in mail.outbox))  # it was sent, to members
         output = written.getvalue().lower()
         self.assertNotIn(VIDEO_LINK.lower(), output)

@@ -8,9 +8,9 @@ from contactpoints.locking import lock_contact_point
 from groups import emails, monthly
 from groups.models import Group, Invitation, SignUp
 from groups.services.forming import back_on_list, refill
+from groups.services.messages import tell_about_group
 from groups.services.signing_up import withdraw
 from groups.services.threshold import check_enough_waiting
-from outbox import services as outbox
 
 
 class Answer:
@@ -35,13 +35,7 @@ def answer(*, signup: SignUp, reply: str) -> bool:
             SignUp.objects.filter(pk=signup.pk).update(status=SignUp.Status.ACCEPTED)
             monthly.count(contact_point_id=group.contact_point_id, accepted=1)
             # The final details, with how to join a video group, go to those who said yes only.
-            outbox.queue(
-                kind=emails.ACCEPTED,
-                dedupe_key=f"accepted:{group.pk}:{signup.pk}",
-                signup=signup,
-                group=group,
-                contact_point=group.contact_point,
-            )
+            tell_about_group(kind=emails.ACCEPTED, key=f"accepted:{group.pk}", group=group, signup=signup)
             return True
         if reply == Answer.NOT_THIS_TIME:
             back_on_list(invitation=invitation, passed_on=True, tell=False)

@@ -11,8 +11,8 @@ from contactpoints.locking import lock_contact_point
 from groups import emails
 from groups.models import ERASED_WITH_THE_MEMBERS, Group, Invitation, SignUp
 from groups.services.forming import GroupError, Meeting, back_on_list
+from groups.services.messages import tell_about_group
 from groups.services.threshold import check_enough_waiting
-from outbox import services as outbox
 
 # Someone who has not answered yet needs time to read about a new time and
 # decide: a first meeting is not moved closer than this while anyone has not.
@@ -69,12 +69,8 @@ def move_meeting(*, group: Group, meeting: Meeting, seen_changes: int) -> bool:
         # An answer is never due after the meeting it is for.
         pending.filter(reply_by__gt=meeting.first_meeting).update(reply_by=meeting.first_meeting)
         for invitation in group.invitations.select_related("signup").order_by("pk"):
-            outbox.queue(
-                kind=emails.MEETING_MOVED,
-                dedupe_key=f"moved:{group.pk}:{changes}:{invitation.signup_id}",
-                signup=invitation.signup,
-                group=group,
-                contact_point=group.contact_point,
+            tell_about_group(
+                kind=emails.MEETING_MOVED, key=f"moved:{group.pk}:{changes}", group=group, signup=invitation.signup
             )
     return True
 
@@ -95,12 +91,8 @@ def cancel(*, group: Group) -> bool:
         for invitation in group.invitations.select_related("signup", "group__contact_point").order_by("pk"):
             # Not "passed on": the person did not turn this group down, it is gone.
             back_on_list(invitation=invitation, passed_on=False, tell=False)
-            outbox.queue(
-                kind=emails.GROUP_CANCELLED,
-                dedupe_key=f"cancelled:{group.pk}:{invitation.signup_id}",
-                signup=invitation.signup,
-                group=group,
-                contact_point=group.contact_point,
+            tell_about_group(
+                kind=emails.GROUP_CANCELLED, key=f"cancelled:{group.pk}", group=group, signup=invitation.signup
             )
         # Those who said "not this time" to it may be offered the next group like anyone else.
         SignUp.objects.filter(passed_on_group=group).update(passed_on_group=None)

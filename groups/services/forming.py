@@ -18,8 +18,8 @@ from contactpoints.models import ContactPoint, Room
 from groups import emails, matching, monthly
 from groups.matching import Plan
 from groups.models import Format, Group, Invitation, SignUp
+from groups.services.messages import tell_about_group
 from groups.services.threshold import check_enough_waiting
-from outbox import services as outbox
 
 
 class GroupError(Exception):
@@ -85,13 +85,7 @@ def _invite(*, group: Group, signups: list[SignUp], now: datetime.datetime) -> i
     for signup in signups:
         Invitation.objects.create(group=group, signup=signup, reply_by=reply_by, created_at=now)
         SignUp.objects.filter(pk=signup.pk).update(status=SignUp.Status.INVITED)
-        outbox.queue(
-            kind=emails.INVITATION,
-            dedupe_key=f"invitation:{group.pk}:{signup.pk}",
-            signup=signup,
-            group=group,
-            contact_point=group.contact_point,
-        )
+        tell_about_group(kind=emails.INVITATION, key=f"invitation:{group.pk}", group=group, signup=signup)
     if signups:
         monthly.count(contact_point_id=group.contact_point_id, invited=len(signups))
     return len(signups)
@@ -194,13 +188,8 @@ def back_on_list(*, invitation: Invitation, passed_on: bool, tell: bool) -> None
         expires_at=warned_in_time, expiry_warned_at=None
     )
     if tell:
-        outbox.queue(
-            kind=emails.BACK_ON_LIST,
-            dedupe_key=f"back:{invitation.group_id}:{invitation.signup_id}",
-            signup=invitation.signup,
-            group=invitation.group,
-            contact_point=invitation.group.contact_point,
-        )
+        group = invitation.group
+        tell_about_group(kind=emails.BACK_ON_LIST, key=f"back:{group.pk}", group=group, signup=invitation.signup)
 
 
 def expire_invitations(*, now: datetime.datetime | None = None) -> int:

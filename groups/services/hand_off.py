@@ -13,8 +13,8 @@ from groups import emails, monthly
 from groups.models import ERASED_WITH_THE_MEMBERS, AddressExchange, Group, Invitation, SignUp
 from groups.services.forming import back_on_list
 from groups.services.locking import lock_signups
+from groups.services.messages import tell_about_group
 from groups.services.threshold import check_enough_waiting
-from outbox import services as outbox
 from outbox.models import Email
 
 
@@ -63,13 +63,7 @@ def hand_off(*, group: Group, now: datetime.datetime | None = None) -> bool:
                 nickname=member.signup.nickname,
                 expires_at=exchange_until,
             )
-            outbox.queue(
-                kind=emails.GUIDE,
-                dedupe_key=f"guide:{group.pk}:{member.signup_id}",
-                signup=member.signup,
-                group=group,
-                contact_point=group.contact_point,
-            )
+            tell_about_group(kind=emails.GUIDE, key=f"guide:{group.pk}", group=group, signup=member.signup)
         SignUp.objects.filter(passed_on_group=group).update(passed_on_group=None)
         check_enough_waiting(contact_point_id=group.contact_point_id)
         # With nobody to send a guide to, it is finished now; otherwise the

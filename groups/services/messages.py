@@ -1,5 +1,5 @@
-"""Messages to everyone waiting at a contact point: staff's own, and the
-app's when the contact point pauses or closes."""
+"""Messages to everyone waiting at a contact point (staff's own, and the
+app's when the contact point pauses or closes), and to one person about a group."""
 
 from django.db import transaction
 from django.db.models import Model
@@ -8,7 +8,7 @@ from accounts.models import User
 from contactpoints.locking import lock_contact_point
 from contactpoints.models import ContactPoint
 from groups import emails
-from groups.models import Broadcast, SignUp
+from groups.models import Broadcast, Group, SignUp
 from outbox import services as outbox
 
 
@@ -32,3 +32,12 @@ def tell_everyone_waiting(*, contact_point: ContactPoint, kind: str, key: str, *
     for signup in signups:
         outbox.queue(kind=kind, dedupe_key=f"{key}:{signup.pk}", signup=signup, contact_point=contact_point, **about)
     return len(signups)
+
+
+def tell_about_group(*, kind: str, key: str, group: Group, signup: SignUp) -> bool:
+    """Queue one message of ``kind`` about ``group`` to one person invited to it,
+    in the caller's transaction; ``key`` names the occasion and is made unique per
+    person. Returns False if that person was told of it already."""
+    return outbox.queue(
+        kind=kind, dedupe_key=f"{key}:{signup.pk}", signup=signup, group=group, contact_point=group.contact_point
+    )

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from groups import emails
 from groups.models import Group, Invitation
-from outbox import services as outbox
+from groups.services.messages import tell_about_group
 
 # How long before the first meeting the reminder goes. Someone who said yes,
 # or heard of a move, later than this has the details fresh and gets none.
@@ -41,11 +41,7 @@ def remind_due(*, now: datetime.datetime | None = None) -> int:
         if heard_last is not None and heard_last > group.first_meeting - ahead:
             continue
         with transaction.atomic():
-            queued += outbox.queue(
-                kind=emails.REMINDER,
-                dedupe_key=f"reminder:{group.pk}:{group.changes}:{invitation.signup_id}",
-                signup=invitation.signup,
-                group=group,
-                contact_point=group.contact_point,
+            queued += tell_about_group(
+                kind=emails.REMINDER, key=f"reminder:{group.pk}:{group.changes}", group=group, signup=invitation.signup
             )
     return queued

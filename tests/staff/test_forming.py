@@ -145,7 +145,7 @@ class StartVideoGroupPageTests(StaffTestCase):
     def test_staff_start_a_video_group_and_see_its_link_and_follow_up_on_the_group_page(self):
         self.fill(self.point_a, 6, format="video")
         page = self.as_staff_a().get(reverse("staff:start_group", args=[self.point_a.slug])).content.decode()
-        self.assertIn("without an account or an app", page)
+        self.assertIn("uten konto eller app", page)  # the help text recommends tools that need no account
         response = self.post(self.form())
         group = Group.objects.get()
         self.assertEqual((group.format, group.joining_link), ("video", self.LINK))
