@@ -152,7 +152,7 @@ class StartVideoGroupPageTests(StaffTestCase):
         self.assertEqual(group.follow_up, future(days=49))
         page = self.as_staff_a().get(response["Location"]).content.decode()
         self.assertIn(self.LINK, page)
-        self.assertIn("Follow-up meeting", page)
+        self.assertIn("Oppfølgingsmøte", page)
 
     def test_a_video_group_needs_a_link_that_is_a_web_address(self):
         self.fill(self.point_a, 6, format="video")
