@@ -2,7 +2,9 @@
 
 Every count goes through ``figures.suppression.suppress`` over the whole
 country at once (contact point → municipality → county → district → country),
-so a count is shown the same way on every page, chart and CSV file.
+so a count is shown the same way on every page, chart and CSV file. Groups
+started are also split by how they met, for each district and the country,
+through ``suppress_split`` in the same call.
 """
 
 import datetime
@@ -15,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contactpoints.models import ContactPoint, County, Municipality, Office
-from figures.suppression import Shown, suppress
-from groups.models import Group, MonthlyFigure, SignUp
+from figures.suppression import Shown, Split, suppress, suppress_split
+from groups.models import Format, Group, MonthlyFigure, SignUp
 
 # The counts kept per contact point and month (see groups.models.MonthlyFigure),
 # and "waiting now", which is counted live.
@@ -32,6 +34,12 @@ MONTHLY = [
 ]
 WAITING = ("waiting", _("Waiting now"))
 COLUMNS = [WAITING, *MONTHLY]
+# How a group met, and the field of a contact point that says it offers that way.
+WAYS = [
+    (Format.IN_PERSON.value, _("In person"), "offers_in_person"),
+    (Format.TELEPHONE.value, _("By telephone"), "offers_telephone"),
+    (Format.VIDEO.value, _("By video"), "offers_video"),
+]
 # A place in the tree: ("point", id), ("municipality", id), ("county", id),
 # ("district", id or None), or the whole country.
 Node = tuple[str, int | None]
@@ -58,6 +66,11 @@ class Geography:
     counties: dict[int, str] = field(default_factory=dict)
     district_of_county: dict[int, int | None] = field(default_factory=dict)
     districts: dict[int, str] = field(default_factory=dict)
+    # The ways each contact point in the directory offers (closed or unlisted ones offer none): public facts.
+    offers: dict[int, frozenset[str]] = field(default_factory=dict)
+
+    def district(self, point: int) -> Node:
+        return ("district", self.district_of_county.get(self.municipalities[self.points[point][1]][1]))
 
     def parents(self) -> dict[Node, list[Node]]:
         tree: dict[Node, list[Node]] = defaultdict(list)
@@ -75,8 +88,13 @@ class Geography:
 def geography() -> Geography:
     """Three queries, whatever the size of the country."""
     geo = Geography()
-    for pk, name, municipality, slug in ContactPoint.objects.values_list("pk", "name", "municipality_id", "slug"):
+    fields = [field for _way, _label, field in WAYS]
+    for pk, name, municipality, slug, active, closed_at, *offered in ContactPoint.objects.values_list(
+        "pk", "name", "municipality_id", "slug", "is_active", "closed_at", *fields
+    ):
         geo.points[pk] = (name, municipality, slug)
+        if active and closed_at is None:  # in the directory
+            geo.offers[pk] = frozenset(way for (way, *_), offers in zip(WAYS, offered, strict=True) if offers)
     municipality_ids = {m for (_n, m, _s) in geo.points.values()}
 
     for pk, name, county in Municipality.objects.filter(pk__in=municipality_ids).values_list("pk", "name", "county_id"):
@@ -110,10 +128,12 @@ class MonthFigures:
     month: datetime.date
     shown: dict[str, dict[Node, Shown]]
     medians: dict[Node, int | None]
+    # Groups started by how they met (a format), in each district and the country.
+    ways: dict[str, dict[Node, Shown]] = field(default_factory=dict)
 
 
 def month_figures(geo: Geography, month: datetime.date) -> MonthFigures:
-    """Every count for one calendar month, suppressed over the whole country: three queries."""
+    """Every count for one calendar month, suppressed over the whole country: four queries."""
     parents = geo.parents()
     monthly = {
         row["contact_point_id"]: row
@@ -121,8 +141,15 @@ def month_figures(geo: Geography, month: datetime.date) -> MonthFigures:
     }
     waiting = dict(SignUp.objects.waiting().values_list("contact_point_id").annotate(n=Count("pk")).order_by())
     shown: dict[str, dict[Node, Shown]] = {}
+    ways: dict[str, dict[Node, Shown]] = {}
     for name, _label in MONTHLY:
         leaves: dict[Node, int] = {("point", pk): int(monthly.get(pk, {}).get(name, 0)) for pk in geo.points}
+        if name == "groups_started":
+            # Split by how they met in the same call, so that neither gives the other away; the
+            # tree comes out as ``suppress`` alone makes it, as the trend shows it.
+            shown[name], parts = suppress_split(leaves, parents, _split(geo, parents, groups_by_way(month)))
+            ways = {way: {node: cell for (kind, node), cell in parts.items() if kind == way} for way, *_ in WAYS}
+            continue
         # Members at start would tell how many groups started (at least one, and
         # its size) where that number is hidden: it is hidden there too.
         hide = [node for node, cell in shown.get("groups_started", {}).items() if cell.hidden]
@@ -130,7 +157,49 @@ def month_figures(geo: Geography, month: datetime.date) -> MonthFigures:
     waiting_now: dict[Node, int] = {("point", pk): waiting.get(pk, 0) for pk in geo.points}
     shown[WAITING[0]] = suppress(waiting_now, parents)
     medians = _medians(geo, parents, _group_medians([month])[month])
-    return MonthFigures(month=month, shown=shown, medians=medians)
+    return MonthFigures(month=month, shown=shown, medians=medians, ways=ways)
+
+
+def groups_by_way(month: datetime.date) -> dict[int, dict[str, int]]:
+    """How the groups that started in a month met, per contact point: one query.
+
+    A group counts as it counts in "Groups started" (``groups.services.hand_off``):
+    from its hand-off, if anyone came, in the month of its first meeting. A
+    cancelled group never started; one still forming has not yet.
+    """
+    found: dict[int, dict[str, int]] = defaultdict(dict)
+    for point, way, count in (
+        Group.objects.filter(
+            status__in=[Group.Status.HANDING_OFF, Group.Status.HANDED_OFF],
+            handed_off_at__isnull=False,
+            members_at_start__gt=0,
+            # A range on the column itself, so the index on status and first_meeting serves it.
+            first_meeting__gte=_midnight(month),
+            first_meeting__lt=_midnight(month_start(month + datetime.timedelta(days=32))),
+        )
+        .values_list("contact_point_id", "format")
+        .annotate(count=Count("pk"))
+        .order_by()
+    ):
+        found[point][way] = count
+    return found
+
+
+def _split(geo: Geography, parents: dict[Node, list[Node]], by_point: dict[int, dict[str, int]]) -> Split[Node]:
+    """Groups started by way in each district, and which ways anyone can tell were 0 there: those that
+    no contact point of the district offers, as the directory shows."""
+    districts = parents.get(COUNTRY, [])
+    counts: dict[Node, dict[str, int]] = {district: {} for district in districts}
+    offered: dict[Node, set[str]] = {district: set() for district in districts}
+    for point in geo.points:
+        district = geo.district(point)
+        for way, count in by_point.get(point, {}).items():
+            counts[district][way] = counts[district].get(way, 0) + count
+        offered[district] |= geo.offers.get(point, frozenset())
+    kinds = tuple(way for way, *_ in WAYS)
+    public = {(way, district) for district in districts for way in kinds if way not in offered[district]}
+    public |= {(way, COUNTRY) for way in kinds if all((way, district) in public for district in districts)}
+    return Split(total=COUNTRY, kinds=kinds, counts=counts, public=frozenset(public))
 
 
 def _midnight(day: datetime.date) -> datetime.datetime:
@@ -206,12 +275,24 @@ def scope(office: Office, geo: Geography) -> list[int]:
     )
 
 
+@dataclass(frozen=True)
+class Way:
+    """One way of meeting, in an office's area: groups started that way, and contact points offering it."""
+
+    name: str
+    groups_started: Shown
+    contact_points: int
+
+
 @dataclass
 class Tables:
     counties: list[Row]
     municipalities: list[Row]
     points: list[Row]
     total: Row | None
+    ways: list[Way] = field(default_factory=list)
+    # Below the ways: all groups started (as in the total row) and every contact point in the directory.
+    ways_total: Way | None = None
 
 
 def tables(geo: Geography, figures: MonthFigures, office: Office) -> Tables:
@@ -232,11 +313,21 @@ def tables(geo: Geography, figures: MonthFigures, office: Office) -> Tables:
         )
     # A county with no contact point has no figures; it gets no row.
     counties = [("county", pk) for pk in sorted(county_ids, key=lambda pk: geo.counties[pk])]
+    ways, ways_total = [], None
+    if total is not None:
+        offers = [geo.offers[pk] for pk in in_scope if pk in geo.offers]
+        ways = [
+            Way(str(label), figures.ways[way][total_key], sum(way in offered for offered in offers))
+            for way, label, _field in WAYS
+        ]
+        ways_total = Way(total.name, figures.shown["groups_started"][total_key], len(offers))
     return Tables(
         counties=rows(geo, figures, [key for key in counties if key in figures.shown["signed_up"]]),
         municipalities=rows(geo, figures, [("municipality", pk) for pk in municipality_ids]),
         points=rows(geo, figures, [("point", pk) for pk in sorted(in_scope, key=lambda pk: geo.points[pk][0])]),
         total=total,
+        ways=ways,
+        ways_total=ways_total,
     )
 
 

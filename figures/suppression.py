@@ -15,13 +15,36 @@ Only totals are ever hidden for the second reason, so every hidden count that
 remains in a shown sum shares it with others that can vary. Because every
 figure on a page, in a chart or in a CSV file comes from one call over the
 whole tree, the same count is shown the same way everywhere.
+
+Counts of one level may also be split another way: the groups started in each
+district by how they met, and in the country as the sum of the districts'.
+``suppress_split`` decides the tree exactly as ``suppress`` does (the same
+"Groups started" on every page, chart and file), then the parts:
+
+3. Every part from 0 to 4 is hidden and shown as "<5"; a sum of parts that
+   would give a hidden part away is hidden as "–", as in the tree.
+4. A part is hidden as well ("–") when the parts, the totals, the tree and
+   what anyone knows anyway (``public``: a way that no contact point there
+   offers) would together let someone work out a hidden count, or narrow a
+   hidden total of the tree more than the tree alone does.
+5. Where even hiding is not enough (five groups, all met one way, where the
+   other ways are offered), the parts concerned are withheld: shown as "–"
+   and saying nothing of their size, not even whether it is below 5.
+6. A part of 5 or more that anyone can work out anyway, once nothing smaller
+   can be, is shown: it tells nothing new.
+
+What someone can work out is found exactly, not by a rule of thumb: the
+districts, the ways and the country form a small network of flows, and a
+count can take another value exactly when the network still has a feasible
+flow with that count changed.
 """
 
 import math
+from collections import deque
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from selvhjelp.counts import SMALLEST_COUNT_SHOWN
 
@@ -33,6 +56,7 @@ class Reason(Enum):
     SHOWN = "shown"
     SMALL = "small"  # a count from 0 to 4
     COMPLEMENT = "complement"  # hidden so that a small count cannot be worked out
+    WITHHELD = "withheld"  # a part of a split that says nothing, not even whether it is below 5
 
 
 @dataclass(frozen=True)
@@ -49,7 +73,7 @@ class Shown:
     def __str__(self) -> str:
         if self.reason is Reason.SMALL:
             return "<5"
-        if self.reason is Reason.COMPLEMENT:
+        if self.reason in (Reason.COMPLEMENT, Reason.WITHHELD):
             return "–"
         return str(self.value)
 
@@ -128,3 +152,296 @@ def suppress(
                 known.clear()
                 changed = True
     return {node: Shown(None if reason[node] is not Reason.SHOWN else value_of(node), reason[node]) for node in nodes}
+
+
+# A bound no count reaches: the top of "at least 5" and of a withheld part.
+UNBOUNDED = 10**9
+
+
+@dataclass(frozen=True)
+class Split(Generic[Node]):
+    """The children of the top of a tree (e.g. the districts of the country), each with its count
+    split by kind (e.g. how the groups started there met); the top splits as their sum."""
+
+    total: Node
+    kinds: tuple[str, ...]
+    counts: Mapping[Node, Mapping[str, int]]
+    # (kind, node) that anyone can tell anyway, whatever is shown: a way no contact point there offers.
+    public: frozenset[tuple[str, Node]] = frozenset()
+
+
+def suppress_split(
+    leaves: Mapping[Node, int], parents: Mapping[Node, Iterable[Node]], split: Split[Node]
+) -> tuple[dict[Node, Shown], dict[tuple[str, Node], Shown]]:
+    """Suppress a tree of counts, as ``suppress`` does, and a split of its top level.
+
+    ``split.counts`` holds each child of ``split.total``, the top of the tree;
+    each child's parts add up to its count in the tree. Returns the tree,
+    exactly as ``suppress`` returns it, and a ``Shown`` for each
+    ``(kind, node)``, the total's included.
+    """
+    parents = {parent: list(children) for parent, children in parents.items()}
+    if any(split.total in children for children in parents.values()):
+        raise ValueError("only the top of a tree is split")
+    tree = suppress(leaves, parents)
+    marks, values = _split_marks(cast(Any, tree), cast(Any, leaves), cast(Any, parents), cast(Any, split))
+    parts = [(kind, node) for kind in split.kinds for node in (*parents[split.total], split.total)]
+    return tree, {part: Shown(values[part] if marks[part] is Reason.SHOWN else None, marks[part]) for part in parts}
+
+
+def _split_marks(
+    tree: Mapping[Hashable, Shown],
+    leaves: Mapping[Hashable, int],
+    parents: dict[Hashable, list[Hashable]],
+    split: Split[Hashable],
+) -> tuple[dict[Hashable, Reason], dict[Hashable, int]]:
+    """How each part of a split is shown, and what it is."""
+    children = parents[split.total]
+    values: dict[Hashable, int] = {
+        (kind, child): split.counts.get(child, {}).get(kind, 0) for kind in split.kinds for child in children
+    }
+    columns: dict[Hashable, list[Hashable]] = {
+        (kind, split.total): [(kind, child) for child in children] for kind in split.kinds
+    }
+    # Rules 1 and 3: a part from 0 to 4 is hidden, and so is a sum of parts that would give one away.
+    reason: dict[Hashable, Reason] = {part: shown.reason for part, shown in suppress(values, columns).items()}
+    for kind in split.kinds:
+        values[(kind, split.total)] = sum(values[(kind, child)] for child in children)
+    totals: dict[Hashable, int] = {child: sum(values[(kind, child)] for kind in split.kinds) for child in children}
+    totals[split.total] = sum(totals.values())
+    parts = [part for part in values if part not in split.public]
+    if any(totals[child] != _count(child, leaves, parents) for child in children):
+        # Parts that do not add up to the tree's counts could tell anything: none is shown.
+        return {**reason, **dict.fromkeys(parts, Reason.WITHHELD)}, values
+    network = _Network(tree, parents, split, {**values, **totals})
+
+    # Rules 4 and 5. What the tree and the public tell by themselves (with every part withheld) is the
+    # tree's to keep, not the split's. Each step hides or withholds one more part, so this ends, at the
+    # latest with every part withheld.
+    already = set(network.given_away({**reason, **dict.fromkeys(parts, Reason.WITHHELD)}))
+    while found := [count for count in network.given_away(reason) if count not in already]:
+        secrets = [count for count in found if count not in values or values[count] < THRESHOLD]
+        if not secrets:
+            # What is left is parts of 5 or more that can be worked out, while nothing smaller can: as
+            # they are known anyway, showing them changes nothing anyone can work out.
+            reason.update(dict.fromkeys(found, Reason.SHOWN))
+            break
+        if not any(network.loosen(count, reason) for count in secrets):
+            rest = [part for part in parts if reason[part] is not Reason.WITHHELD]
+            if not rest:
+                break
+            reason.update(dict.fromkeys(rest, Reason.WITHHELD))
+    # So too for parts of 5 or more that the tree and the public tell by themselves.
+    reason.update({part: Reason.SHOWN for part in parts if part in already and values[part] >= THRESHOLD})
+    return reason, values
+
+
+Range = tuple[int, int]
+
+
+class _Network:
+    """A split as flows: from the top to each child (its count in the tree), from each child to each
+    kind (its parts), from each kind back to the top (the total's parts). Counts that fit every mark
+    and every sum are a feasible circulation, and the other way round; the ranges of the children's
+    counts are what the tree below them allows."""
+
+    def __init__(
+        self,
+        tree: Mapping[Hashable, Shown],
+        parents: Mapping[Hashable, list[Hashable]],
+        split: Split[Hashable],
+        values: dict[Hashable, int],
+    ) -> None:
+        self.tree, self.public, self.values = tree, split.public, values
+        children = parents[split.total]
+        top, back = 0, 1
+        child_at = {child: 2 + i for i, child in enumerate(children)}
+        kind_at = {kind: 2 + len(children) + i for i, kind in enumerate(split.kinds)}
+        self.size = 2 + len(children) + len(split.kinds)
+        # Each arc: from, to, and the count it carries.
+        self.arcs: list[tuple[int, int, Hashable]] = [(back, top, split.total)]
+        self.arcs += [(top, child_at[child], child) for child in children]
+        self.arcs += [(child_at[c], kind_at[k], (k, c)) for c in children for k in split.kinds]
+        self.arcs += [(kind_at[k], back, (k, split.total)) for k in split.kinds]
+        self.parts = [count for _start, _end, count in self.arcs[1 + len(children) :]]
+        # The sums, to find the nearest part to hide: each child's, each kind's, the top's.
+        self.sums: list[tuple[Hashable, list[Hashable]]] = [
+            (child, [(kind, child) for kind in split.kinds]) for child in children
+        ]
+        self.sums += [((kind, split.total), [(kind, child) for child in children]) for kind in split.kinds]
+        self.sums += [(split.total, [(kind, split.total) for kind in split.kinds])]
+        hidden = [node for node in (split.total, *children) if tree[node].hidden]
+        self.below = {node: _below(node, tree, parents) for node in hidden}
+        self.extent: dict[Hashable, Range] | None = None  # of the tree's hidden counts, with every part withheld
+
+    def ranges(self, reason: Mapping[Hashable, Reason]) -> dict[Hashable, Range]:
+        """What the marks say of each count."""
+        found: dict[Hashable, Range] = {}
+        for _start, _end, count in self.arcs:
+            if count in self.below:
+                found[count] = self.below[count]
+            elif count in self.public or reason.get(count, Reason.SHOWN) is Reason.SHOWN:
+                found[count] = (self.values[count], self.values[count])
+            else:
+                found[count] = _MARKS[reason[count]]
+        return found
+
+    def feasible(self, ranges: Mapping[Hashable, Range]) -> bool:
+        """Whether some counts fit every range and every sum: a circulation within the arcs' bounds."""
+        source, sink = self.size, self.size + 1
+        capacity = [[0] * (self.size + 2) for _ in range(self.size + 2)]
+        excess = [0] * self.size
+        for start, end, count in self.arcs:
+            low, high = ranges[count]
+            if low > high:
+                return False
+            capacity[start][end] += high - low
+            excess[end] += low
+            excess[start] -= low
+        for node, amount in enumerate(excess):
+            if amount > 0:
+                capacity[source][node] = amount
+            else:
+                capacity[node][sink] = -amount
+        return _max_flow(capacity, source, sink) == sum(amount for amount in excess if amount > 0)
+
+    def can_be(self, ranges: dict[Hashable, Range], count: Hashable, low: int, high: int) -> bool:
+        """Whether ``count`` can lie between ``low`` and ``high``, given everything else."""
+        own_low, own_high = ranges[count]
+        low, high = max(low, own_low), min(high, own_high)
+        return low <= high and self.feasible({**ranges, count: (low, high)})
+
+    def _furthest(self, ranges: dict[Hashable, Range], count: Hashable, step: int) -> int:
+        """The least (``step`` -1) or greatest (1) a count can be: what it can be is a run of whole numbers."""
+        reached, stride = self.values[count], 1
+        end = ranges[count][0 if step < 0 else 1]
+        while stride and reached != end:
+            next_one = max(reached + step * stride, end) if step < 0 else min(reached + stride, end)
+            if self.can_be(ranges, count, next_one, next_one):
+                reached, stride = next_one, stride * 2
+            else:
+                stride //= 2
+        return reached
+
+    def given_away(self, reason: Mapping[Hashable, Reason]) -> list[Hashable]:
+        """The hidden parts someone could work out, and the tree's hidden counts the split narrows
+        (a narrower count of the tree tells of the counts below it what the tree did not allow for)."""
+        ranges = self.ranges(reason)
+        counts = [part for part in self.parts if part not in self.public and reason[part] is not Reason.SHOWN]
+        return [count for count in [*counts, *self.below] if self._gives_away(ranges, count)]
+
+    def _gives_away(self, ranges: dict[Hashable, Range], count: Hashable) -> bool:
+        if count in self.below:
+            if self.extent is None:
+                withheld = self.ranges(dict.fromkeys(self.parts, Reason.WITHHELD))
+                self.extent = {
+                    node: (self._furthest(withheld, node, -1), self._furthest(withheld, node, 1)) for node in self.below
+                }
+            low, high = self.extent[count]
+            return not (self.can_be(ranges, count, low, low) and self.can_be(ranges, count, high, high))
+        value = self.values[count]
+        return not (self.can_be(ranges, count, 0, value - 1) or self.can_be(ranges, count, value + 1, UNBOUNDED))
+
+    def loosen(self, count: Hashable, reason: dict[Hashable, Reason]) -> bool:
+        """Hide or withhold parts near ``count`` so that it is given away no longer; whether anything changed.
+
+        The ways to try, nearest sum first: hide a shown part (of a kind's sum over the children, the
+        total first, as in the tree; of a child's, the smallest part above 5, whose hiding leaves the others
+        room to vary, then the larger ones), then withhold the hidden parts of a sum. The first that is
+        enough is taken; if none is, the nearest hiding, or else the nearest withholding, and the next
+        round goes on from there."""
+        hiding: list[dict[Hashable, Reason]] = []
+        withholding: list[dict[Hashable, Reason]] = []
+        for total, members in self._around(count, reason):
+            own = [part for part in (total, *members) if part in reason and part not in self.public]
+            shown = sorted((self.values[part], str(part), part) for part in own if reason[part] is Reason.SHOWN)
+            first = [total] if total in own and reason[total] is Reason.SHOWN else []
+            roomy = [part for value, _name, part in shown if value > THRESHOLD]
+            hiding += [{part: Reason.COMPLEMENT} for part in dict.fromkeys([*first, *roomy, *(p for *_v, p in shown)])]
+            hidden = [part for part in own if reason[part] in (Reason.SMALL, Reason.COMPLEMENT)]
+            if hidden:
+                withholding.append(dict.fromkeys(hidden, Reason.WITHHELD))
+        for change in [*hiding, *withholding]:
+            if not self._gives_away(self.ranges({**reason, **change}), count):
+                reason.update(change)
+                return True
+        for change in [*hiding[:1], *withholding[:1]]:
+            reason.update(change)
+            return True
+        return False
+
+    def _around(self, count: Hashable, reason: Mapping[Hashable, Reason]) -> list[tuple[Hashable, list[Hashable]]]:
+        """The sums with ``count`` in them, then those they lead on to through hidden counts, nearest first."""
+
+        def hidden(node: Hashable) -> bool:
+            if node in reason:
+                return node not in self.public and reason[node] is not Reason.SHOWN
+            return self.tree[node].hidden
+
+        found: list[int] = []
+        queue = deque(i for i, (total, parts) in enumerate(self.sums) if count == total or count in parts)
+        while queue:
+            index = queue.popleft()
+            if index in found:
+                continue
+            found.append(index)
+            total, parts = self.sums[index]
+            for node in (total, *parts):
+                if hidden(node):
+                    queue.extend(i for i, (t, p) in enumerate(self.sums) if node == t or node in p)
+        return [self.sums[index] for index in found]
+
+
+_MARKS: dict[Reason, Range] = {
+    Reason.SMALL: (0, SMALL),
+    Reason.COMPLEMENT: (THRESHOLD, UNBOUNDED),
+    Reason.WITHHELD: (0, UNBOUNDED),
+}
+
+
+def _count(node: Hashable, leaves: Mapping[Hashable, int], parents: Mapping[Hashable, list[Hashable]]) -> int:
+    if node in leaves:
+        return leaves[node]
+    return sum(_count(child, leaves, parents) for child in parents.get(node, []))
+
+
+def _below(node: Hashable, tree: Mapping[Hashable, Shown], parents: Mapping[Hashable, list[Hashable]]) -> Range:
+    """What the tree below a count, and its own mark, say of it: the least and greatest it can be."""
+    shown = tree[node]
+    if not shown.hidden:
+        return int(shown.value or 0), int(shown.value or 0)
+    low, high = 0, UNBOUNDED
+    if node in parents:
+        parts = [_below(child, tree, parents) for child in parents[node]]
+        low, high = sum(p[0] for p in parts), min(UNBOUNDED, sum(p[1] for p in parts))
+    if shown.reason is Reason.SMALL:
+        return low, min(high, SMALL)
+    return max(low, THRESHOLD), high
+
+
+def _max_flow(capacity: list[list[int]], source: int, sink: int) -> int:
+    """The greatest flow from ``source`` to ``sink`` (Edmonds and Karp); ``capacity`` is used up."""
+    size = len(capacity)
+    total = 0
+    while True:
+        came_from = [-1] * size
+        came_from[source] = source
+        queue = deque([source])
+        while queue and came_from[sink] < 0:
+            node = queue.popleft()
+            for following in range(size):
+                if came_from[following] < 0 and capacity[node][following] > 0:
+                    came_from[following] = node
+                    queue.append(following)
+        if came_from[sink] < 0:
+            return total
+        bottleneck, node = UNBOUNDED * size, sink
+        while node != source:
+            bottleneck = min(bottleneck, capacity[came_from[node]][node])
+            node = came_from[node]
+        node = sink
+        while node != source:
+            capacity[came_from[node]][node] -= bottleneck
+            capacity[node][came_from[node]] += bottleneck
+            node = came_from[node]
+        total += bottleneck

@@ -103,6 +103,7 @@ CSV_TABLES = {
     "municipalities": (gettext_lazy("municipalities"), gettext_lazy("Municipality")),
     "contact-points": (gettext_lazy("contact points"), gettext_lazy("Contact point")),
     "trend": (gettext_lazy("Month by month"), gettext_lazy("Month")),
+    "ways": (gettext_lazy("how groups meet"), gettext_lazy("How the group meets")),
 }
 
 
@@ -110,6 +111,22 @@ def _csv_header(table: str) -> list[str]:
     """A table's CSV headers: the month, what its rows are, each count, and the median wait."""
     counts = [str(label) for _key, label in selectors.COLUMNS]
     return [_("Month"), str(CSV_TABLES[table][1]), *counts, _("Median days waited")]
+
+
+def _csv_table(table: str, month: datetime.date, tables: selectors.Tables) -> tuple[list[str], list[list[object]]]:
+    """A table of the month's figures as the page shows it: its CSV headers and rows."""
+    if table == "ways":
+        ways = [*tables.ways, *([tables.ways_total] if tables.ways_total else [])]
+        header = [_("Month"), str(CSV_TABLES[table][1]), _("Groups started"), _("Contact points that offer it")]
+        return header, [[f"{month:%Y-%m}", way.name, str(way.groups_started), way.contact_points] for way in ways]
+    rows = {"counties": tables.counties, "municipalities": tables.municipalities, "contact-points": tables.points}[
+        table
+    ]
+    if table == "counties" and tables.total:
+        rows = [*rows, tables.total]
+    return _csv_header(table), [
+        [f"{month:%Y-%m}", row.name, *[str(cell) for cell in row.cells], row.median_days or "–"] for row in rows
+    ]
 
 
 @office_view
@@ -126,14 +143,5 @@ def office_csv(request: SignedInRequest, office: Office, table: str) -> HttpResp
             [_("Month"), _("Groups started"), _("Median days waited")],
             ([f"{p.month:%Y-%m}", str(p.groups_started), p.median_days or "–"] for p in trend),
         )
-    tables = selectors.tables(geo, selectors.month_figures(geo, month), office)
-    rows = {"counties": tables.counties, "municipalities": tables.municipalities, "contact-points": tables.points}[
-        table
-    ]
-    if table == "counties" and tables.total:
-        rows = [*rows, tables.total]
-    return csv_response(
-        name,
-        _csv_header(table),
-        ([f"{month:%Y-%m}", row.name, *[str(cell) for cell in row.cells], row.median_days or "–"] for row in rows),
-    )
+    header, rows = _csv_table(table, month, selectors.tables(geo, selectors.month_figures(geo, month), office))
+    return csv_response(name, header, rows)

@@ -7,7 +7,8 @@ import io
 from django.test import Client
 from django.urls import reverse
 
-from tests.figures.test_views import OfficeTestCase
+from contactpoints.models import ContactPoint
+from tests.figures.test_views import OfficeTestCase, started
 from tests.signin import sign_in
 
 
@@ -54,3 +55,26 @@ class CsvInTheOfficesLanguage(OfficeTestCase):
         english, rows = self.download("en", "trend")
         self.assertIn("selvhjelp-ost-month-by-month-", english["Content-Disposition"])
         self.assertEqual(rows[0], ["Month", "Groups started", "Median days waited"])
+
+    def test_how_groups_met_downloads_as_the_page_shows_it(self):
+        # Six groups met in person and one by video; nobody in Øst offers telephone groups, so the
+        # number in person is hidden, or "7 started" would give the one by video away.
+        ContactPoint.objects.filter(pk=self.point_a.pk).update(offers_video=True)
+        started(self.point_a, "in_person", 6, month=self.month)
+        started(self.point_a, "video", 1, month=self.month)
+        response, rows = self.download("en", "ways")
+        month = f"{self.month:%Y-%m}"
+
+        self.assertEqual(
+            response["Content-Disposition"], f'attachment; filename="selvhjelp-ost-how-groups-meet-{month}.csv"'
+        )
+        self.assertEqual(rows[0], ["Month", "How the group meets", "Groups started", "Contact points that offer it"])
+        self.assertEqual(
+            rows[1:],
+            [
+                [month, "In person", "–", "1"],
+                [month, "By telephone", "<5", "0"],
+                [month, "By video", "<5", "1"],
+                [month, "Øst", "7", "1"],
+            ],
+        )

@@ -7,6 +7,13 @@ everything shown: each shown count, that "<5" means 0–4, that "–" means at
 least 5, and that every total is the sum of its parts. A hidden count is safe
 when at least two values remain possible. Sum constraints over a tree form a
 totally unimodular system, so the bounds found are whole numbers.
+
+The same holds for a tree whose top level is also split by how groups met
+(``suppress_split``): the linear program then knows every part's mark too (a
+withheld part, "–", may be anything), that each county's parts add up to its
+count and each way's to the country's, and that a way nobody in a county
+offers was 0 there. What it finds must be no more than it finds with every
+part withheld: the split tells nothing that the tree and the directory did not.
 """
 
 import os
@@ -16,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from figures.suppression import Reason, Shown, suppress
+from figures.suppression import Reason, Shown, Split, suppress, suppress_split
 
 BIG = 10_000
 
@@ -126,3 +133,154 @@ def test_a_total_with_several_hidden_parts_that_can_vary_stays_shown():
 def test_a_total_whose_hidden_parts_must_all_be_zero_is_hidden():
     shown = suppress({"a": 0, "b": 0, "c": 40}, {"all": ["a", "b", "c"]})
     assert str(shown["all"]) == "–"
+
+
+# Groups started, split by how they met: in each county (standing for the
+# districts, the level below the country) and in the country, as the sum of
+# the counties'. A way that no contact point in a county offers is known to be
+# 0 there by anyone who reads the directory.
+WAYS = ("in_person", "telephone", "video")
+
+
+@st.composite
+def split_trees(draw):
+    counts = st.one_of(st.integers(0, 2), st.integers(0, 6), st.integers(0, 25))
+    leaves, parents, by_county, public = {}, {}, {}, set()
+    for c in range(draw(st.integers(1, 4))):
+        county = f"county{c}"
+        offered = draw(st.sets(st.sampled_from(WAYS), min_size=1))
+        by_county[county] = dict.fromkeys(WAYS, 0)
+        parents[county] = []
+        for m in range(draw(st.integers(1, 2))):
+            municipality = f"{county}/m{m}"
+            parents[municipality] = [f"{municipality}/cp{p}" for p in range(draw(st.integers(1, 2)))]
+            for point in parents[municipality]:
+                started = {way: draw(counts) if way in offered else 0 for way in WAYS}
+                leaves[point] = sum(started.values())
+                for way in WAYS:
+                    by_county[county][way] += started[way]
+            parents[county].append(municipality)
+        public |= {(way, county) for way in WAYS if way not in offered}
+    parents["country"] = list(by_county)
+    public |= {(way, "country") for way in WAYS if all((way, county) in public for county in by_county)}
+    return leaves, parents, Split("country", WAYS, by_county, frozenset(public))
+
+
+def split_sums(parents, split):
+    """Every sum someone who reads the figures knows: the tree's, each county's ways, each way's counties."""
+    counties = parents[split.total]
+    return [
+        *parents.items(),
+        *((county, [(way, county) for way in split.kinds]) for county in [*counties, split.total]),
+        *(((way, split.total), [(way, county) for county in counties]) for way in split.kinds),
+    ]
+
+
+def split_range(node, shown: dict, sums, public) -> tuple[float, float]:
+    """The least and greatest a hidden count can be, given every sum, every mark and what anyone knows."""
+    hidden = sorted((n for n, s in shown.items() if s.hidden and n not in public), key=repr)
+    index = {n: i for i, n in enumerate(hidden)}
+    rows, rhs = [], []
+    for total, parts in sums:
+        row = np.zeros(len(hidden))
+        constant = 0
+        for member, sign in [(total, 1), *[(part, -1) for part in parts]]:
+            if member in index:
+                row[index[member]] += sign
+            else:
+                constant -= sign * (0 if member in public else shown[member].value)
+        if row.any():
+            rows.append(row)
+            rhs.append(constant)
+    marks = {Reason.SMALL: (0, 4), Reason.COMPLEMENT: (5, BIG), Reason.WITHHELD: (0, BIG)}
+    bounds = [marks[shown[n].reason] for n in hidden]
+    target = np.zeros(len(hidden))
+    target[index[node]] = 1
+    low = linprog(target, A_eq=np.array(rows) if rows else None, b_eq=rhs or None, bounds=bounds)
+    high = linprog(-target, A_eq=np.array(rows) if rows else None, b_eq=rhs or None, bounds=bounds)
+    assert low.status == 0 and high.status == 0, "the true values must be a solution"
+    return low.fun, -high.fun
+
+
+@settings(
+    max_examples=int(os.environ.get("SUPPRESSION_EXAMPLES", "300")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(split_trees())
+def test_no_hidden_count_can_be_worked_out_from_a_split_the_tree_and_the_directory(example):
+    leaves, parents, split = example
+    tree, parts = suppress_split(leaves, parents, split)
+    shown = {**tree, **parts}
+    sums = split_sums(parents, split)
+    # What the tree and the directory tell without any part (every part withheld) is not the split's doing.
+    anyway = {**shown, **{part: Shown(None, Reason.WITHHELD) for part in parts if part not in split.public}}
+    for node, cell in shown.items():
+        if cell.hidden and node not in split.public:
+            low, high = split_range(node, shown, sums, split.public)
+            if high - low < 1 - 1e-6:
+                low_anyway, high_anyway = split_range(node, anyway, sums, split.public)
+                assert high_anyway - low_anyway < 1 - 1e-6, f"{node} can only be {low}"
+
+
+@settings(max_examples=200, deadline=None)
+@given(split_trees())
+def test_a_split_leaves_the_tree_as_it_was(example):
+    leaves, parents, split = example
+    tree, _parts = suppress_split(leaves, parents, split)
+    assert tree == suppress(leaves, parents)
+
+
+@settings(max_examples=200, deadline=None)
+@given(split_trees())
+def test_a_part_from_0_to_4_never_shows_its_number_and_a_shown_part_is_true(example):
+    leaves, parents, split = example
+    _tree, parts = suppress_split(leaves, parents, split)
+    for (kind, node), cell in parts.items():
+        counts = [split.counts[node]] if node in split.counts else list(split.counts.values())
+        value = sum(count[kind] for count in counts)
+        if value < 5:
+            assert str(cell) in ("<5", "–")
+        elif not cell.hidden:
+            assert cell.value == value
+
+
+def split_example(east, north, public=()):
+    """Two districts of one contact point each; each district's groups by how they met."""
+    leaves = {"a": sum(east.values()), "b": sum(north.values())}
+    parents = {"east": ["a"], "north": ["b"], "country": ["east", "north"]}
+    split = Split("country", WAYS, {"east": east, "north": north}, frozenset(public))
+    tree, parts = suppress_split(leaves, parents, split)
+    return {node: [str(tree[node]), *(str(parts[(way, node)]) for way in WAYS)] for node in parents}
+
+
+def test_a_lone_video_group_is_not_recoverable_from_the_total():
+    shown = split_example({"in_person": 6, "telephone": 5, "video": 1}, {"in_person": 20, "telephone": 0, "video": 0})
+    # 12 started in the east; with 6 and 5 both shown, the video group would be 12 - 11.
+    assert shown["east"] == ["12", "6", "–", "<5"]
+
+
+def test_a_way_nobody_offers_counts_as_known():
+    # Nobody in the east offers telephone groups, so anyone knows none met that way.
+    shown = split_example(
+        {"in_person": 6, "telephone": 0, "video": 1},
+        {"in_person": 20, "telephone": 0, "video": 0},
+        public={("telephone", "east")},
+    )
+    assert shown["east"] == ["7", "–", "<5", "<5"]
+
+
+def test_parts_pinned_only_by_what_everyone_knows_are_shown():
+    # Only in person is offered in the east: its 8 groups all met in person, as anyone can tell.
+    shown = split_example(
+        {"in_person": 8, "telephone": 0, "video": 0},
+        {"in_person": 20, "telephone": 3, "video": 4},
+        public={("telephone", "east"), ("video", "east")},
+    )
+    assert shown["east"] == ["8", "8", "<5", "<5"]
+
+
+def test_five_groups_that_all_met_one_way_withhold_the_split():
+    # "5" or "–" (at least 5) in person would both leave 0 for telephone and video.
+    shown = split_example({"in_person": 5, "telephone": 0, "video": 0}, {"in_person": 20, "telephone": 0, "video": 0})
+    assert shown["east"] == ["5", "–", "–", "–"]

@@ -6,6 +6,7 @@ import uuid
 
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,9 +14,11 @@ from django.utils import timezone
 
 from contactpoints.models import ContactPoint, County, Municipality, Office
 from figures import selectors
+from figures.suppression import Reason
 from groups.models import Group, MonthlyFigure, SignUp
+from groups.services import answering, hand_off
 from selvhjelp.crypto import address_hash
-from tests.base import Personas
+from tests.base import Personas, start_group, waiting_person
 from tests.signin import sign_in
 
 
@@ -230,6 +233,157 @@ class MembersAtStartTests(OfficeTestCase):
         self.assertEqual(str(figures.shown["members_at_start"][("point", self.point_a.pk)]), "31")
 
 
+def started(point, way, count, *, month, status=Group.Status.HANDED_OFF, members=5, counted=True):
+    """``count`` groups that met ``way`` and started at ``point`` in ``month``, as the hand-off leaves them
+    (``groups.services.hand_off``); ``counted``: in the monthly figures too, as the hand-off counts them."""
+    first_meeting = timezone.make_aware(datetime.datetime.combine(month.replace(day=3), datetime.time(18)))
+    handed_off = status in (Group.Status.HANDING_OFF, Group.Status.HANDED_OFF)
+    Group.objects.bulk_create(
+        Group(
+            contact_point=point,
+            format=way,
+            time_of_day="evening",
+            language="no",
+            age_group="30-44",
+            first_meeting=first_meeting,
+            seats=8,
+            request_key=uuid.uuid4(),
+            status=status,
+            handed_off_at=first_meeting + datetime.timedelta(hours=3) if handed_off else None,
+            members_at_start=members if handed_off else None,
+        )
+        for _ in range(count)
+    )
+    if counted:
+        figure, _new = MonthlyFigure.objects.get_or_create(contact_point=point, month=month)
+        MonthlyFigure.objects.filter(pk=figure.pk).update(groups_started=F("groups_started") + count)
+
+
+class WaysOfMeetingTests(OfficeTestCase):
+    """How the groups that started in the month met, and how many contact points offer each way."""
+
+    def setUp(self):
+        super().setUp()
+        ContactPoint.objects.filter(pk=self.point_a.pk).update(offers_video=True)  # in person or by video
+
+    def ways(self, user, office, **params):
+        tables = self.page(user, office, **params).context["tables"]
+        rows = [*tables.ways, tables.ways_total]
+        return [(way.name, str(way.groups_started), way.contact_points) for way in rows]
+
+    def test_an_office_sees_groups_started_by_video(self):
+        started(self.point_a, "in_person", 7, month=self.month)
+        started(self.point_a, "video", 5, month=self.month)
+
+        self.assertEqual(
+            self.ways(self.district_east_user, self.district_east),
+            [("In person", "7", 1), ("By telephone", "<5", 0), ("By video", "5", 1), ("Øst", "12", 1)],
+        )
+        page = self.page(self.district_east_user, self.district_east)
+        self.assertContains(page, f"How groups started in {self.month:%B %Y} meet")
+        self.assertContains(page, '<th scope="row">By video</th><td class="number">5</td>', html=False)
+
+    def test_a_lone_video_group_is_not_recoverable_from_the_total(self):
+        # Seven groups: six met in person, one by video. Nobody in Øst offers telephone groups (the
+        # directory says so), so "6 in person" beside "7 started" would say that one met by video.
+        started(self.point_a, "in_person", 6, month=self.month)
+        started(self.point_a, "video", 1, month=self.month)
+
+        ways = self.ways(self.district_east_user, self.district_east)
+        self.assertEqual(
+            ways, [("In person", "–", 1), ("By telephone", "<5", 0), ("By video", "<5", 1), ("Øst", "7", 1)]
+        )
+        # What is left to know: in person at least 5, video 0 to 4, together 7: video is 0, 1 or 2.
+        counties = self.page(self.district_east_user, self.district_east).context["tables"].counties
+        self.assertEqual([str(row.cells[7]) for row in counties], ["7"])  # the groups started, shown as ever
+
+    def test_five_groups_that_all_met_one_way_say_nothing_of_the_other_ways(self):
+        # Any mark would tell: "5" or "–" (at least 5) in person leaves 0 for telephone and video.
+        ContactPoint.objects.filter(pk=self.point_a.pk).update(offers_telephone=True)
+        started(self.point_a, "in_person", 5, month=self.month)
+
+        tables = self.page(self.district_east_user, self.district_east).context["tables"]
+        self.assertEqual([str(way.groups_started) for way in tables.ways], ["–", "–", "–"])
+        # Withheld: not "at least 5", as "–" says of a total, but anything at all.
+        self.assertEqual({way.groups_started.reason for way in tables.ways}, {Reason.WITHHELD})
+        self.assertEqual(str(tables.ways_total.groups_started), "5")
+
+    def test_only_groups_that_started_in_the_month_count(self):
+        started(self.point_a, "in_person", 6, month=self.month)
+        started(self.point_a, "video", 5, month=self.month)
+        # Called off, still forming, handed over with nobody there, or started the month before: none counts.
+        started(self.point_a, "video", 3, month=self.month, status=Group.Status.CANCELLED, counted=False)
+        started(self.point_a, "video", 2, month=self.month, status=Group.Status.FORMING, counted=False)
+        started(self.point_a, "video", 1, month=self.month, members=0, counted=False)
+        last_month = (self.month - datetime.timedelta(days=1)).replace(day=1)
+        started(self.point_a, "video", 4, month=last_month)
+
+        self.assertEqual(selectors.groups_by_way(self.month), {self.point_a.pk: {"in_person": 6, "video": 5}})
+        self.assertEqual(
+            self.ways(self.district_east_user, self.district_east),
+            [("In person", "6", 1), ("By telephone", "<5", 0), ("By video", "5", 1), ("Øst", "11", 1)],
+        )
+
+    def test_a_group_counts_by_its_way_exactly_when_it_counts_as_started(self):
+        # Through the workflows: five people wait for a telephone group at Sentral B, it meets, and is
+        # handed over (its guides not yet sent).
+        plan = {"format": "telephone", "time_of_day": "evening", "language": "no", "age_group": "30-44"}
+        with self.captureOnCommitCallbacks(execute=True):
+            people = [waiting_person(self.point_b, f"t{n}@example.org", **plan) for n in range(5)]
+            group = start_group(
+                self.point_b,
+                by=self.staff_b,
+                seats=5,
+                first_meeting=timezone.now() + datetime.timedelta(hours=1),
+                **plan,
+            )
+        for person in people:
+            answering.answer(signup=person, reply="yes")
+        month = timezone.localtime(group.first_meeting).date().replace(day=1)
+        self.assertEqual(selectors.groups_by_way(month), {})
+        self.assertTrue(hand_off.hand_off(group=group, now=group.first_meeting + datetime.timedelta(hours=1)))
+
+        self.assertEqual(selectors.groups_by_way(month), {self.point_b.pk: {"telephone": 1}})
+        self.assertEqual(MonthlyFigure.objects.get(contact_point=self.point_b, month=month).groups_started, 1)
+
+    def test_contact_points_are_counted_by_the_ways_they_offer_in_the_directory(self):
+        closed = ContactPoint.objects.create(
+            slug="stengt",
+            name="Stengt",
+            kind="other",
+            municipality=self.oslo,
+            offers_video=True,
+            closed_at=timezone.now(),
+        )
+        ContactPoint.objects.create(
+            slug="ikke-publisert", name="Ikke publisert", kind="other", municipality=self.oslo, is_active=False
+        )
+        self.assertTrue(closed.offers_video)
+
+        national = self.ways(self.national_user, self.national)
+        self.assertEqual(
+            [(name, points) for name, _groups, points in national],
+            [("In person", 2), ("By telephone", 1), ("By video", 1), ("All of Norway", 2)],
+        )
+        east = self.ways(self.district_east_user, self.district_east)
+        self.assertEqual([points for _name, _groups, points in east], [1, 0, 1, 1])
+
+    def test_the_split_is_made_once_for_the_whole_country(self):
+        # Øst: 6 in person and 1 by video; Nord: 9 in person. The country's own split is the sum, and is
+        # suppressed with the districts': it shows nothing that, with theirs, gives a small count away.
+        started(self.point_a, "in_person", 6, month=self.month)
+        started(self.point_a, "video", 1, month=self.month)
+        started(self.point_b, "in_person", 9, month=self.month)
+        figures = selectors.month_figures(selectors.geography(), self.month)
+        country = [str(figures.ways[way][selectors.COUNTRY]) for way, *_ in selectors.WAYS]
+        east = [str(figures.ways[way][("district", self.district_east.pk)]) for way, *_ in selectors.WAYS]
+
+        self.assertEqual(east, ["–", "<5", "<5"])
+        self.assertEqual(country[1:], ["<5", "<5"])
+        self.assertNotEqual(country[0], "15")  # 15 in person of 16 would leave the one by video
+        self.assertEqual(str(figures.shown["groups_started"][selectors.COUNTRY]), "16")
+
+
 class ScaleTests(OfficeTestCase):
     def add_contact_points(self, count):
         county = County.objects.create(number=f"9{count % 10}", name=f"Fylke {count}")
@@ -246,7 +400,8 @@ class ScaleTests(OfficeTestCase):
         url = reverse("figures:office", args=[self.national.slug])
         client.get(url)
         self.add_contact_points(5)
-        with self.assertNumQueries(17) as small:  # the 17th counts applications waiting for a decision
+        # The 17th counts applications waiting for a decision; the 18th, groups started by way.
+        with self.assertNumQueries(18) as small:
             client.get(url)
         self.add_contact_points(40)
         with self.assertNumQueries(len(small.captured_queries)):
