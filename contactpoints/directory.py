@@ -4,7 +4,9 @@ A search folds letters on both sides, so that "Tromso", "tromsø" and "TROMSØ" 
 the same word, and so are "Karasjok" typed on any keyboard and "Kárášjohka". It
 knows each municipality by all its official names (Sami, Kven and Norwegian), and
 when it finds no contact point it still leads somewhere: to the contact points in
-the same county and to the lists that run telephone or video groups for the whole country.
+the same county, to the lists that run telephone or video groups for the whole country,
+and, for a municipality or county without a contact point, to asking to be told when
+one opens there (``contactpoints.notices``).
 
 Folding happens in Python, on the names of the listed contact points (a few hundred)
 and of the 357 municipalities, read as plain rows; folded names are remembered.
@@ -93,6 +95,12 @@ class Place:
     searched_as: str  # what to search for to find it: "Tromsø"
     county_id: int
     county_name: str
+    municipality_number: str = ""  # empty for a county
+    county_number: str = ""
+
+    @property
+    def is_county(self) -> bool:
+        return not self.municipality_number
 
 
 Index = list[tuple[Place, list[str]]]
@@ -101,15 +109,16 @@ Index = list[tuple[Place, list[str]]]
 def place_index() -> Index:
     """Every current municipality and county, each with its names folded. One query."""
     rows = Municipality.objects.filter(is_current=True, county__is_current=True).values_list(
-        "name", "other_names", "county_id", "county__name"
+        "name", "other_names", "county_id", "county__name", "number", "county__number"
     )
     counties: dict[int, tuple[Place, list[str]]] = {}
     index: Index = []
-    for municipality_name, other_names, county_id, county_name in rows:
+    for municipality_name, other_names, county_id, county_name, number, county_number in rows:
         shown = Municipality(name=municipality_name, other_names=other_names).display_name
-        place = Place(shown, municipality_name, county_id, county_name)
+        place = Place(shown, municipality_name, county_id, county_name, number, county_number)
         index.append((place, [fold(name) for name in names_of(municipality_name, other_names)]))
-        counties.setdefault(county_id, (Place(county_name, county_name, county_id, county_name), [fold(county_name)]))
+        county = Place(county_name, county_name, county_id, county_name, county_number=county_number)
+        counties.setdefault(county_id, (county, [fold(county_name)]))
     return index + list(counties.values())
 
 
@@ -166,6 +175,8 @@ class Suggestions:
     counties: list[CountyPoints]  # the contact points in those counties, county by county
     nationwide: list[ContactPoint]
     close_places: list[Place] = field(default_factory=list)  # for a search that names no place: spelt nearly so
+    # The places named that have no listed contact point: there one can ask to be told when one opens.
+    notice_places: list[Place] = field(default_factory=list)
 
     @property
     def too_many_places(self) -> bool:
@@ -194,15 +205,13 @@ def suggestions(query: str, *, meets: str = "", filtered: bool = False) -> Sugge
     counties = sorted({(place.county_name, place.county_id) for place in places})
     if len(counties) > MAX_COUNTIES_SUGGESTED or len(places) > MAX_PLACES_NAMED:
         counties = []
-    suggested = ContactPoint.objects.taking_signups().filter(
-        Q(nationwide=False, municipality__county__in=[pk for _, pk in counties]) | NATIONWIDE
-    )
-    if meets == "in_person":
-        # Whoever wants to meet in person may still like to hear of the lists for the whole country.
-        suggested = suggested.filter(Q(offers_in_person=True) | Q(nationwide=True))
-    elif meets in MEETS:
-        suggested = suggested.filter(**{MEETS[meets]: True})
-    points = list(suggested.select_related("municipality__county").order_by("name"))
+    county_ids = [pk for _, pk in counties]
+    # Every listed contact point in those counties, and the nationwide lists: which to suggest, and
+    # which places have none, are both read from these rows.
+    listed = ContactPoint.objects.listed().filter(Q(municipality__county__in=county_ids) | NATIONWIDE)
+    rows = list(listed.select_related("municipality__county").order_by("name"))
+    points = [p for p in rows if p.signups_paused_at is None and _meets(p, meets)]
+    notice_places = [place for place in places if county_ids and not _has_listed(place, rows)]
     return Suggestions(
         query=query,
         filtered=filtered,
@@ -211,6 +220,22 @@ def suggestions(query: str, *, meets: str = "", filtered: bool = False) -> Sugge
             CountyPoints(pk, name, [p for p in points if not p.nationwide and p.municipality.county_id == pk])
             for name, pk in counties
         ],
-        nationwide=[p for p in points if p.nationwide],
+        nationwide=[p for p in points if p.nationwide and (p.offers_telephone or p.offers_video)],
         close_places=close_places(query, index) if not places else [],
+        notice_places=notice_places,
     )
+
+
+def _meets(point: ContactPoint, meets: str) -> bool:
+    """Whether a contact point fits the way of meeting a search chose."""
+    if meets == "in_person":
+        # Whoever wants to meet in person may still like to hear of the lists for the whole country.
+        return point.offers_in_person or point.nationwide
+    return meets not in MEETS or bool(getattr(point, MEETS[meets]))
+
+
+def _has_listed(place: Place, listed: list[ContactPoint]) -> bool:
+    """Whether a listed contact point is in the place (a municipality, or a county)."""
+    if place.is_county:
+        return any(p.municipality.county_id == place.county_id for p in listed)
+    return any(p.municipality.number == place.municipality_number for p in listed)

@@ -1,13 +1,22 @@
 """The mail about contact points and applications, registered with the outbox:
 to an office about a new application or details nobody confirmed, to staff
-about their yearly check, and to an organisation that applied."""
+about their yearly check, to an organisation that applied, and to someone who
+asked to be told when a contact point opens near them."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
 from accounts.models import User
-from contactpoints.models import Application, ApplicationQuestion, ContactPoint, responsible_office, responsible_offices
+from contactpoints import notice_links
+from contactpoints.models import (
+    Application,
+    ApplicationQuestion,
+    ContactPoint,
+    NoticeRequest,
+    responsible_office,
+    responsible_offices,
+)
 from outbox import kinds, services
 from outbox.models import Email
 from selvhjelp.mail import build_message
@@ -74,6 +83,35 @@ def _applicant_message(email: Email, name: str) -> EmailMultiAlternatives | None
     )
 
 
+def _notice_message(email: Email) -> EmailMultiAlternatives | None:
+    """To someone who asked to be told when a contact point opens: the link to confirm (or, asked
+    again, to remove) their request, or the notice itself. Rendered in their language when sent."""
+    requests = NoticeRequest.objects.select_related("municipality__county")
+    request = requests.filter(pk=email.notice_request_id).first() if email.notice_request_id else None
+    if request is None:
+        return None  # Removed or expired before the message went out.
+    context: dict[str, object] = {
+        "request": request,
+        "municipality": request.municipality.display_name,
+        "county": request.municipality.county.name,
+        "confirm_hours": settings.SIGNUP_CONFIRM_HOURS,
+        "no_reply": True,
+    }
+    if email.kind == NOTICE:
+        contact_point = email.contact_point
+        if contact_point is None:
+            return None
+        context["contact_point"] = contact_point
+        context["link"] = f"{settings.SITE_URL}{reverse('contact_point', args=[contact_point.slug])}"
+        name = "place-opened"
+    else:
+        token = notice_links.mint(request=request)
+        context["link"] = f"{settings.SITE_URL}{notice_links.url(token)}"
+        context["remove_link"] = f"{settings.SITE_URL}{notice_links.remove_url(token)}"
+        name = "notice-asked-again" if request.is_confirmed else "notice-confirm"
+    return build_message(name=name, context=context, to=request.email, locale=request.locale)
+
+
 def _to_work_account(name: str) -> kinds.Renderer:
     return lambda email: _work_message(email, name)
 
@@ -88,6 +126,8 @@ NEW_APPLICATION = kinds.register("application_new", _to_work_account("applicatio
 APPLICATION_QUESTION = kinds.register("application_question", _to_applicant("application-question"))
 APPLICATION_APPROVED = kinds.register("application_approved", _to_applicant("application-approved"))
 APPLICATION_DECLINED = kinds.register("application_declined", _to_applicant("application-declined"))
+NOTICE_CONFIRM = kinds.register("notice_confirm", _notice_message)
+NOTICE = kinds.register("place_opened", _notice_message)
 
 
 def queue_for_staff(*, kind: str, contact_point: ContactPoint, key: str) -> None:

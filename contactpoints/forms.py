@@ -1,13 +1,15 @@
-"""The application an organisation sends to become a contact point."""
+"""The application an organisation sends to become a contact point, and the request to be told
+when a contact point opens where there is none."""
 
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from contactpoints.directory import fold, names_of
-from contactpoints.models import Application, Municipality
+from contactpoints.models import Application, ContactPoint, County, Municipality
+from contactpoints.notices import has_contact_point
 from contactpoints.ways import WAYS
-from selvhjelp.forms import CrispyModelForm, field_of, valid_postcode
+from selvhjelp.forms import CrispyForm, CrispyModelForm, field_of, no_control_characters, valid_postcode
 
 
 def municipality_label(municipality: Municipality) -> str:
@@ -148,3 +150,59 @@ class ApplicationForm(CrispyModelForm):
 
 def municipality_choices() -> list[str]:
     return [municipality_label(m) for m in Municipality.objects.filter(is_current=True).select_related("county")]
+
+
+# A field nobody sees, hears or reaches by keyboard, as on the sign-up form: programs that fill in
+# every field fill it in, and what they send is answered as if it were taken, and dropped.
+HONEYPOT_FIELD = "comment"
+
+
+class NoticeForm(CrispyForm):
+    """Ask to be told, once, when a contact point opens in a municipality that has none."""
+
+    municipality = forms.CharField(label=_("Your municipality"), max_length=10, widget=forms.Select)
+    email = forms.EmailField(
+        label=_("Your email address"),
+        help_text=_("We send you a link to confirm. Nobody else will see your address."),
+        max_length=254,
+        validators=[no_control_characters],
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    for_myself = forms.BooleanField(
+        label=_("I am asking for myself"),
+        error_messages={"required": _("You can only ask for yourself. Nobody can ask on behalf of someone else.")},
+    )
+
+    def __init__(self, *args: object, county: County | None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        municipalities = Municipality.objects.filter(is_current=True, county__is_current=True).exclude(
+            pk__in=ContactPoint.objects.listed().values("municipality")
+        )
+        if county is not None:
+            municipalities = municipalities.filter(county=county)
+        field = field_of(self, "municipality", forms.CharField)
+        field.widget.choices = [(m.number, municipality_label(m)) for m in municipalities.select_related("county")]
+        # Set by clean(): the hidden field was filled in, so a program sent this.
+        self.sent_by_a_program = False
+
+    def clean_municipality(self) -> Municipality:
+        number = self.cleaned_data["municipality"].strip()
+        municipality = (
+            Municipality.objects.filter(is_current=True, number=number).select_related("county").first()
+            if number.isdigit()
+            else None
+        )
+        if municipality is None:
+            raise forms.ValidationError(_("We do not know that municipality. Choose yours from the list."))
+        if has_contact_point(municipality):
+            raise forms.ValidationError(
+                _("%(name)s has a contact point already. Find it in the directory and sign up there.")
+                % {"name": municipality.display_name},
+                code="has_contact_point",
+            )
+        return municipality
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        self.sent_by_a_program = bool(self.data.get(HONEYPOT_FIELD))
+        return cleaned

@@ -1,6 +1,7 @@
 """Geography, offices and contact points: everything about organisations.
 
-Nothing in this module describes a participant.
+Nothing in this module describes a participant. A notice request holds only
+an address, encrypted, to tell once when a contact point opens near it.
 """
 
 import datetime
@@ -11,6 +12,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from selvhjelp.crypto import EncryptedTextField
 
 GROUP_SIZE_MIN = 4
 GROUP_SIZE_MAX = 10
@@ -333,3 +336,34 @@ class ApplicationQuestion(models.Model):
 
     def __str__(self) -> str:
         return f"question {self.pk}"
+
+
+class NoticeRequest(models.Model):
+    """Someone asked to be told, once, when a contact point opens in a municipality or its county.
+
+    Never shown to staff, offices or the admin. Deleted once the notice is sent, when the
+    person removes it, unconfirmed after ``SIGNUP_CONFIRM_HOURS``, or confirmed after
+    twelve months (``contactpoints.notices``).
+    """
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="notice_requests")
+    email = EncryptedTextField()
+    # A keyed hash: one request per address and municipality, without the address in clear.
+    email_hash = models.CharField(max_length=64)
+    locale = models.CharField(max_length=10)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The link in the latest email, as a hash only: a copy of the database opens nothing.
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "email_hash"], name="one_notice_request_per_address"),
+        ]
+
+    def __str__(self) -> str:
+        return f"notice request {self.pk}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None

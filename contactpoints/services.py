@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.invitations import invite
 from accounts.models import User
-from contactpoints import emails
+from contactpoints import emails, notices
 from contactpoints.locking import lock_contact_point
 from contactpoints.models import (
     Application,
@@ -242,7 +242,8 @@ def checklist(contact_point: ContactPoint) -> list[ChecklistItem]:
 
 
 def publish(*, contact_point: ContactPoint) -> bool:
-    """List a new contact point in the directory, once its page is complete. Returns False if it was already."""
+    """List a new contact point in the directory, once its page is complete, and tell those who asked
+    to hear when one opens there (``notices.notify``). Returns False if it was listed already."""
     with transaction.atomic():
         lock_contact_point(contact_point.pk)
         point = ContactPoint.objects.get(pk=contact_point.pk)
@@ -256,6 +257,8 @@ def publish(*, contact_point: ContactPoint) -> bool:
         ContactPoint.objects.filter(pk=point.pk).update(
             is_active=True, published_at=point.published_at or now, details_confirmed_at=now
         )
+        # Those who asked to be told when a place opens here or in the county hear of it once.
+        notices.notify(contact_point=point)
     contact_point.refresh_from_db()
     return True
 

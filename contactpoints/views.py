@@ -1,20 +1,27 @@
-"""Public pages: the home page, the directory, and becoming a contact point."""
+"""Public pages: the home page, the directory, asking to be told when a contact point opens
+(and the pages its links open), and becoming a contact point."""
+
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from contactpoints import services
+from contactpoints import notice_links, notices, services
 from contactpoints.directory import find_contact_points
 from contactpoints.directory import suggestions as directory_suggestions
-from contactpoints.forms import ApplicationForm, municipality_choices
-from contactpoints.models import ContactPoint, County, Office
+from contactpoints.forms import ApplicationForm, NoticeForm, municipality_choices
+from contactpoints.models import ContactPoint, County, Municipality, Office
 from selvhjelp import ratelimit
 from selvhjelp.forms import no_control_characters
+from selvhjelp.i18n import speak_their_language
 
 
 @require_GET
@@ -69,6 +76,90 @@ def directory(request: HttpRequest) -> HttpResponse:
             suggestions = directory_suggestions(query, meets=meets, filtered=bool(county or meets))
     context = {"form": form, "contact_points": contact_points, "suggestions": suggestions}
     return render(request, "contactpoints/directory.html", context)
+
+
+def _notice_county(request: HttpRequest) -> County | None:
+    """The county whose municipalities the form lists: of the municipality chosen (``kommune`` in the
+    address, or the one sent), or the county the search named (``fylke``)."""
+    number = str(request.POST.get("municipality") or request.GET.get("kommune") or "")
+    if number.isdigit():
+        municipality = Municipality.objects.filter(number=number, is_current=True).select_related("county").first()
+        if municipality is not None:
+            return municipality.county
+    county_number = str(request.GET.get("fylke", ""))
+    return County.objects.filter(number=county_number, is_current=True).first() if county_number.isdigit() else None
+
+
+def _notice_page(
+    request: HttpRequest, form: NoticeForm, *, status: int = 200, turned_away: bool = False
+) -> HttpResponse:
+    return render(request, "contactpoints/notice_ask.html", {"form": form, "turned_away": turned_away}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def notice_ask(request: HttpRequest) -> HttpResponse:
+    """Ask to be told when a contact point opens. A known address and a new one get the same answer
+    from the same work (``notices.ask``); what a program sends is answered as if it were taken, and dropped."""
+    initial = {"municipality": request.GET.get("kommune", "")}
+    form = NoticeForm(request.POST or None, county=_notice_county(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        window = settings.SIGNUP_LIMIT_WINDOW_SECONDS
+        if not ratelimit.admit(request, scope="notice", limit=settings.SIGNUP_LIMIT_PER_CLIENT, seconds=window):
+            return _notice_page(request, form, status=429, turned_away=True)
+        if not form.sent_by_a_program:
+            municipality, email = form.cleaned_data["municipality"], form.cleaned_data["email"]
+            notices.ask(municipality=municipality, email=email, locale=get_language())
+        return redirect("notice_sent")
+    return _notice_page(request, form)
+
+
+@require_GET
+def notice_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "contactpoints/notice_sent.html")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def notice_request(request: HttpRequest, token: str) -> HttpResponse:
+    """What the link in the email opens: a button to confirm, or the confirmed request. Opening it changes nothing."""
+    notice = notice_links.resolve(token)
+    if notice is None:
+        return render(request, "contactpoints/notice_link_invalid.html", status=404)
+    speak_their_language(request, notice.locale)
+    if request.method == "POST":
+        if request.POST.get("action") != "confirm":
+            return render(request, "400.html", status=400)
+        notices.confirm(request=notice)
+        messages.success(request, _("Thank you. We will tell you when a contact point opens."))
+        return redirect(notice_links.url(token))
+    template = "notice_confirmed" if notice.is_confirmed else "notice_confirm"
+    context = {"notice": notice, "remove_url": notice_links.remove_url(token)}
+    return render(request, f"contactpoints/{template}.html", context)
+
+
+# The page that says a request is removed gets the person's language in its address: the request is gone.
+LANGUAGE_PARAMETER = "sprak"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def notice_remove(request: HttpRequest, token: str) -> HttpResponse:
+    """Removing a request asks first, on a page with one button."""
+    notice = notice_links.resolve(token)
+    if notice is None:
+        return render(request, "contactpoints/notice_link_invalid.html", status=404)
+    speak_their_language(request, notice.locale)
+    if request.method == "POST":
+        notices.remove(request=notice)
+        return redirect(f"{reverse('notice_removed')}?{urlencode({LANGUAGE_PARAMETER: request.LANGUAGE_CODE})}")
+    context = {"notice": notice, "back_url": notice_links.url(token)}
+    return render(request, "contactpoints/notice_remove.html", context)
+
+
+@require_GET
+def notice_removed(request: HttpRequest) -> HttpResponse:
+    speak_their_language(request, request.GET.get(LANGUAGE_PARAMETER))
+    return render(request, "contactpoints/notice_removed.html")
 
 
 def _sole_office() -> Office | None:

@@ -27,6 +27,10 @@ class Email(models.Model):
     broadcast = models.ForeignKey("groups.Broadcast", null=True, blank=True, on_delete=models.CASCADE)
     application = models.ForeignKey("contactpoints.Application", null=True, blank=True, on_delete=models.CASCADE)
     question = models.ForeignKey("contactpoints.ApplicationQuestion", null=True, blank=True, on_delete=models.CASCADE)
+    # Someone who asked to be told when a contact point opens near them.
+    notice_request = models.ForeignKey(
+        "contactpoints.NoticeRequest", null=True, blank=True, on_delete=models.CASCADE, related_name="emails"
+    )
     dedupe_key = models.CharField(max_length=100, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     # A sender claims the row before sending; a claim older than the lease is

@@ -475,6 +475,7 @@ CELERY_BEAT_SCHEDULE = {
     "hand-off-groups-that-have-met": {"task": "groups.tasks.hand_off_due", "schedule": 5 * 60.0},
     "delete-addresses-once-the-exchange-is-over": {"task": "groups.tasks.end_address_exchanges", "schedule": 60 * 60.0},
     "ask-staff-to-confirm-their-details": {"task": "contactpoints.tasks.check_details", "schedule": 60 * 60.0},
+    "delete-old-notice-requests": {"task": "contactpoints.tasks.expire_notice_requests", "schedule": 15 * 60.0},
     "delete-signups-left-at-closed-contact-points": {
         "task": "groups.tasks.delete_after_closing",
         "schedule": 60 * 60.0,

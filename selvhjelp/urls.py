@@ -17,6 +17,10 @@ urlpatterns = [
     path("personvern/", public.privacy, name="privacy"),
     path("tilgjengelighet/", public.accessibility, name="accessibility"),
     path("kontaktpunkter/", public.directory, name="directory"),
+    # Before the contact points' pages: "varsle" is no contact point's short name.
+    path("kontaktpunkter/varsle/", public.notice_ask, name="notice_ask"),
+    path("kontaktpunkter/varsle/sjekk-e-posten/", public.notice_sent, name="notice_sent"),
+    path("kontaktpunkter/varsle/fjernet/", public.notice_removed, name="notice_removed"),
     path("kontaktpunkter/<slug:slug>/", person.contact_point, name="contact_point"),
     path("kontaktpunkter/<slug:slug>/meld-interesse/", person.signup, name="signup"),
     path("kontaktpunkter/<slug:slug>/sjekk-e-posten/", person.signup_sent, name="signup_sent"),
@@ -25,6 +29,9 @@ urlpatterns = [
     path("p/<str:token>/trekk/", withdrawing.withdraw, name="withdraw"),
     # Under /p/ like every private link, so that logs never hold its token.
     path("p/gruppe/<str:token>/", address_exchange.exchange_page, name="address_exchange"),
+    # Asking to be told when a contact point opens: under /p/ like every private link.
+    path("p/varsel/<str:token>/", public.notice_request, name="notice_request"),
+    path("p/varsel/<str:token>/fjern/", public.notice_remove, name="notice_remove"),
     path("trukket/", person.withdrawn, name="withdrawn"),
     path("bli-kontaktpunkt/", public.become_contact_point, name="become_contact_point"),
     path("bli-kontaktpunkt/sendt/", public.application_sent, name="application_sent"),

@@ -67,6 +67,8 @@ def test_every_kind_of_mail_is_registered_by_the_app_that_sends_it():
         "application_question",
         "application_approved",
         "application_declined",
+        "notice_confirm",
+        "place_opened",
         # accounts/emails.py
         "staff-invite",
         "set-password",

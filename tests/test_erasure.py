@@ -24,7 +24,8 @@ from django.test import Client, TestCase, TransactionTestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from contactpoints.models import ContactPoint, County, Municipality
+from contactpoints import services as contact_point_services
+from contactpoints.models import ContactPoint, County, Municipality, NoticeRequest
 from groups import tasks
 from groups.models import AddressExchange, Group, PrivateLink, SignUp
 from groups.services import answering, signing_up
@@ -33,6 +34,7 @@ from selvhjelp import tasks as selvhjelp_tasks
 from selvhjelp.crypto import address_hash, token_hash
 from selvhjelp.logging import RedactAddresses
 from tests.base import VIDEO_LINK, Personas, link_token, signup_data, start_group
+from tests.contactpoints.test_notices import form_data, notice_token, remove_path
 from tests.database import encrypted_fields_holding as find_encrypted
 from tests.database import text_columns_holding as find
 from tests.groups.test_signing_up import leave
@@ -179,6 +181,61 @@ class ErasureTests(Personas):
         for n, (token, signup_id) in enumerate(members):
             self.assertEqual(self.trail(f"Video.{n}@Example.org", token, signup_id), [])
             self.assertEqual(find_encrypted(f"Video.{n}@Example.org"), [])
+
+
+class NoticeRequestErasureTests(Personas):
+    """Someone who asked to be told when a contact point opens leaves nothing once told, or once they
+    remove their request."""
+
+    address = "told.once@example.org"
+
+    def setUp(self) -> None:
+        self.alta = Municipality.objects.create(number="5601", name="Alta", county=self.finnmark)
+
+    def ask(self) -> str:
+        with self.captureOnCommitCallbacks(execute=True):
+            Client().post(reverse("notice_ask"), form_data(self.alta, email=self.address))
+        return notice_token(mail.outbox[-1])
+
+    def trail(self, *tokens: str) -> list[str]:
+        needles = [self.address, address_hash(self.address), *tokens, *(token_hash(t) for t in tokens)]
+        return [f"{needle[:12]}… in {place}" for needle in needles for place in find(needle)] + [
+            f"the address in {place}" for place in find_encrypted(self.address)
+        ]
+
+    def test_the_scan_finds_a_request_that_is_still_there(self) -> None:
+        token = self.ask()
+        self.assertIn("the address in contactpoints_noticerequest.email", self.trail(token))
+
+    def test_nothing_is_left_after_the_notice_is_sent(self) -> None:
+        token = self.ask()
+        with self.captureOnCommitCallbacks(execute=True):
+            Client().post(reverse("notice_request", args=[token]), {"action": "confirm"})
+        point = ContactPoint.objects.create(
+            slug="alta-frivilligsentral",
+            name="Alta frivilligsentral",
+            kind=ContactPoint.Kind.FRIVILLIGSENTRAL,
+            municipality=self.alta,
+            is_active=False,
+            offers_in_person=False,
+            offers_telephone=True,
+            description="Vi hjelper folk å starte selvhjelpsgrupper, på telefon og i byen.",
+            opening_hours="Hverdager 9–15",
+            public_email="post@alta.example",
+        )
+        mail.outbox.clear()
+        with self.captureOnCommitCallbacks(execute=True):
+            contact_point_services.publish(contact_point=point)
+        self.assertEqual([m.to for m in mail.outbox], [[self.address]])
+        self.assertFalse(NoticeRequest.objects.exists())
+        self.assertEqual(self.trail(token), [])
+
+    def test_nothing_is_left_after_the_person_removes_the_request(self) -> None:
+        token = self.ask()
+        with self.captureOnCommitCallbacks(execute=True):
+            Client().post(remove_path(mail.outbox[-1]))
+        self.assertFalse(NoticeRequest.objects.exists())
+        self.assertEqual(self.trail(token), [])
 
 
 class NoAddressInLogsTests(Personas):

@@ -136,12 +136,19 @@ class WhatTheNoticeSaysTests(InEnglish, Personas):
                 "While you wait",
                 "When you are invited",
                 "After the first meeting",
+                "If you ask to hear when a contact point opens",
                 "If you leave",
                 "What is left afterwards",
                 "Your rights",
                 "Cookies",
             ],
         )
+
+    def test_it_says_what_a_request_to_hear_when_a_contact_point_opens_keeps_and_for_how_long(self):
+        page = self.notice()
+        self.assertIn("we store your email address (encrypted), your municipality, your language", page)
+        self.assertIn("as soon as we have emailed you, when you remove it with the link in our email", page)
+        self.assertIn("if you do not confirm within 48 hours, and at the latest after 12 months", page)
 
     def test_it_names_the_legal_basis_explicit_consent_for_health_information(self):
         page = self.notice()

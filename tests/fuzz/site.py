@@ -34,7 +34,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.regex_helper import normalize
 
 from accounts.tokens import set_password_token
-from contactpoints.models import Application, Office, Room
+from contactpoints import notice_links
+from contactpoints.models import Application, NoticeRequest, Office, Room
 from figures.views import CSV_TABLES
 from groups import emails as group_mail
 from groups import links
@@ -312,6 +313,17 @@ class World(Personas):
             group=cls.forming, email=f"exchange@{BØLLE}", nickname="Ola", expires_at=now + datetime.timedelta(days=3)
         )
         cls.tokens["exchange"] = links.mint_exchange(exchange_id=exchange.pk)
+        # Someone who asked to be told when a contact point opens: before and after confirming.
+        for confirmed in (None, now):
+            address = f"notice-{'confirmed' if confirmed else 'new'}@{BØLLE}"
+            notice = NoticeRequest.objects.create(
+                municipality=cls.oslo,
+                email=address,
+                email_hash=address_hash(address),
+                locale="nb",
+                confirmed_at=confirmed,
+            )
+            cls.tokens[f"notice-{bool(confirmed)}"] = notice_links.mint(request=notice)
         # Enough people waiting, open to any group, that staff can start one.
         for number in range(cls.point_a.seats):
             address = f"waiting-{number}@{BØLLE}"
