@@ -16,7 +16,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contactpoints.models import ContactPoint, County, Municipality, Office
+from contactpoints.models import ContactPoint, County, Municipality, NoticeRequest, Office
 from figures.suppression import Shown, Split, suppress, suppress_split
 from groups.models import Format, Group, MonthlyFigure, SignUp
 
@@ -360,6 +360,18 @@ def trend(geo: Geography, office: Office, months: list[datetime.date]) -> list[T
             )
         )
     return points
+
+
+def municipalities_asked(geo: Geography, office: Office) -> Shown:
+    """In how many municipalities of the office's counties people confirmed that they want to hear when a
+    contact point opens: a count of places, never of people, and from 0 to 4 shown as "<5"."""
+    count = (
+        NoticeRequest.objects.filter(confirmed_at__isnull=False, municipality__county_id__in=scope(office, geo))
+        .values("municipality")
+        .distinct()
+        .count()
+    )
+    return suppress({"asked": count}, {})["asked"]
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,7 @@ def office(request: SignedInRequest, office: Office) -> HttpResponse:
         "trend": trend,
         **_charts(tables, trend),
         "attention": selectors.needing_attention(geo, office, figures),
+        "municipalities_asked": selectors.municipalities_asked(geo, office),
         "pending_applications": applications_handled_by(office).filter(status=Application.Status.PENDING).count(),
         "open_orders": open_order_count(office),
     }

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from contactpoints.models import ContactPoint, County, Municipality, Office
+from contactpoints.models import ContactPoint, County, Municipality, NoticeRequest, Office
 from figures import selectors
 from figures.suppression import Reason
 from groups.models import Group, MonthlyFigure, SignUp
@@ -213,6 +213,55 @@ class AttentionTests(OfficeTestCase):
         self.assertEqual([name for name, _waiting in self.needs_help()], ["Sentral B"])
 
 
+class MunicipalitiesAskedTests(OfficeTestCase):
+    """An office sees in how many of its municipalities people asked to hear when a contact point opens,
+    as a count of places with 0 to 4 shown as "<5"; never who, and never an address."""
+
+    def ask_in(self, county: County, places: int, *, confirmed: bool = True) -> None:
+        for n in range(places):
+            municipality = Municipality.objects.create(
+                number=f"{county.number}{50 + n:02}", name=f"K{county.pk}-{n}", county=county
+            )
+            address = f"asks-{county.pk}-{n}@example.org"
+            NoticeRequest.objects.create(
+                municipality=municipality,
+                email=address,
+                email_hash=address_hash(address),
+                locale="nb",
+                confirmed_at=timezone.now() if confirmed else None,
+            )
+
+    def shown(self, user, office) -> str:
+        return str(self.page(user, office).context["municipalities_asked"])
+
+    def test_fewer_than_five_municipalities_show_as_below_five(self):
+        self.assertEqual(self.shown(self.district_east_user, self.district_east), "<5")
+        self.ask_in(self.oslo_county, 4)
+        self.assertEqual(self.shown(self.district_east_user, self.district_east), "<5")
+
+    def test_an_office_counts_the_municipalities_of_its_counties_where_people_confirmed(self):
+        self.ask_in(self.oslo_county, 5)
+        self.ask_in(self.finnmark, 6)
+        municipality = Municipality.objects.filter(county=self.oslo_county).exclude(pk=self.oslo.pk).first()
+        NoticeRequest.objects.create(
+            municipality=municipality,
+            email="second@example.org",
+            email_hash=address_hash("second@example.org"),
+            locale="nb",
+            confirmed_at=timezone.now(),
+        )  # a second person in the same municipality: still one place
+        self.assertEqual(self.shown(self.district_east_user, self.district_east), "5")
+        self.assertEqual(self.shown(self.district_north_user, self.district_north), "6")
+        self.assertEqual(self.shown(self.national_user, self.national), "11")
+        page = self.page(self.district_east_user, self.district_east)
+        self.assertContains(page, "where people have asked to hear when one opens: 5")
+        self.assertNotContains(page, "@example.org")
+
+    def test_a_request_nobody_confirmed_is_not_counted(self):
+        self.ask_in(self.oslo_county, 5, confirmed=False)
+        self.assertEqual(self.shown(self.district_east_user, self.district_east), "<5")
+
+
 class MembersAtStartTests(OfficeTestCase):
     def test_members_at_start_are_hidden_where_the_number_of_groups_is(self):
         # One group of six: "6 members" would say a group started, and how big it was.
@@ -400,8 +449,9 @@ class ScaleTests(OfficeTestCase):
         url = reverse("figures:office", args=[self.national.slug])
         client.get(url)
         self.add_contact_points(5)
-        # The 17th counts applications waiting for a decision; the 18th, groups started by way.
-        with self.assertNumQueries(18) as small:
+        # The 17th counts applications waiting for a decision; the 18th, groups started by way; the 19th,
+        # municipalities where people asked to hear when a contact point opens.
+        with self.assertNumQueries(19) as small:
             client.get(url)
         self.add_contact_points(40)
         with self.assertNumQueries(len(small.captured_queries)):
