@@ -120,10 +120,14 @@ def _slug(text: str) -> str:
     return slugify(text.translate(NORDIC_LETTERS))
 
 
+# Addresses under /kontaktpunkter/ that are pages of their own, not a contact point's.
+RESERVED_SLUGS = frozenset({"varsle"})
+
+
 def _unique_slug(name: str, municipality_name: str) -> str:
     base = _slug(name)[:70].strip("-") or "kontaktpunkt"
     for candidate in (base, f"{base}-{_slug(municipality_name)}"[:76].strip("-")):
-        if not ContactPoint.objects.filter(slug=candidate).exists():
+        if candidate not in RESERVED_SLUGS and not ContactPoint.objects.filter(slug=candidate).exists():
             return candidate
     number = 2
     while ContactPoint.objects.filter(slug=f"{base}-{number}").exists():

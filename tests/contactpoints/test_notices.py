@@ -361,3 +361,9 @@ class ExpiryTests(NoticeTestCase):
 class NobodyElseSeesTests(NoticeTestCase):
     def test_the_admin_has_no_page_for_requests(self):
         self.assertFalse(admin.site.is_registered(NoticeRequest))
+
+
+class AddressTests(NoticeTestCase):
+    def test_no_contact_point_is_given_the_address_of_the_page_to_ask(self):
+        self.assertEqual(services._unique_slug("Varsle", "Alta"), "varsle-alta")
+        self.assertEqual(reverse("notice_ask"), "/kontaktpunkter/varsle/")
