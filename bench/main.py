@@ -735,7 +735,7 @@ class Bench:
             "nickname": "",
             "format": "any",
             "time_of_day": "any",
-            "language": "any",
+            "languages": "no",
             "age_group": "any",
         }
 

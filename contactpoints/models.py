@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from selvhjelp.crypto import EncryptedTextField
@@ -112,6 +112,45 @@ def applications_handled_by(office: Office) -> "models.QuerySet[Application]":
     return Application.objects.filter(municipality__county__in=office.counties.all())
 
 
+class Language(models.Model):
+    """A language groups can be held in. The national office keeps the list;
+    a contact point ticks those it can start groups in, a person those they
+    can take part in. Never deleted: sign-ups refer to the codes."""
+
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    # The name in the language itself, shown to everyone whatever the page's language.
+    autonym = models.CharField(_("name in the language itself"), max_length=60)
+    name_nb = models.CharField(_("name in bokmål"), max_length=60)
+    name_nn = models.CharField(_("name in nynorsk"), max_length=60)
+    name_en = models.CharField(_("name in English"), max_length=60)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("offered"), default=True)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def name(self) -> str:
+        """Its name in the page's language; pages in Northern Sami show bokmål, like the rest of the app."""
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        if language.startswith("nn"):
+            return self.name_nn
+        if language.startswith("en"):
+            return self.name_en
+        return self.name_nb
+
+    @property
+    def label(self) -> str:
+        """The autonym, and its name in the page's language where that differs: "العربية (arabisk)"."""
+        name = self.name
+        return self.autonym if name.casefold() == self.autonym.casefold() else f"{self.autonym} ({name})"
+
+
 class ContactPointQuerySet(models.QuerySet["ContactPoint"]):
     def listed(self) -> "ContactPointQuerySet":
         """In the public directory: published by its staff and not closed."""
@@ -150,6 +189,10 @@ class ContactPoint(models.Model):
     offers_in_person = models.BooleanField(_("groups that meet in person"), default=True)
     offers_telephone = models.BooleanField(_("groups that meet by telephone"), default=False)
     offers_video = models.BooleanField(_("groups that meet by video"), default=False)
+    # The languages its staff can start groups in (see contactpoints.languages.offered).
+    languages = models.ManyToManyField(
+        Language, blank=True, related_name="contact_points", verbose_name=_("languages groups can be held in")
+    )
     show_progress = models.BooleanField(
         _("show how many are waiting"),
         default=True,

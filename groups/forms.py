@@ -5,6 +5,7 @@ identity number, problem, diagnosis or referrer.
 """
 
 import time
+from collections.abc import Iterable
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
@@ -14,9 +15,10 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from contactpoints import languages as language_list
 from contactpoints.models import ContactPoint
 from groups.matching import PREFERENCE_FIELDS, formats_offered
-from groups.models import ANY, AgeGroup, Format, GroupLanguage, SignUp, TimeOfDay
+from groups.models import ANY, AgeGroup, Format, SignUp, TimeOfDay
 from groups.services.signing_up import Preferences
 from selvhjelp.forms import field_of, no_control_characters
 
@@ -35,11 +37,15 @@ class PreferencesMixin(forms.Form):
     time_of_day = forms.ChoiceField(
         label=_("When suits you?"), choices=TimeOfDay.choices, initial=ANY, widget=forms.RadioSelect
     )
-    language = forms.ChoiceField(
-        label=_("Which language should the group speak?"),
-        choices=GroupLanguage.choices,
-        initial=ANY,
-        widget=forms.RadioSelect,
+    languages = forms.MultipleChoiceField(
+        label=_("Which languages can you take part in a group in?"),
+        help_text=_("Tick all that fit."),
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Tick at least one language you can take part in a group in."),
+            "invalid_choice": _("That is not a language this contact point starts groups in. Tick one of those shown."),
+        },
     )
     age_group = forms.ChoiceField(
         label=_("Your age group"),
@@ -50,8 +56,19 @@ class PreferencesMixin(forms.Form):
     )
 
     @staticmethod
-    def initial_for(signup: SignUp) -> dict[str, str]:
+    def initial_for(signup: SignUp) -> dict[str, object]:
         return {name: getattr(signup, name) for name in ("nickname", *PREFERENCE_FIELDS)}
+
+    def limit_languages(self, contact_point: ContactPoint, *, keep: Iterable[str] = ()) -> None:
+        """Offer the languages the contact point starts groups in, each named in itself and in the
+        page's language. A language a person ticked before the place stopped offering it stays
+        on their list of choices (``keep``), so that changing other wishes does not drop it."""
+        every, offered = language_list.every_and_offered(contact_point)
+        codes = [*offered, *(code for code in keep if code not in offered and code in every)]
+        field = field_of(self, "languages", forms.MultipleChoiceField)
+        field.choices = [(code, language_list.label_html(every[code])) for code in codes]
+        if len(codes) == 1 and not self.initial.get("languages"):
+            self.initial["languages"] = codes
 
     def limit_formats(self, contact_point: ContactPoint) -> None:
         """Offer the ways the contact point's groups meet, and "Any of these" when there is more than one."""
@@ -73,12 +90,12 @@ class PreferencesMixin(forms.Form):
         return Preferences(
             format=data["format"],
             time_of_day=data["time_of_day"],
-            language=data["language"],
+            languages=tuple(sorted(data["languages"])),
             age_group=data["age_group"],
         )
 
 
-PREFERENCE_LAYOUT = ("nickname", "format", "time_of_day", "language", "age_group")
+PREFERENCE_LAYOUT = ("nickname", "format", "time_of_day", "languages", "age_group")
 
 # The time trap: when the page with the form was served, signed, travels in a
 # hidden field. A form sent back within seconds was filled in by a program; one
@@ -130,6 +147,7 @@ class SignUpForm(PreferencesMixin):
     def __init__(self, *args: object, contact_point: ContactPoint, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.limit_formats(contact_point)
+        self.limit_languages(contact_point)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -183,6 +201,7 @@ class PreferencesForm(PreferencesMixin):
     def __init__(self, *args: object, contact_point: ContactPoint, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.limit_formats(contact_point)
+        self.limit_languages(contact_point, keep=self.initial.get("languages") or ())
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(*PREFERENCE_LAYOUT)

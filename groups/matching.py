@@ -1,56 +1,80 @@
 """Which waiting sign-ups fit one group plan, and which plans to suggest.
 
-A sign-up that says "either" fits any plan. A plan may leave its language or
-ages open: it then fits only the people who said any language is fine, or who
-did not give their age. So everyone in a group who gave an age is in the same
-age band (about 15 years), and nobody is in a group they did not ask for.
+A sign-up that says "either" fits any plan. A person ticks every language
+they can take part in; a plan with one language fits those who ticked it. A
+plan may leave its ages open: it then fits only the people who did not give
+their age. So everyone in a group who gave an age is in the same age band
+(about 15 years), and nobody is in a group they did not ask for.
 """
 
 import datetime
 import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Count, Min, Q
 
+from contactpoints import languages as language_list
 from contactpoints.models import ContactPoint
-from groups.models import ANY, GROUP_AGES, GROUP_LANGUAGES, AgeGroup, Format, GroupLanguage, SignUp, TimeOfDay
+from groups.models import ANY, GROUP_AGES, LANGUAGE_OPEN_LABEL, AgeGroup, Format, SignUp, TimeOfDay
 
-PREFERENCE_FIELDS = ("format", "time_of_day", "language", "age_group")
+# A person's wishes, as a sign-up holds them, and a group's plan.
+PREFERENCE_FIELDS = ("format", "time_of_day", "languages", "age_group")
+PLAN_FIELDS = ("format", "time_of_day", "language", "age_group")
+# Wishes with one answer, that may be "either".
+SINGLE_WISHES = ("format", "time_of_day", "age_group")
 
 
 @dataclass(frozen=True, kw_only=True)
 class Plan:
-    """A group: one format, one time of day, one language or open, one age group or mixed ages."""
+    """A group: one format, one time of day, one language, one age group or mixed ages.
+
+    A group started before people ticked languages may have its language open
+    ("any"): it fits those who ticked all of Norwegian, English and Northern
+    Sami, as it fitted those who said any of the three was fine.
+    """
 
     format: str
     time_of_day: str
     language: str
     age_group: str
+    # The language's name in the page's language, where the plan was made with the list at hand.
+    language_name: str = field(default="", compare=False)
 
     @property
     def label(self) -> str:
+        if self.language == ANY:
+            language = str(LANGUAGE_OPEN_LABEL)
+        else:
+            language = self.language_name or language_list.name(self.language)
         return " · ".join(
-            str(dict(choices)[getattr(self, name)])
-            for name, choices in (
-                ("format", Format.choices),
-                ("time_of_day", TimeOfDay.choices),
-                ("language", GROUP_LANGUAGES),
-                ("age_group", GROUP_AGES),
+            (
+                str(dict(Format.choices)[self.format]),
+                str(dict(TimeOfDay.choices)[self.time_of_day]),
+                language,
+                str(dict(GROUP_AGES)[self.age_group]),
             )
         )
 
-    def fits(self, wishes: Mapping[str, object]) -> bool:
+    def _languages_needed(self) -> list[str]:
+        return sorted(language_list.FIRST_THREE) if self.language == ANY else [self.language]
+
+    def fits(self, wishes: Mapping[str, Any]) -> bool:
         """Whether a sign-up (or a bucket of alike sign-ups) with these wishes fits the plan."""
-        return all(wishes[name] in (ANY, getattr(self, name)) for name in PREFERENCE_FIELDS)
+        return all(wishes[name] in (ANY, getattr(self, name)) for name in SINGLE_WISHES) and set(
+            self._languages_needed()
+        ) <= set(wishes["languages"])
 
     def as_query(self) -> dict[str, str]:
-        return {name: getattr(self, name) for name in PREFERENCE_FIELDS}
+        return {name: getattr(self, name) for name in PLAN_FIELDS}
 
     def q(self) -> Q:
+        # The list is JSON text like ["ar", "no"]; a code in quotes is found only as a whole element.
         condition = Q()
-        for name in PREFERENCE_FIELDS:
+        for code in self._languages_needed():
+            condition &= Q(languages__icontains=f'"{code}"')
+        for name in SINGLE_WISHES:
             condition &= Q(**{f"{name}__in": [ANY, getattr(self, name)]})
         return condition
 
@@ -70,19 +94,35 @@ def formats_offered(contact_point: ContactPoint) -> list[str]:
     return formats
 
 
-def concrete_plans(formats: Iterable[str]) -> Iterator[Plan]:
+def concrete_plans(
+    formats: Iterable[str], languages: Iterable[str], names: Mapping[str, str] | None = None
+) -> Iterator[Plan]:
     """Every plan with one format, time of day, language and age band, in the order of the choices."""
+    names = names or {}
     for fmt, time, language, age in itertools.product(
         formats,
         _concrete(TimeOfDay.values),
-        _concrete(GroupLanguage.values),
+        languages,
         _concrete(AgeGroup.values),
     ):
-        yield Plan(format=fmt, time_of_day=time, language=language, age_group=age)
+        yield Plan(
+            format=fmt, time_of_day=time, language=language, age_group=age, language_name=names.get(language, "")
+        )
 
 
-def plans_for(contact_point: ContactPoint) -> Iterator[Plan]:
-    return concrete_plans(formats_offered(contact_point))
+def language_names() -> dict[str, str]:
+    """Every language's name in the page's language: one query, for labelling many plans."""
+    return {code: language.name for code, language in language_list.all_languages().items()}
+
+
+def plans_for(
+    contact_point: ContactPoint, languages: Sequence[str] | None = None, names: Mapping[str, str] | None = None
+) -> Iterator[Plan]:
+    return concrete_plans(
+        formats_offered(contact_point),
+        language_list.offered(contact_point) if languages is None else languages,
+        language_names() if names is None else names,
+    )
 
 
 # Sign-ups alike in every wish: the wishes, how many (n), and since when the first waits.
@@ -101,19 +141,25 @@ def waiting_buckets(contact_point: ContactPoint) -> list[Bucket]:
     )
 
 
-def plan_counts(contact_point: ContactPoint, buckets: list[Bucket] | None = None) -> dict[Plan, int]:
-    """How many waiting sign-ups fit each plan: each bucket adds its count to every plan it fits."""
+def plan_counts(
+    contact_point: ContactPoint,
+    buckets: list[Bucket] | None = None,
+    *,
+    languages: Sequence[str] | None = None,
+    names: Mapping[str, str] | None = None,
+) -> dict[Plan, int]:
+    """How many waiting sign-ups fit each plan: each bucket adds its count to every plan it fits,
+    so a person who ticked two languages counts under each."""
     buckets = waiting_buckets(contact_point) if buckets is None else buckets
-    counts = dict.fromkeys(plans_for(contact_point), 0)
+    counts = dict.fromkeys(plans_for(contact_point, languages, names), 0)
     offered = {
         "format": formats_offered(contact_point),
         "time_of_day": _concrete(TimeOfDay.values),
-        "language": _concrete(GroupLanguage.values),
         "age_group": _concrete(AgeGroup.values),
     }
     for bucket in buckets:
-        choices = [offered[name] if bucket[name] == ANY else [bucket[name]] for name in PREFERENCE_FIELDS]
-        for fmt, time, language, age in itertools.product(*choices):
+        choices = [offered[name] if bucket[name] == ANY else [bucket[name]] for name in SINGLE_WISHES]
+        for (fmt, time, age), language in itertools.product(itertools.product(*choices), bucket["languages"]):
             plan = Plan(format=str(fmt), time_of_day=str(time), language=str(language), age_group=str(age))
             if plan in counts:
                 counts[plan] += int(bucket["n"])
@@ -121,7 +167,7 @@ def plan_counts(contact_point: ContactPoint, buckets: list[Bucket] | None = None
 
 
 # Where a plan may be left open, when nobody it seats asked for anything else.
-OPEN_WHERE_NOBODY_MINDS = ("language", "age_group")
+OPEN_WHERE_NOBODY_MINDS = ("age_group",)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -134,19 +180,26 @@ class Suggestion:
 
 
 def suggest(
-    buckets: Sequence[Bucket], *, formats: Sequence[str], threshold: int, seats: int, limit: int = 3
+    buckets: Sequence[Bucket],
+    *,
+    formats: Sequence[str],
+    languages: Sequence[str],
+    threshold: int,
+    seats: int,
+    limit: int = 3,
+    names: Mapping[str, str] | None = None,
 ) -> list[Suggestion]:
     """At most ``limit`` plans that can start now, the one that seats most first.
 
     Every concrete plan (one format, time, language and age band) is a
-    candidate. Where nobody a plan fits asked for a language or gave an age,
-    the plan leaves it open: it fits the same people, so it seats as many. Of
+    candidate. Where nobody a plan fits gave an age, the plan leaves the ages
+    open: it fits the same people, so it seats as many. Of
     plans that fit the same people, or only some of the people a better plan
     fits, the better one is kept. Ties go to the plan whose longest-waiting
     person has waited longest, then to the order of the choices.
     """
     ranked: list[tuple[tuple[int, datetime.datetime, int], Suggestion, frozenset[int]]] = []
-    for order, plan in enumerate(concrete_plans(formats)):
+    for order, plan in enumerate(concrete_plans(formats, languages, names)):
         fitting = frozenset(i for i, bucket in enumerate(buckets) if plan.fits(bucket))
         fit = sum(int(buckets[i]["n"]) for i in fitting)
         if fit < threshold:
@@ -173,13 +226,21 @@ def _since(bucket: Bucket) -> datetime.datetime:
     return since if isinstance(since, datetime.datetime) else datetime.datetime.max.replace(tzinfo=datetime.UTC)
 
 
-def suggestions(contact_point: ContactPoint, buckets: Sequence[Bucket] | None = None) -> list[Suggestion]:
+def suggestions(
+    contact_point: ContactPoint,
+    buckets: Sequence[Bucket] | None = None,
+    *,
+    languages: Sequence[str] | None = None,
+    names: Mapping[str, str] | None = None,
+) -> list[Suggestion]:
     """The plans to suggest to a contact point's staff now."""
     return suggest(
         waiting_buckets(contact_point) if buckets is None else buckets,
         formats=formats_offered(contact_point),
+        languages=language_list.offered(contact_point) if languages is None else languages,
         threshold=contact_point.threshold,
         seats=contact_point.seats,
+        names=language_names() if names is None else names,
     )
 
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contactpoints import languages
 from contactpoints.models import ContactPoint
 from selvhjelp.crypto import EncryptedTextField
 
@@ -30,13 +31,6 @@ class TimeOfDay(models.TextChoices):
     ANY = ANY, _("Either is fine")
 
 
-class GroupLanguage(models.TextChoices):
-    NORWEGIAN = "no", _("Norwegian")
-    ENGLISH = "en", _("English")
-    SAMI = "se", _("Northern Sami")
-    ANY = ANY, _("Any of these")
-
-
 class AgeGroup(models.TextChoices):
     AGE_18_29 = "18-29", _("18–29 years")
     AGE_30_44 = "30-44", _("30–44 years")
@@ -46,9 +40,17 @@ class AgeGroup(models.TextChoices):
     ANY = ANY, _("I would rather not say")
 
 
-# A group may leave its language or its ages open: it then seats only people
-# who said any language is fine, or who did not give their age.
-GROUP_LANGUAGES = [*GroupLanguage.choices[:3], (ANY, _("Language: the group decides"))]
+# A group may leave its ages open: it then seats only people who did not give
+# their age. Groups started before people ticked languages may have left the
+# language open ("any"): those seat people who ticked all of the first three.
+LANGUAGE_OPEN_LABEL = _("Language: the group decides")
+
+
+def the_first_three() -> list[str]:
+    """What "any of these" meant before people ticked languages: Norwegian, English, Northern Sami."""
+    return sorted(languages.FIRST_THREE)
+
+
 GROUP_AGES = [*AgeGroup.choices[:5], (ANY, _("Mixed ages"))]
 
 
@@ -75,7 +77,9 @@ class SignUp(models.Model):
     nickname = EncryptedTextField(blank=True)
     format = models.CharField(max_length=10, choices=Format.choices, default=Format.ANY)
     time_of_day = models.CharField(max_length=10, choices=TimeOfDay.choices, default=TimeOfDay.ANY)
-    language = models.CharField(max_length=3, choices=GroupLanguage.choices, default=GroupLanguage.ANY)
+    # The codes of every language the person can take part in (contactpoints.Language), sorted;
+    # never empty. A JSON list, so that it is the same on PostgreSQL and SQLite.
+    languages = models.JSONField(default=the_first_three)
     age_group = models.CharField(max_length=5, choices=AgeGroup.choices, default=AgeGroup.ANY)
     # The language the person used the site in: every email to them uses it.
     locale = models.CharField(max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
@@ -128,7 +132,7 @@ class IncomingSignUp(models.Model):
     nickname = EncryptedTextField(blank=True)
     format = models.CharField(max_length=10, choices=Format.choices)
     time_of_day = models.CharField(max_length=10, choices=TimeOfDay.choices)
-    language = models.CharField(max_length=3, choices=GroupLanguage.choices)
+    languages = models.JSONField(default=the_first_three)
     age_group = models.CharField(max_length=5, choices=AgeGroup.choices)
     locale = models.CharField(max_length=10, choices=settings.LANGUAGES)
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -182,7 +186,8 @@ class Group(models.Model):
     contact_point = models.ForeignKey(ContactPoint, on_delete=models.PROTECT, related_name="groups")
     format = models.CharField(_("how the group meets"), max_length=10, choices=Format.choices[:3])
     time_of_day = models.CharField(_("time of day"), max_length=10, choices=TimeOfDay.choices[:2])
-    language = models.CharField(_("language"), max_length=3, choices=GROUP_LANGUAGES)
+    # One language code (contactpoints.Language), or "any" for a group started before people ticked languages.
+    language = models.CharField(_("language"), max_length=8)
     age_group = models.CharField(_("age group"), max_length=5, choices=GROUP_AGES)
     first_meeting = models.DateTimeField(_("first meeting"))
     room = models.ForeignKey(
@@ -222,6 +227,11 @@ class Group(models.Model):
 
     def __str__(self) -> str:
         return f"group {self.pk}"
+
+    def get_language_display(self) -> str:
+        if self.language == ANY:
+            return str(LANGUAGE_OPEN_LABEL)
+        return languages.name(self.language)
 
     @property
     def is_forming(self) -> bool:

@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contactpoints import directory
+from contactpoints import languages as language_list
 from contactpoints.models import ContactPoint
 from groups import matching
 from groups.models import (
     AgeGroup,
     Format,
     Group,
-    GroupLanguage,
     Invitation,
     NoticeHold,
     ProgressSnapshot,
@@ -103,25 +103,33 @@ class WaitingOverview:
     ready: list[tuple[matching.Plan, int]]
     best: int
     suggestions: list[matching.Suggestion]
+    # How many wait per language; a person counts under each language they ticked.
+    languages: list[tuple[str, int]]
 
 
 def waiting_overview(contact_point: ContactPoint) -> WaitingOverview:
     """What staff see about the people waiting: numbers only, from one query."""
     buckets = matching.waiting_buckets(contact_point)
+    every, offered = language_list.every_and_offered(contact_point)
+    names = {code: language.name for code, language in every.items()}
+    per_language = language_counts(buckets, offered, names)
     total = sum(int(b["n"]) for b in buckets)
     splits = []
     for name, label, choices in (
         ("format", _("How to meet"), Format),
         ("time_of_day", _("Time of day"), TimeOfDay),
-        ("language", _("Language"), GroupLanguage),
+        ("languages", _("Language"), None),
         ("age_group", _("Age group"), AgeGroup),
     ):
+        if choices is None:
+            splits.append(Split(label=str(label), counts=per_language))
+            continue
         counts = [
             (str(choice_label), sum(int(b["n"]) for b in buckets if b[name] == value))
             for value, choice_label in choices.choices
         ]
         splits.append(Split(label=str(label), counts=counts))
-    plan_counts = matching.plan_counts(contact_point, buckets)
+    plan_counts = matching.plan_counts(contact_point, buckets, languages=offered, names=names)
     ready = sorted(
         ((plan, n) for plan, n in plan_counts.items() if n >= contact_point.threshold), key=lambda item: -item[1]
     )
@@ -130,8 +138,18 @@ def waiting_overview(contact_point: ContactPoint) -> WaitingOverview:
         splits=splits,
         ready=ready,
         best=max(plan_counts.values(), default=0),
-        suggestions=matching.suggestions(contact_point, buckets),
+        suggestions=matching.suggestions(contact_point, buckets, languages=offered, names=names),
+        languages=per_language,
     )
+
+
+def language_counts(buckets: list[matching.Bucket], offered: list[str], names: dict[str, str]) -> list[tuple[str, int]]:
+    """How many wait who ticked each language: the contact point's languages, then any other
+    a person ticked. A person who ticked two languages counts under each."""
+    ticked = {code for bucket in buckets for code in bucket["languages"]}
+    others = sorted(ticked - set(offered), key=lambda code: (list(names).index(code) if code in names else 999, code))
+    codes = [*offered, *others]
+    return [(names.get(code, code), sum(int(b["n"]) for b in buckets if code in b["languages"])) for code in codes]
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,10 @@ from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contactpoints import languages as language_list
 from contactpoints.models import GROUP_SIZE_MAX, GROUP_SIZE_MIN, ContactPoint, Room
-from groups.matching import PREFERENCE_FIELDS, Plan, formats_offered
-from groups.models import ANY, GROUP_AGES, GROUP_LANGUAGES, Format, Group, TimeOfDay
+from groups.matching import PLAN_FIELDS, Plan, formats_offered
+from groups.models import ANY, GROUP_AGES, Format, Group, TimeOfDay
 from groups.services.forming import GroupDetails, Meeting
 from selvhjelp.forms import (
     PAGE_OUT_OF_DATE,
@@ -27,6 +28,16 @@ from selvhjelp.forms import (
 
 class ContactPointForm(CrispyModelForm):
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    languages = forms.MultipleChoiceField(
+        label=_("Languages you can start groups in"),
+        help_text=_("People who sign up here choose among these."),
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Tick at least one language you can start groups in."),
+            "invalid_choice": _("That language is not on the list. Tick one of those shown."),
+        },
+    )
 
     class Meta:
         model = ContactPoint
@@ -50,6 +61,19 @@ class ContactPointForm(CrispyModelForm):
             "description": forms.Textarea(attrs={"rows": 5}),
             "opening_hours": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        field = field_of(self, "languages", forms.MultipleChoiceField)
+        field.choices = [
+            (code, language_list.label_html(language)) for code, language in language_list.active_languages().items()
+        ]
+        if self.instance.pk:
+            self.initial["languages"] = language_list.offered(self.instance)
+
+    def model_fields(self) -> list[str]:
+        """The fields saved on the contact point's own row (its languages are saved apart)."""
+        return [name for name in self.fields if name != "languages"]
 
     def clean_postcode(self) -> str:
         return valid_postcode(self.cleaned_data["postcode"])
@@ -182,8 +206,8 @@ class GroupForm(MeetingForm):
     time_of_day = forms.ChoiceField(label=_("Time of day"), choices=_concrete(TimeOfDay.choices))
     language = forms.ChoiceField(
         label=_("Language"),
-        choices=GROUP_LANGUAGES,
-        help_text=_("If the group decides, only people who said any language is fine are invited."),
+        choices=[],
+        help_text=_("Only people who ticked this language are invited."),
     )
     age_group = forms.ChoiceField(
         label=_("Age group"),
@@ -218,6 +242,8 @@ class GroupForm(MeetingForm):
         field_of(self, "format", forms.ChoiceField).choices = [c for c in _concrete(Format.choices) if c[0] in offered]
         if Format.VIDEO not in offered:
             self.without_joining()
+        every, offered_languages = language_list.every_and_offered(contact_point)
+        field_of(self, "language", forms.ChoiceField).choices = [(code, every[code].name) for code in offered_languages]
         rooms = list(contact_point.rooms.all())
         if rooms and contact_point.offers_in_person:
             self.fields["room"].initial = rooms[0].pk
@@ -236,7 +262,7 @@ class GroupForm(MeetingForm):
     def initial_from(query: Mapping[str, str]) -> dict[str, object]:
         """A suggestion's plan, and a first meeting a week from today at a time that
         fits it, for staff to check and change: two clicks start the group."""
-        initial: dict[str, object] = {name: query[name] for name in PREFERENCE_FIELDS if name in query}
+        initial: dict[str, object] = {name: query[name] for name in PLAN_FIELDS if name in query}
         if initial:
             hour = 12 if initial.get("time_of_day") == TimeOfDay.DAYTIME else 18
             day = timezone.localdate() + datetime.timedelta(days=7)

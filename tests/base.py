@@ -78,7 +78,7 @@ def signup_data(**overrides: object) -> dict[str, object]:
         "nickname": "",
         "format": "any",
         "time_of_day": "any",
-        "language": "any",
+        "languages": ["en", "no", "se"],
         "age_group": "any",
     }
     data.update(overrides)
@@ -89,13 +89,23 @@ ANY_PLAN = {"format": "any", "time_of_day": "any", "language": "any", "age_group
 EVENING_PLAN = {"format": "in_person", "time_of_day": "evening", "language": "no", "age_group": "30-44"}
 
 
-def person_signs_up(point, email: str, *, locale: str = "nb", **preferences: str) -> None:
+def wishes(**preferences) -> signing_up.Preferences:
+    """A person's wishes, written like a plan: ``language="ar"`` is ticking Arabic alone, and
+    ``language="any"`` ticking Norwegian, English and Northern Sami; or ``languages=[...]``."""
+    chosen = {**ANY_PLAN, **preferences}
+    language = chosen.pop("language")
+    if "languages" not in chosen:
+        chosen["languages"] = ("en", "no", "se") if language == "any" else (language,)
+    return signing_up.Preferences(**{**chosen, "languages": tuple(chosen["languages"])})
+
+
+def person_signs_up(point, email: str, *, locale: str = "nb", **preferences) -> None:
     """A person submits the sign-up form (through the service, not the page)."""
     signing_up.sign_up(
         contact_point=point,
         email=email,
         nickname="",
-        preferences=signing_up.Preferences(**{**ANY_PLAN, **preferences}),
+        preferences=wishes(**preferences),
         locale=locale,
     )
 
@@ -125,7 +135,7 @@ def start_group(point, *, by, seats: int = 5, first_meeting=None, follow_up=None
     )
 
 
-def waiting_person(point, email: str, *, days_ago: int = 0, **preferences: str):
+def waiting_person(point, email: str, *, days_ago: int = 0, **preferences):
     """A person who signed up through the service and confirmed; returns their sign-up."""
     person_signs_up(point, email, **preferences)
     signup = SignUp.objects.get(contact_point=point, email_hash=address_hash(email))

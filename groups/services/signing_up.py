@@ -37,8 +37,14 @@ RECORD_SIGN_UP = "groups.tasks.record_sign_up"
 class Preferences:
     format: str
     time_of_day: str
-    language: str
+    # Every language the person can take part in, sorted; never empty.
+    languages: tuple[str, ...]
     age_group: str
+
+    def __post_init__(self) -> None:
+        if not self.languages:
+            raise ValueError("a sign-up needs at least one language")
+        object.__setattr__(self, "languages", tuple(sorted(set(self.languages))))
 
 
 def _window_key(moment: datetime.datetime) -> int:
@@ -97,7 +103,7 @@ def record_incoming(*, incoming_id: int) -> bool:
             preferences=Preferences(
                 format=incoming.format,
                 time_of_day=incoming.time_of_day,
-                language=incoming.language,
+                languages=tuple(incoming.languages),
                 age_group=incoming.age_group,
             ),
             locale=incoming.locale,

@@ -3,6 +3,7 @@ holding that notice while sign-ups come unusually fast, and staff's edits
 that may change what "enough" is."""
 
 import logging
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,15 +11,18 @@ from django.utils import timezone
 from accounts.models import User
 from contactpoints.emails import queue_for_staff
 from contactpoints.locking import lock_contact_point
-from contactpoints.models import ContactPoint
+from contactpoints.models import ContactPoint, Language
 from groups import emails, matching
 from groups.models import NoticeHold
 
 logger = logging.getLogger(__name__)
 
 
-def update_contact_point(*, contact_point: ContactPoint, fields: list[str]) -> None:
-    """Save staff's edits to their public page; a new threshold may mean enough are waiting.
+def update_contact_point(
+    *, contact_point: ContactPoint, fields: list[str], languages: Iterable[str] | None = None
+) -> None:
+    """Save staff's edits to their public page, and the languages they start groups in;
+    a new threshold, or a new language, may mean enough are waiting.
 
     Only the edited fields are written, so that nothing the app changed in
     the meantime (such as the threshold notice) is overwritten.
@@ -27,6 +31,8 @@ def update_contact_point(*, contact_point: ContactPoint, fields: list[str]) -> N
         lock_contact_point(contact_point.pk)
         contact_point.details_confirmed_at = timezone.now()
         contact_point.save(update_fields=[*fields, "details_confirmed_at"])
+        if languages is not None:
+            contact_point.languages.set(Language.objects.filter(code__in=languages))
         check_enough_waiting(contact_point_id=contact_point.pk)
 
 

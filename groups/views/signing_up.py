@@ -111,7 +111,9 @@ def renew(request: HttpRequest, signup: SignUp, token: str) -> HttpResponse:
 def change_preferences(request: HttpRequest, signup: SignUp, token: str) -> HttpResponse:
     if not signup.is_waiting:
         return private_page(request, signup, token)  # Invited or handed off meanwhile: nothing to change.
-    form = PreferencesForm(request.POST, contact_point=signup.contact_point)
+    form = PreferencesForm(
+        request.POST, initial=PreferencesForm.initial_for(signup), contact_point=signup.contact_point
+    )
     if not form.is_valid():
         return private_page(request, signup, token, form)
     preferences = form.preferences()

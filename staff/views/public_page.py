@@ -21,7 +21,9 @@ from staff.forms import ContactPointForm, RoomForm
 def edit(request: SignedInRequest, contact_point: ContactPoint) -> HttpResponse:
     form = ContactPointForm(request.POST or None, instance=contact_point)
     if request.method == "POST" and form.is_valid():
-        threshold.update_contact_point(contact_point=form.save(commit=False), fields=list(form.fields))
+        threshold.update_contact_point(
+            contact_point=form.save(commit=False), fields=form.model_fields(), languages=form.cleaned_data["languages"]
+        )
         messages.success(request, _("The public page is updated."))
         return redirect("staff:dashboard", contact_point.slug)
     return render(request, "staff/edit.html", {"contact_point": contact_point, "form": form})

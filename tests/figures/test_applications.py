@@ -243,6 +243,7 @@ class ApprovalTests(JoiningTestCase):
                 "offers_in_person": "on",
                 "threshold": 5,
                 "seats": 8,
+                "languages": ["no", "en"],
             },
         )
         kari.post(

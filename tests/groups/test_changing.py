@@ -356,7 +356,7 @@ class ChangingAtOnceTests(TransactionTestCase):
                 waiting_since=now - datetime.timedelta(days=30 - n),
                 confirmed_at=now,
                 locale="en",
-                **{"format": "any", "time_of_day": "any", "language": "any", "age_group": "any"},
+                **{"format": "any", "time_of_day": "any", "languages": ["en", "no", "se"], "age_group": "any"},
             )
             for n in range(10)
         ]

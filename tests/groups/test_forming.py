@@ -41,7 +41,7 @@ class ConcurrentStartTests(TransactionTestCase):
                 status=SignUp.Status.WAITING,
                 waiting_since=now - datetime.timedelta(days=30 - n),
                 confirmed_at=now,
-                **{"format": "any", "time_of_day": "any", "language": "any", "age_group": "any"},
+                **{"format": "any", "time_of_day": "any", "languages": ["en", "no", "se"], "age_group": "any"},
             )
 
     def start(self):

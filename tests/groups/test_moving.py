@@ -23,7 +23,7 @@ from groups.services import moving, pausing_and_closing, signing_up
 from outbox import tasks as outbox_tasks
 from outbox.models import Email
 from selvhjelp.crypto import address_hash
-from tests.base import InEnglish, Personas, in_threads, link_token, start_group, waiting_person
+from tests.base import InEnglish, Personas, in_threads, link_token, start_group, waiting_person, wishes
 from tests.groups.test_signing_up import leave
 from tests.test_translations import BYSTANDER_WORDS
 
@@ -364,7 +364,7 @@ class MoveTests(MovingTestCase):
                 contact_point=self.point_b,
                 email="kari@example.org",
                 nickname="",
-                preferences=signing_up.Preferences(**TELEPHONE_PLAN),
+                preferences=wishes(**TELEPHONE_PLAN),
                 locale="nb",
             )
         return next(m for m in mail.outbox if m.to == ["kari@example.org"])

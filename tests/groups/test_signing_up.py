@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contactpoints.locking import lock_contact_point
-from contactpoints.models import ContactPoint, County, Municipality
+from contactpoints.models import ContactPoint, County, Language, Municipality
 from groups import emails as group_mail
 from groups import tasks
 from groups.forms import PreferencesForm, SignUpForm
@@ -96,11 +96,16 @@ def leave(client: Client, private_page: str):  # type: ignore[no-untyped-def]
     return client.post(link.group(1), the_button(client.get(link.group(1)).content.decode()))
 
 
+ENGLISH_HEADERS = {"Accept-Language": "en"}
+
+
 class SignUpTestCase(Personas):
-    def sign_up(self, point=None, client=None, **data):
+    def sign_up(self, point=None, client=None, headers=None, **data):
         point = point or self.point_a
         with self.captureOnCommitCallbacks(execute=True):
-            return (client or self.client).post(reverse("signup", args=[point.slug]), signup_data(**data))
+            return (client or self.client).post(
+                reverse("signup", args=[point.slug]), signup_data(**data), headers=headers
+            )
 
     def confirm(self, token):
         with self.captureOnCommitCallbacks(execute=True):
@@ -356,6 +361,39 @@ class TheFormTests(SignUpTestCase):
                 self.assertContains(response, 'id="id_format_error"')
         self.assertFalse(SignUp.objects.exists())
 
+    def test_the_form_offers_the_places_languages_each_named_in_itself_and_in_the_pages_language(self):
+        self.point_a.languages.set(Language.objects.filter(code__in=["no", "ar", "pl"]))
+        page = self.client.get(reverse("signup", args=[self.point_a.slug]), HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+        self.assertIn('type="checkbox" name="languages" value="ar"', page)
+        self.assertIn('<span lang="ar" dir="auto">العربية</span> (arabisk)', page)
+        self.assertIn('<span lang="pl" dir="auto">Polski</span> (polsk)', page)
+        self.assertIn('<span lang="no" dir="auto">Norsk</span>', page)
+        self.assertNotIn("(norsk)", page, "no second name where it is the same")
+        self.assertNotIn('name="languages" value="se"', page, "Northern Sami is not offered here")
+        english = self.client.get(reverse("signup", args=[self.point_a.slug]), HTTP_ACCEPT_LANGUAGE="en")
+        self.assertContains(english, '<span lang="ar" dir="auto">العربية</span> (Arabic)', html=False)
+
+    def test_a_person_ticks_arabic_and_norwegian_and_waits_for_a_group_in_either(self):
+        self.point_a.languages.set(Language.objects.filter(code__in=["no", "ar"]))
+        self.assertEqual(self.sign_up(languages=["no", "ar"]).status_code, 302)
+        self.assertEqual(SignUp.objects.get().languages, ["ar", "no"], "stored sorted")
+
+    def test_at_least_one_language_must_be_ticked(self):
+        response = self.sign_up(languages=[], headers=ENGLISH_HEADERS)
+        self.assertContains(response, 'id="id_languages_error"')
+        self.assertContains(response, "Tick at least one language you can take part in a group in.")
+        self.assertFalse(IncomingSignUp.objects.exists())
+
+    def test_an_unknown_or_not_offered_language_in_a_hand_made_form_is_refused_and_changes_nothing(self):
+        self.point_a.languages.set(Language.objects.filter(code__in=["no", "ar"]))
+        Language.objects.filter(code="ar").update(is_active=False)
+        for codes in (["xx"], ["no", "pl"], ["ar"], ["no", "<script>"]):
+            with self.subTest(codes=codes):
+                response = self.sign_up(languages=codes, headers=ENGLISH_HEADERS)
+                self.assertContains(response, "That is not a language this contact point starts groups in.")
+        self.assertFalse(IncomingSignUp.objects.exists())
+        self.assertFalse(SignUp.objects.exists())
+
     def test_someone_who_asks_for_video_where_it_is_offered_waits_for_a_video_group(self):
         ContactPoint.objects.filter(pk=self.point_a.pk).update(offers_video=True)
 
@@ -536,6 +574,25 @@ class PrivatePageTests(SignUpTestCase):
         signup = SignUp.objects.get()
         self.assertEqual((signup.nickname, signup.format, signup.age_group), ("K", "in_person", "30-44"))
 
+    def test_the_person_changes_the_languages_they_can_take_part_in(self):
+        self.point_a.languages.set(Language.objects.filter(code__in=["no", "en", "se", "uk"]))
+        data = signup_data(languages=["uk", "no"])
+        self.assertRedirects(self.client.post(self.url, {"action": "preferences", **data}), self.url)
+        self.assertEqual(SignUp.objects.get().languages, ["no", "uk"])
+        for codes in ([], ["fa"], ["no", "zz"]):
+            with self.subTest(codes=codes):
+                response = self.client.post(self.url, {"action": "preferences", **signup_data(languages=codes)})
+                self.assertContains(response, 'id="id_languages_error"')
+        self.assertEqual(SignUp.objects.get().languages, ["no", "uk"], "nothing changed")
+
+    def test_a_language_the_place_stopped_offering_stays_ticked_while_other_wishes_change(self):
+        self.point_a.languages.set(Language.objects.filter(code="no"))
+        page = self.client.get(self.url).content.decode()
+        self.assertIn('name="languages" value="se"', page, "ticked when signing up, still shown")
+        data = signup_data(format="in_person")
+        self.assertRedirects(self.client.post(self.url, {"action": "preferences", **data}), self.url)
+        self.assertEqual(SignUp.objects.get().languages, ["en", "no", "se"])
+
     def test_bad_wishes_are_refused_next_to_the_field(self):
         response = self.client.post(self.url, {"action": "preferences", **signup_data(time_of_day="midnight")})
         self.assertContains(response, 'id="id_time_of_day_error"')
@@ -574,8 +631,9 @@ class PrivatePageTests(SignUpTestCase):
 
     def test_a_waiting_persons_page_takes_two_queries_however_many_wait(self):
         person = chose("en")
-        # The link with its sign-up and contact point (one join), then how many have waited longer.
-        with self.assertNumQueries(2):
+        # The link with its sign-up and contact point (one join), the languages the contact point
+        # offers, then how many have waited longer.
+        with self.assertNumQueries(3):
             response = person.get(self.url)
         self.assertContains(response, "You are among the first 5 on the list.")
         for n in range(25):
@@ -586,7 +644,7 @@ class PrivatePageTests(SignUpTestCase):
                 status=SignUp.Status.WAITING,
                 waiting_since=timezone.now() - datetime.timedelta(days=30 - n),
             )
-        with self.assertNumQueries(2):
+        with self.assertNumQueries(3):
             response = person.get(self.url)
         self.assertContains(response, "More than 20 people have waited longer than you.")
 
@@ -653,7 +711,7 @@ class NoAddressLeaksTests(SignUpTestCase):
 
 class ServiceTests(SignUpTestCase):
     def test_sign_up_never_raises_for_a_duplicate_race(self):
-        prefs = signing_up.Preferences(format="any", time_of_day="any", language="any", age_group="any")
+        prefs = signing_up.Preferences(format="any", time_of_day="any", languages=("en", "no", "se"), age_group="any")
         with self.captureOnCommitCallbacks(execute=True):
             for _ in range(3):
                 signing_up.sign_up(
@@ -674,7 +732,9 @@ class ConcurrentRecordingTests(TransactionTestCase):
         )
 
     def receive(self, address: str) -> int:
-        preferences = signing_up.Preferences(format="any", time_of_day="any", language="any", age_group="any")
+        preferences = signing_up.Preferences(
+            format="any", time_of_day="any", languages=("en", "no", "se"), age_group="any"
+        )
         with mock.patch.object(signing_up, "enqueue_after_commit"):
             signing_up.receive(
                 contact_point=self.point, email=address, nickname="", preferences=preferences, locale="nb"

@@ -63,7 +63,7 @@ class EnoughWaitingNoticeTests(Personas):
         suggestions = [line for line in notice.body.splitlines() if line.startswith("- ")]
         self.assertEqual(
             suggestions,
-            ["- Meeting in person · Daytime · Language: the group decides · Mixed ages (6 fit)"],
+            ["- Meeting in person · Daytime · Norwegian · Mixed ages (6 fit)"],
             "rendered as it is sent",
         )
 

@@ -92,7 +92,9 @@ class RealWorkerTests(TransactionTestCase):
             contact_point=self.point,
             email=address,
             nickname="",
-            preferences=signing_up.Preferences(format="any", time_of_day="any", language="any", age_group="any"),
+            preferences=signing_up.Preferences(
+                format="any", time_of_day="any", languages=("en", "no", "se"), age_group="any"
+            ),
             locale="en",
         )
         self.assertTrue(self.wait_for(lambda: Email.objects.filter(sent_at__isnull=False).exists()), "never sent")

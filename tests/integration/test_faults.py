@@ -42,7 +42,7 @@ from tests.base import signup_data
 
 DEADLINE = 30.0
 REDIS_SERVER = shutil.which("redis-server")
-PREFERENCES = signing_up.Preferences(format="any", time_of_day="any", language="any", age_group="any")
+PREFERENCES = signing_up.Preferences(format="any", time_of_day="any", languages=("en", "no", "se"), age_group="any")
 
 
 def free_port() -> int:

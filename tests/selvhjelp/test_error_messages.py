@@ -30,7 +30,7 @@ from django.utils import timezone, translation
 from accounts.forms import CodeForm, ForgotPasswordForm, NewCodeForm, PasswordForm
 from contactpoints.forms import ApplicationForm
 from contactpoints.views import DirectoryForm
-from figures.forms import DeclineForm, QuestionForm
+from figures.forms import DeclineForm, LanguageForm, QuestionForm
 from figures.views import MonthForm
 from groups.forms import PreferencesForm, SignUpForm, started_stamp
 from groups.models import Format, Group
@@ -217,6 +217,7 @@ class EveryFormOfTheSite(Personas):
             OrderForm: lambda data: OrderForm(data, materials=[self.poster]),
             MaterialForm: MaterialForm,
             PrintLanguageForm: PrintLanguageForm,
+            LanguageForm: LanguageForm,
         }
 
     def mistakes(self) -> dict[type[forms.BaseForm], list[dict[str, object]]]:
@@ -237,11 +238,19 @@ class EveryFormOfTheSite(Personas):
                 {"municipality_name": "Atlantis", "offers_in_person": "on", "public_email": "post@a.example"},
                 {"municipality_name": "0301", "offers_in_person": "", "offers_telephone": ""},
             ],
+            ContactPointForm: [
+                {"threshold": "8", "seats": "6", "offers_in_person": "on", "languages": ["no"]},
+                {"threshold": "5", "seats": "6", "offers_in_person": "on", "languages": ["no", "xx"]},
+            ],
             SignUpForm: [
                 signup_data(started=started_stamp(time.time() - 3 * 24 * 3600)),
                 signup_data(started=started_stamp()),
+                signup_data(languages=["xx"]),
             ],
-            ContactPointForm: [{"threshold": "8", "seats": "6", "offers_in_person": "on"}],
+            LanguageForm: [
+                {"code": "ar", "autonym": "x", "name_nb": "x", "name_nn": "x", "name_en": "x", "order": "1"},
+                {"code": "A1", "autonym": "x", "name_nb": "x", "name_nn": "x", "name_en": "x", "order": "1"},
+            ],
             RoomForm: [{"name": "Rom", "address": "Gata 1", "capacity": "1"}],
             GroupForm: [
                 {**group, "format": "in_person", "seats": "4", "request_key": str(uuid.uuid4())},

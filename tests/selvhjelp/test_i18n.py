@@ -55,10 +55,11 @@ class ASamiPageTests(Personas):
         self.assertContains(contact_point, f'<dt lang="se">{email}</dt>')
 
         form = self.browser.get(reverse("signup", args=[self.point_a.slug]))
-        for index, language in enumerate(("Norwegian", "English", "Northern Sami")):
-            self.assertContains(form, f'for="id_language_{index}" lang="se">{said("se", language)}</label>')
+        # Each language a person can tick is named in itself, and marked as that language.
+        for code, autonym in (("no", "Norsk"), ("en", "English"), ("se", "Davvisámegiella")):
+            self.assertContains(form, f'<span lang="{code}" dir="auto">{autonym}</span>')
         # A word in bokmål is left to the page's bokmål.
-        self.assertContains(form, f">{said('se', 'Any of these')}</label>")
+        self.assertContains(form, f">{said('se', 'Either is fine')}</label>")
 
     def test_a_page_in_bokmal_nynorsk_or_english_says_nothing_of_the_kind(self) -> None:
         for language in ("nb", "nn", "en"):

@@ -33,12 +33,12 @@ class DashboardTests(StaffTestCase):
         client = self.as_staff_a()
         url = reverse("staff:dashboard", args=[self.point_a.slug])
         client.get(url)
-        # Session, user, the verified second factor, then the page's own five.
-        with self.assertNumQueries(8):
+        # Session, user, the verified second factor, then the page's own six (one for the languages).
+        with self.assertNumQueries(9):
             client.get(url)
         self.fill(self.point_a, 12)
         self.start(first_meeting=future(9))
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             client.get(url)
 
 
@@ -66,7 +66,9 @@ class SuggestionTests(StaffTestCase):
         self.assertIn("6 people can start a group now.", page)
         self.assertEqual(len(self.suggestion_links(page)), 1, "everyone fits the same group: one suggestion")
         self.assertIn("Mixed ages", page)
-        self.assertNotIn("Northern Sami", page)
+        self.assertIn("Meeting in person · Daytime · Norwegian · Mixed ages", page, "in a language they all ticked")
+        self.assertIn("Waiting per language: Norwegian 6, English 6, Northern Sami 6.", page)
+        self.assertIn("A person who ticked several languages counts under each of them.", page)
         self.assertIn("at most about 15 years apart", page, "the age rule is said on the page")
 
     def test_different_wishes_give_at_most_three_suggestions_the_one_that_seats_most_first(self):
@@ -105,7 +107,7 @@ class SuggestionTests(StaffTestCase):
             response = client.post(reverse("staff:start_group", args=[self.point_a.slug]), data)
         group = Group.objects.get()
         self.assertRedirects(response, reverse("staff:group", args=[self.point_a.slug, group.pk]))
-        self.assertEqual((group.language, group.age_group, group.room), (ANY, ANY, self.room_a))
+        self.assertEqual((group.language, group.age_group, group.room), ("no", ANY, self.room_a))
         invited = set(Invitation.objects.filter(group=group).values_list("signup_id", flat=True))
         self.assertEqual(invited, {person.pk for person in people})
 

@@ -98,8 +98,9 @@ class GroupPageTests(StaffTestCase):
         url = reverse("staff:group", args=[self.point_a.slug, group.pk])
         client.get(url)
         # Session, user, the verified second factor; the contact point, if it is this user's;
-        # the group with its room; the group again, its invitations counted (accepted, pending).
-        with self.assertNumQueries(6):
+        # the group with its room; the group again, its invitations counted (accepted, pending);
+        # the name of its language.
+        with self.assertNumQueries(7):
             client.get(url)
         with self.captureOnCommitCallbacks(execute=True):
             for n in range(5):
@@ -108,7 +109,7 @@ class GroupPageTests(StaffTestCase):
         self.assertEqual(forming.refill(group=group), 5)
         for invitation in Invitation.objects.filter(group=group)[:3]:
             answering.answer(signup=invitation.signup, reply="yes")
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(7):
             response = client.get(url)
         self.assertEqual((response.context["summary"].accepted, response.context["summary"].pending), (3, 7))
 

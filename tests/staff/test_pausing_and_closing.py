@@ -118,7 +118,9 @@ class CloseTests(PauseAndCloseTestCase):
             contact_point=self.point_a,
             email="unconfirmed@example.org",
             nickname="",
-            preferences=signing_up.Preferences(format="any", time_of_day="any", language="any", age_group="any"),
+            preferences=signing_up.Preferences(
+                format="any", time_of_day="any", languages=("en", "no", "se"), age_group="any"
+            ),
             locale="en",
         )
         mail.outbox.clear()
@@ -284,7 +286,9 @@ class ClosedAndExpiringTests(PauseAndCloseTestCase):
             contact_point=self.point_a,
             email="late@example.org",
             nickname="",
-            preferences=signing_up.Preferences(format="any", time_of_day="any", language="any", age_group="any"),
+            preferences=signing_up.Preferences(
+                format="any", time_of_day="any", languages=("en", "no", "se"), age_group="any"
+            ),
             locale="en",
         )
         incoming = IncomingSignUp.objects.get()

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 
 from contactpoints import services, tasks
-from contactpoints.models import ContactPoint, Room
+from contactpoints.models import ContactPoint, Language, Room
 from tests.base import InEnglish, Personas
 from tests.staff.base import StaffTestCase
 
@@ -30,11 +30,13 @@ class EditTests(StaffTestCase):
             "show_progress": "on",
             "threshold": "4",
             "seats": "6",
+            "languages": ["no", "ar"],
         }
         response = self.as_staff_a().post(reverse("staff:edit", args=[self.point_a.slug]), data)
         self.assertRedirects(response, reverse("staff:dashboard", args=[self.point_a.slug]))
         self.point_a.refresh_from_db()
         self.assertEqual((self.point_a.threshold, self.point_a.seats), (4, 6))
+        self.assertEqual(sorted(self.point_a.languages.values_list("code", flat=True)), ["ar", "no"])
         self.assertIsNotNone(self.point_a.details_confirmed_at)
 
     def test_staff_offer_groups_by_video_only_and_must_offer_at_least_one_way(self):
@@ -46,6 +48,7 @@ class EditTests(StaffTestCase):
             "show_progress": "on",
             "threshold": "5",
             "seats": "8",
+            "languages": ["no"],
         }
         url = reverse("staff:edit", args=[self.point_a.slug])
         self.assertRedirects(self.as_staff_a().post(url, data), reverse("staff:dashboard", args=[self.point_a.slug]))
@@ -59,6 +62,19 @@ class EditTests(StaffTestCase):
         self.assertContains(response, 'id="error-summary"')
         self.point_a.refresh_from_db()
         self.assertTrue(self.point_a.offers_video)
+
+    def test_staff_must_tick_a_language_and_cannot_tick_one_that_is_not_on_the_list(self):
+        url = reverse("staff:edit", args=[self.point_a.slug])
+        base = {"offers_in_person": "on", "threshold": "5", "seats": "8"}
+        Language.objects.filter(code="fa").update(is_active=False)
+        for bad, message in (
+            ({}, "Tick at least one language you can start groups in."),
+            ({"languages": ["no", "xx"]}, "That language is not on the list."),
+            ({"languages": ["fa"]}, "That language is not on the list."),
+        ):
+            response = self.as_staff_a().post(url, {**base, **bad}, HTTP_ACCEPT_LANGUAGE="en")
+            self.assertContains(response, message)
+        self.assertEqual(self.point_a.languages.count(), 0, "nothing changed")
 
     def test_threshold_and_seats_must_be_within_4_to_10_and_seats_at_least_the_threshold(self):
         url = reverse("staff:edit", args=[self.point_a.slug])
@@ -221,7 +237,13 @@ class YearlyConfirmationTests(FindableTestCase):
         self.assertTrue(self.point_a.details_overdue)
         self.staff.post(
             reverse("staff:edit", args=[self.point_a.slug]),
-            {"offers_in_person": "on", "threshold": 5, "seats": 8, "public_email": "post@sentral-a.example"},
+            {
+                "offers_in_person": "on",
+                "threshold": 5,
+                "seats": 8,
+                "public_email": "post@sentral-a.example",
+                "languages": ["no"],
+            },
         )
         self.point_a.refresh_from_db()
         self.assertFalse(self.point_a.details_overdue)

@@ -17,10 +17,29 @@ from django.utils import timezone
 from contactpoints.models import ContactPoint, Municipality
 from figures.selectors import recent_months
 from groups.matching import formats_offered
-from groups.models import AgeGroup, Format, Group, GroupLanguage, MonthlyFigure, SignUp, TimeOfDay
+from groups.models import AgeGroup, Format, Group, MonthlyFigure, SignUp, TimeOfDay
 from selvhjelp.crypto import address_hash
 
 PREFIX = "generert"
+
+
+# The languages people tick: most Norwegian alone, many Norwegian and English, a few others.
+LANGUAGE_SETS = [
+    *[["no"]] * 12,
+    *[["en", "no"]] * 5,
+    ["ar", "no"],
+    ["ar"],
+    ["pl"],
+    ["en", "pl"],
+    ["en", "uk"],
+    ["so"],
+    ["ti"],
+    ["en", "es"],
+    ["fa"],
+    ["en", "lt"],
+    ["en", "no", "se"],
+    ["no", "se"],
+]
 
 
 def made_up_signup(
@@ -34,7 +53,7 @@ def made_up_signup(
         email_hash=address_hash(address),
         format=choose([*formats_offered(point), Format.ANY]),
         time_of_day=choose(TimeOfDay.values),
-        language=choose(GroupLanguage.values),
+        languages=LANGUAGE_SETS[int(choose([str(n) for n in range(len(LANGUAGE_SETS))]))],
         age_group=choose(AgeGroup.values),
         status=SignUp.Status.WAITING,
         created_at=since,
@@ -106,7 +125,7 @@ class Command(BaseCommand):
                     contact_point=figure.contact_point,
                     format=Format.IN_PERSON,
                     time_of_day=TimeOfDay.EVENING,
-                    language=GroupLanguage.NORWEGIAN,
+                    language="no",
                     age_group=AgeGroup.AGE_30_44,
                     first_meeting=timezone.make_aware(
                         datetime.datetime.combine(
