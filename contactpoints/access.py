@@ -13,3 +13,8 @@ staff_view = members_only(
 )
 
 office_view = members_only(lambda request, slug: get_object_or_404(Office, slug=slug, members=request.user))
+
+# Pages for the national office alone: a member of any other office gets a 404 too.
+national_view = members_only(
+    lambda request, slug: get_object_or_404(Office, slug=slug, members=request.user, is_national=True)
+)

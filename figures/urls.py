@@ -1,6 +1,6 @@
 from django.urls import path
 
-from figures import applications, views
+from figures import applications, languages, views
 
 app_name = "figures"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("<slug:slug>/<slug:table>.csv", views.office_csv, name="csv"),
     path("<slug:slug>/soknader/", applications.applications, name="applications"),
     path("<slug:slug>/soknader/<int:pk>/", applications.application, name="application"),
+    path("<slug:slug>/sprak/", languages.languages, name="languages"),
+    path("<slug:slug>/sprak/<slug:code>/", languages.language, name="language"),
 ]

@@ -106,6 +106,9 @@ MATRIX = {
     # Applications from Oslo: decided by the district office covering Oslo, nobody else.
     "figures:applications": only("district_x"),
     "figures:application": only("district_x"),
+    # The list of languages groups can be held in: the national office keeps it, nobody else sees it.
+    "figures:languages": only("national"),
+    "figures:language": only("national"),
     # Posters, cards and materials: only those who handle them.
     "materials:guide": PUBLIC,
     "materials:short_signup": dict.fromkeys(PERSONAS, REDIRECT),  # to the sign-up form
@@ -234,6 +237,8 @@ class AccessMatrixTests(Personas):
             "staff:colleagues": [slug],
             "figures:applications": [self.district_east.slug],
             "figures:application": [self.district_east.slug, self.application.pk],
+            "figures:languages": [self.national_office.slug],
+            "figures:language": [self.national_office.slug, "ar"],
         }
         if name == "admin:*":
             return reverse("admin:index")
@@ -347,7 +352,12 @@ class AccessMatrixTests(Personas):
 
     def test_office_and_national_pages_refuse_writes_from_everyone_else(self):
         clients = self.clients()
-        for name, allowed in (("materials:office_orders", "district_x"), ("materials:catalogue", "national")):
+        for name, allowed in (
+            ("materials:office_orders", "district_x"),
+            ("materials:catalogue", "national"),
+            ("figures:languages", "national"),
+            ("figures:language", "national"),
+        ):
             for persona in PERSONAS:
                 if persona in (allowed, "anonymous"):
                     continue
