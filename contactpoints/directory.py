@@ -19,10 +19,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.text import get_text_list
 from django.utils.translation import gettext
 
+from contactpoints.languages import FIRST_THREE
 from contactpoints.models import ContactPoint, County, Municipality
 
 # Letters that Unicode does not split into a base letter and an accent.
@@ -61,9 +62,12 @@ def names_of(name: str, other_names: str = "") -> list[str]:
 MEETS = {"in_person": "offers_in_person", "telephone": "offers_telephone", "video": "offers_video"}
 
 
-def find_contact_points(*, query: str = "", county: County | None = None, meets: str = "") -> list[ContactPoint]:
+def find_contact_points(
+    *, query: str = "", county: County | None = None, meets: str = "", language: str = ""
+) -> list[ContactPoint]:
     """The listed contact points whose name, municipality (by any of its names) or county holds ``query``,
-    in ``county`` (where the nationwide ones are, too), whose groups meet as ``meets`` says.
+    in ``county`` (where the nationwide ones are, too), whose groups meet as ``meets`` says, and that
+    start groups in ``language`` (a code).
 
     A search reads the names of the listed contact points, folds them here, and then fetches the
     few that match: two queries, however many contact points there are.
@@ -73,6 +77,8 @@ def find_contact_points(*, query: str = "", county: County | None = None, meets:
         points = points.filter(Q(municipality__county=county) | Q(nationwide=True))
     if meets in MEETS:
         points = points.filter(**{MEETS[meets]: True})
+    if language:
+        points = points.filter(starts_groups_in(language))
     wanted = fold(query)
     if wanted:
         rows = points.order_by().values_list(
@@ -85,6 +91,16 @@ def find_contact_points(*, query: str = "", county: County | None = None, meets:
         ]
         points = ContactPoint.objects.filter(pk__in=found)
     return list(points.select_related("municipality__county"))
+
+
+def starts_groups_in(code: str) -> Q:
+    """Contact points that start groups in a language: those that ticked it, and, for one of the
+    first three, those that have ticked none yet (see contactpoints.languages.offered)."""
+    ticked = ContactPoint.languages.through.objects.filter(contactpoint_id=OuterRef("pk"))
+    condition = Q(Exists(ticked.filter(language__code=code, language__is_active=True)))
+    if code in FIRST_THREE:
+        condition |= ~Q(Exists(ticked))
+    return condition
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from contactpoints import languages as language_list
 from contactpoints import notice_links, notices, services
 from contactpoints.directory import find_contact_points
 from contactpoints.directory import suggestions as directory_suggestions
@@ -60,6 +61,16 @@ class DirectoryForm(forms.Form):
         empty_label=_("All counties"),
     )
     format = forms.ChoiceField(label=_("How the groups meet"), choices=FORMATS, required=False)
+    language = forms.ChoiceField(label=_("Language of the groups"), choices=[], required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["language"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared just above
+        field.choices = [
+            ("", _("Any language")),
+            *((code, language.label) for code, language in language_list.active_languages().items()),
+        ]
 
 
 @require_GET
@@ -71,9 +82,10 @@ def directory(request: HttpRequest) -> HttpResponse:
     if not form.is_bound or form.is_valid():
         wanted = form.cleaned_data if form.is_bound else {}
         query, county, meets = wanted.get("q", "").strip(), wanted.get("county"), wanted.get("format", "")
-        contact_points = find_contact_points(query=query, county=county, meets=meets)
+        language = wanted.get("language", "")
+        contact_points = find_contact_points(query=query, county=county, meets=meets, language=language)
         if not contact_points:
-            suggestions = directory_suggestions(query, meets=meets, filtered=bool(county or meets))
+            suggestions = directory_suggestions(query, meets=meets, filtered=bool(county or meets or language))
     context = {"form": form, "contact_points": contact_points, "suggestions": suggestions}
     return render(request, "contactpoints/directory.html", context)
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contactpoints import directory
-from contactpoints.models import ContactPoint, County, Municipality
+from contactpoints.models import ContactPoint, County, Language, Municipality
 from tests.base import Personas
 
 # Pages are asked for in English so the assertions do not depend on translations.
@@ -433,6 +433,29 @@ class FormatFilterTests(DirectoryTestCase):
         self.assertEqual(self.listed(format="telephone"), {"sentral-b", "telefon-for-hele-landet"})
 
 
+class LanguageFilterTests(DirectoryTestCase):
+    def test_a_person_who_wants_a_group_in_arabic_sees_only_places_that_start_them(self) -> None:
+        self.point_b.languages.set(Language.objects.filter(code__in=["no", "ar"]))
+        self.assertEqual(self.listed(language="ar"), {"sentral-b"})
+
+    def test_a_place_whose_staff_ticked_none_yet_starts_groups_in_the_first_three(self) -> None:
+        self.point_b.languages.set(Language.objects.filter(code="ar"))
+        self.assertNotIn("sentral-b", self.listed(language="no"))
+        self.assertIn("sentral-a", self.listed(language="no"))
+        self.assertNotIn("sentral-a", self.listed(language="pl"))
+
+    def test_a_hidden_or_unknown_language_is_refused_with_a_message(self) -> None:
+        self.point_b.languages.set(Language.objects.filter(code="pl"))
+        self.assertEqual(self.listed(language="pl"), {"sentral-b"})
+        Language.objects.filter(code="pl").update(is_active=False)
+        response = self.search(language="pl")
+        self.assertContains(response, 'id="error-summary"')
+        self.assertContains(self.search(language="<script>"), 'id="error-summary"')
+
+    def test_the_choices_name_each_language_in_itself(self) -> None:
+        self.assertContains(self.search(), "العربية (Arabic)")
+
+
 class InactiveContactPointTests(DirectoryTestCase):
     def test_an_inactive_contact_point_is_never_listed(self) -> None:
         searches = [
@@ -526,7 +549,7 @@ class DirectoryQueryCountTests(TestCase):
                 offers_telephone=index % 3 == 0,
             )
 
-    def assert_directory_queries(self, params: dict[str, object], listed: int, queries: int = 2) -> None:
+    def assert_directory_queries(self, params: dict[str, object], listed: int, queries: int = 3) -> None:
         with self.assertNumQueries(queries):
             response = self.client.get(reverse("directory"), params, **ENGLISH)
         self.assertEqual(response.status_code, 200)
@@ -538,28 +561,28 @@ class DirectoryQueryCountTests(TestCase):
         self.assert_directory_queries({}, listed=32)
 
     def test_a_search_does_not_grow_with_the_number_of_contact_points(self) -> None:
-        # The names to search, the contact points found, and the county list of the form.
-        self.assert_directory_queries({"q": "Kautokeino", "format": "in_person"}, listed=1, queries=3)
+        # The names to search, the contact points found, and the county and language lists of the form.
+        self.assert_directory_queries({"q": "Kautokeino", "format": "in_person"}, listed=1, queries=4)
         self.add_contact_points(30)
-        self.assert_directory_queries({"q": "Kautokeino", "format": "in_person"}, listed=16, queries=3)
+        self.assert_directory_queries({"q": "Kautokeino", "format": "in_person"}, listed=16, queries=4)
 
     def test_a_county_filter_does_not_grow_with_the_number_of_contact_points(self) -> None:
         params = {"county": self.other_county.pk}
-        with self.assertNumQueries(3):
+        with self.assertNumQueries(4):
             before = self.client.get(reverse("directory"), params, **ENGLISH)
         self.add_contact_points(30)
-        with self.assertNumQueries(3):
+        with self.assertNumQueries(4):
             after = self.client.get(reverse("directory"), params, **ENGLISH)
         self.assertEqual(len(CONTACT_POINT_LINK.findall(before.content.decode())), 1)
         self.assertEqual(len(CONTACT_POINT_LINK.findall(after.content.decode())), 16)
 
     def test_a_search_that_finds_nothing_does_not_grow_with_the_number_of_contact_points(self) -> None:
         Municipality.objects.create(number="5607", name="Vadsø", county=self.other_county)
-        # The search, the places it could name, the suggestions, and the county list of the form.
-        with self.assertNumQueries(4):
+        # The search, the places it could name, the suggestions, and the county and language lists of the form.
+        with self.assertNumQueries(5):
             before = self.client.get(reverse("directory"), {"q": "Vadso"}, **ENGLISH)
         self.add_contact_points(30)
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(5):
             after = self.client.get(reverse("directory"), {"q": "Vadso"}, **ENGLISH)
         self.assertEqual(len(county_suggested(before.content.decode(), self.other_county)), 1)
         self.assertEqual(len(county_suggested(after.content.decode(), self.other_county)), 16)
