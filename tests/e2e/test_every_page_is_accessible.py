@@ -20,7 +20,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
-from contactpoints.models import ContactPoint, County, Municipality, Office, Room
+from contactpoints.languages import seed_rows
+from contactpoints.models import ContactPoint, County, Language, Municipality, Office, Room
 from contactpoints.services import invite_colleague
 from groups import links
 from groups.models import AddressExchange, MonthlyFigure, NoticeHold, SignUp
@@ -592,4 +593,22 @@ def test_the_offices_material_pages_are_accessible(visitor: Visitor, world: Worl
     expect(page.locator("#error-summary")).to_be_visible()
     visitor.checks("add a material, with errors")
     visitor.visits(f"/kontor/nasjonalt/materiell/{material.pk}/", "a material")
+    visitor.is_clean()
+
+
+def test_the_national_list_of_languages_is_accessible(visitor: Visitor, world: World) -> None:
+    page = visitor.page
+    for row in seed_rows():
+        Language.objects.get_or_create(code=row["code"], defaults=row)
+    Language.objects.filter(code="lt").update(is_active=False)
+    national = Office.objects.create(slug="nasjonalt", name="Selvhjelp Norge", is_national=True)
+    national.members.add(get_user_model().objects.create_user("nasjonalt@selvhjelp.example", PASSWORD))
+
+    visitor.signs_in("nasjonalt@selvhjelp.example")
+    visitor.visits("/kontor/nasjonalt/sprak/", "the languages groups can be held in")
+    visitor.screenshot("office-languages")
+    page.locator('main button[name="action"][value="add"]').click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    visitor.checks("add a language, with errors")
+    visitor.visits("/kontor/nasjonalt/sprak/fa/", "a language's names")
     visitor.is_clean()
