@@ -290,7 +290,10 @@ class World(Personas):
                 confirmed_at=None if status == SignUp.Status.UNCONFIRMED else now,
                 waiting_since=None if status == SignUp.Status.UNCONFIRMED else now - datetime.timedelta(days=20),
                 expires_at=None if status == SignUp.Status.UNCONFIRMED else now + datetime.timedelta(days=10),
-                **plan,
+                format=plan["format"],
+                time_of_day=plan["time_of_day"],
+                languages=[plan["language"]],
+                age_group=plan["age_group"],
             )
             if status in (SignUp.Status.INVITED, SignUp.Status.ACCEPTED):
                 Invitation.objects.create(
@@ -367,6 +370,8 @@ class World(Personas):
             "token": [*self.tokens.values(), self.set_password_link["token"]],
             "uidb64": [self.set_password_link["uidb64"]],
             "table": sorted(CSV_TABLES),
+            # A language on the national office's list.
+            "code": ["ar"],
             "app_label": sorted({model._meta.app_label for model in admin_models()}),
             "content_type_id": [ContentType.objects.get_for_model(self.point_a).pk],
             "object_id": [self.point_a.pk],

@@ -18,8 +18,6 @@ AFTER = [
 
 
 class OneLanguageBecomesASetTests(TransactionTestCase):
-    serialized_rollback = True
-
     def setUp(self) -> None:
         self.addCleanup(self.migrate_to_the_end)
 
