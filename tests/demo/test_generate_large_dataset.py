@@ -25,3 +25,14 @@ class GenerateLargeDatasetTests(Personas):
             self.assertIn(way, offered[contact_point_id])
             formats.add(way)
         self.assertIn("video", formats)
+
+    def test_most_tick_norwegian_some_several_languages_and_a_few_others(self) -> None:
+        call_command("generate_large_dataset", contact_points=20, years=1, waiting=400, stdout=io.StringIO())
+
+        sets = [tuple(codes) for codes in SignUp.objects.values_list("languages", flat=True)]
+        self.assertTrue(all(codes and list(codes) == sorted(set(codes)) for codes in sets), "sorted, never empty")
+        norwegian_alone = sets.count(("no",))
+        self.assertGreater(norwegian_alone, len(sets) / 3)
+        self.assertTrue(any(len(codes) > 1 for codes in sets))
+        self.assertTrue(any("ar" in codes for codes in sets))
+        self.assertTrue(any("pl" in codes for codes in sets))
