@@ -42,6 +42,7 @@ def fill_in(page: Page, address: str = ADDRESS) -> None:
     for box in ("for_myself", "adult", "privacy"):
         page.locator(f"#id_{box}").check()
     page.locator('input[name="time_of_day"][value="evening"]').check()
+    page.locator('input[name="languages"][value="no"]').check()
 
 
 def send(page: Page) -> None:
