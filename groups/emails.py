@@ -11,7 +11,6 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from contactpoints.models import ContactPoint
 from groups import calendar, guide, links, matching, selectors
 from groups.models import AddressExchange, Group, Invitation, SignUp
 from outbox import kinds
@@ -65,9 +64,8 @@ def _signup_message(email: Email, name: str, *, with_link: bool = True) -> Email
             row.contact_point for row in selectors.made_together(signup).select_related("contact_point")
         ]
     if email.kind == ACCEPTED and signup.left_lists:
-        left = ContactPoint.objects.filter(pk__in=signup.left_lists).order_by("name").values_list("name", flat=True)
-        context["left_lists"] = ", ".join(left)
-        context["left_count"] = len(left)
+        left = selectors.lists_left(signup)
+        context["left_lists"], context["left_count"] = ", ".join(left), len(left)
     if email.kind == MOVE_OFFER:
         context["nationwide"] = selectors.move_options(signup)
         if not context["nationwide"]:

@@ -194,10 +194,10 @@ class SignUpForm(PreferencesMixin):
                     % {"name": point.name},
                 )
 
-    def more_lists(self) -> list[int]:
-        """The ids of the other contact points whose lists the person chose, nearby first."""
+    def more(self) -> list[ContactPoint]:
+        """The other contact points whose lists the person chose, nearby first."""
         chosen = (self.cleaned_data.get(name) for name in ("also_nearby", "also_nationwide"))
-        return [self.more_points[value].pk for value in chosen if value]
+        return [self.more_points[value] for value in chosen if value]
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}

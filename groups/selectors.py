@@ -352,3 +352,9 @@ def made_together(signup: SignUp) -> "QuerySet[SignUp]":
     return SignUp.objects.filter(
         email_hash=signup.email_hash, created_at=signup.created_at, status=SignUp.Status.UNCONFIRMED
     ).order_by("pk")
+
+
+def lists_left(signup: SignUp) -> list[str]:
+    """The names of the lists a person left by saying yes to a group on this one."""
+    ids = SignUp.objects.filter(pk=signup.pk).values_list("left_lists", flat=True).first() or []
+    return list(ContactPoint.objects.filter(pk__in=ids).order_by("name").values_list("name", flat=True))

@@ -49,7 +49,7 @@ def signup(request: HttpRequest, slug: str) -> HttpResponse:
     form = SignUpForm(request.POST or None, contact_point=contact_point)
     if request.method == "POST" and form.is_valid():
         if not limits.admit_sign_up(
-            request=request, contact_point=contact_point, sent_by_a_program=form.sent_by_a_program
+            request=request, contact_point=contact_point, sent_by_a_program=form.sent_by_a_program, also_at=form.more()
         ):
             context = {"contact_point": contact_point, "form": form, "turned_away": True}
             return render(request, "groups/signup.html", context, status=429)
@@ -69,7 +69,7 @@ def _receive(form: SignUpForm, contact_point: ContactPoint) -> None:
         nickname=nickname,
         preferences=preferences,
         locale=locale,
-        also_at=form.more_lists(),
+        also_at=[point.pk for point in form.more()],
     )
 
 

@@ -9,9 +9,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import TestCase, TransactionTestCase
+from django.urls import reverse
 from django.utils import timezone
 
 from contactpoints.models import ContactPoint, County, Municipality
+from groups import links
 from groups.matching import Plan
 from groups.models import Group, Invitation, MonthlyFigure, SignUp
 from groups.services import answering, forming
@@ -165,3 +167,21 @@ class YesAtOnceTests(TwoLists, TransactionTestCase):
         # The video group has its four seats, none of them Kari's.
         video_group = Group.objects.get(contact_point=self.video)
         self.assertEqual(Invitation.objects.filter(group=video_group).count(), 4)
+
+
+class YesOnThePrivatePageTests(TwoLists, TestCase):
+    def setUp(self) -> None:
+        self.make_world()
+
+    def test_the_page_after_yes_says_which_lists_the_person_left(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            self.start(self.local)
+        token = links.mint(signup=self.kari_local)
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                reverse("signup_page", args=[token]),
+                {"action": "answer", "reply": "yes"},
+                follow=True,
+                HTTP_ACCEPT_LANGUAGE="en",
+            )
+        self.assertContains(response, "Saying yes took you off the waiting list at Videogruppene.")
