@@ -164,9 +164,15 @@ class SignUpForm(PreferencesMixin):
     def offer_more_lists(self, contact_point: ContactPoint) -> list[str]:
         """Offer the lists a person may also join from here; a field with none to offer is left out."""
         lists = more_lists(contact_point)
-        self.more_points = {str(point.pk): point for point in [*lists.nearby, *lists.nationwide]}
+        # Only lists that meet one of the ways this form lets a person choose.
+        ways = [value for value, _label in field_of(self, "format", forms.ChoiceField).widget.choices]
+        nearby, nationwide = (
+            [p for p in points if any(meets_as_asked(p, way) for way in ways)]
+            for points in (lists.nearby, lists.nationwide)
+        )
+        self.more_points = {str(point.pk): point for point in [*nearby, *nationwide]}
         offered = []
-        for name, points in (("also_nearby", lists.nearby), ("also_nationwide", lists.nationwide)):
+        for name, points in (("also_nearby", nearby), ("also_nationwide", nationwide)):
             if not points:
                 del self.fields[name]
                 continue

@@ -163,6 +163,8 @@ class ErasureTests(Personas):
             self.assertEqual(find(f"Nick{n}"), [])
 
     def nationwide_video_list(self) -> ContactPoint:
+        """A nationwide video list, which Sentral A's form offers once Sentral A meets by video too."""
+        ContactPoint.objects.filter(pk=self.point_a.pk).update(offers_video=True)
         return ContactPoint.objects.create(
             slug="video",
             name="Videogruppene",

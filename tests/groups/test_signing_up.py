@@ -728,6 +728,9 @@ class SeveralLists(SignUpTestCase):
                 slug=slug, name=slug.replace("-", " ").title(), kind=ContactPoint.Kind.FRIVILLIGSENTRAL, **fields
             )
 
+        # Sentral A meets in person and by video; Sentral C in person only.
+        ContactPoint.objects.filter(pk=cls.point_a.pk).update(offers_video=True)
+        cls.point_a.refresh_from_db()
         cls.point_c = point("sentral-c", municipality=cls.oslo)
         cls.paused = point("sentral-pause", municipality=cls.oslo, signups_paused_at=timezone.now())
         cls.closed = point("sentral-stengt", municipality=cls.oslo, closed_at=timezone.now())
@@ -748,6 +751,12 @@ class SeveralListsOneFormTests(SeveralLists):
         self.assertIn("Videogrupper", page)
         for elsewhere in ("Sentral B", "Sentral Pause", "Sentral Stengt"):
             self.assertNotIn(elsewhere, page)
+
+    def test_a_form_that_asks_to_meet_in_person_only_offers_no_nationwide_list(self):
+        page = self.client.get(reverse("signup", args=[self.point_c.slug]), **ENGLISH).content.decode()
+        self.assertIn("Sentral A", page)
+        self.assertNotIn("Videogrupper", page)
+        self.assertNotIn('name="also_nationwide"', page)
 
     def test_one_form_makes_a_sign_up_on_each_list_and_sends_one_email_naming_them_all(self):
         self.sign_up(also_nearby=self.point_c.pk, also_nationwide=self.video.pk)
