@@ -275,10 +275,14 @@ def renew(*, signup: SignUp) -> bool:
 
 def remove_undeliverable(*, signup_id: int) -> bool:
     """Mail to this person bounced or was reported as spam: they cannot be
-    reached, so their sign-up is removed and counted, and never mailed again."""
+    reached, so their sign-up is removed and counted, and never mailed again;
+    so are their places on other lists, each counted at its own contact point."""
     signup = SignUp.objects.filter(pk=signup_id).first()
     if signup is None:
         return False
+    places = SignUp.objects.filter(email_hash=signup.email_hash).order_by("contact_point_id", "pk")
     with transaction.atomic():
-        withdraw(signup=signup, undeliverable=True)
+        # In the order of their contact points, the order every lock is taken in.
+        for place in places:
+            withdraw(signup=place, undeliverable=True)
     return True

@@ -843,3 +843,15 @@ class SeveralListsOneFormTests(SeveralLists):
         response = leave(self.client, private)
         self.assertEqual(response.status_code, 302)
         self.assertEqual(self.lists_of("kari@example.org"), {})
+
+
+class UndeliverableOnSeveralListsTests(SeveralLists):
+    def test_mail_that_bounces_removes_every_place_of_the_address_each_counted_at_its_list(self):
+        self.sign_up(also_nearby=self.point_c.pk, also_nationwide=self.video.pk)
+        self.confirm(link_token(mail.outbox[0]))
+        first = SignUp.objects.get(contact_point=self.point_a)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.assertTrue(signing_up.remove_undeliverable(signup_id=first.pk))
+        self.assertEqual(self.lists_of("kari@example.org"), {})
+        for point in (self.point_a, self.point_c, self.video):
+            self.assertEqual(MonthlyFigure.objects.get(contact_point=point).undeliverable, 1)
