@@ -58,6 +58,14 @@ def _signup_message(email: Email, name: str, *, with_link: bool = True) -> Email
             token = links.mint_exchange(exchange_id=exchange.pk)
             context["exchange_link"] = f"{settings.SITE_URL}{links.exchange_url(token)}"
             context["exchange_until"] = exchange.expires_at
+    if email.kind == CONFIRM:
+        # One email confirms every list one form put the person on: it names them all.
+        context["lists"] = [
+            row.contact_point for row in selectors.made_together(signup).select_related("contact_point")
+        ]
+    if email.kind == ACCEPTED and signup.left_lists:
+        left = selectors.lists_left(signup)
+        context["left_lists"], context["left_count"] = ", ".join(left), len(left)
     if email.kind == MOVE_OFFER:
         context["nationwide"] = selectors.move_options(signup)
         if not context["nationwide"]:

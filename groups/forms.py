@@ -19,6 +19,7 @@ from contactpoints import languages as language_list
 from contactpoints.models import ContactPoint
 from groups.matching import PREFERENCE_FIELDS, formats_offered
 from groups.models import ANY, AgeGroup, Format, SignUp, TimeOfDay
+from groups.selectors import meets_as_asked, more_lists
 from groups.services.signing_up import Preferences
 from selvhjelp.forms import field_of, no_control_characters
 
@@ -121,6 +122,9 @@ def stamp_age(stamp: str) -> float | None:
         return None
 
 
+NOT_A_LIST = _("That list cannot be chosen here. Choose one of those shown, or none.")
+
+
 class SignUpForm(PreferencesMixin):
     email = forms.EmailField(
         label=_("Your email address"),
@@ -142,23 +146,86 @@ class SignUpForm(PreferencesMixin):
         error_messages={"required": _("Please read how your information is used and tick the box.")},
     )
 
+    # Optional: the lists of one more contact point nearby and of one nationwide list.
+    also_nearby = forms.ChoiceField(
+        label=_("A contact point nearby"),
+        help_text=_("Another contact point in your county. You keep your place here too."),
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": NOT_A_LIST},
+    )
+    also_nationwide = forms.ChoiceField(
+        label=_("A list for the whole country"),
+        help_text=_("These groups meet by telephone or video."),
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": NOT_A_LIST},
+    )
+
     field_order = ["email", "for_myself", "adult", "privacy"]
 
     def __init__(self, *args: object, contact_point: ContactPoint, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.limit_formats(contact_point)
         self.limit_languages(contact_point)
+        more = self.offer_more_lists(contact_point)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Fieldset(_("About you"), "email", "for_myself", "adult", "privacy"),
             Fieldset(_("Your wishes for the group"), *PREFERENCE_LAYOUT),
+            *([Fieldset(_("Also put me on the list at"), *more)] if more else []),
         )
         # Set by clean(): the honeypot was filled in, so a program sent this.
         self.sent_by_a_program = False
 
+    def offer_more_lists(self, contact_point: ContactPoint) -> list[str]:
+        """Offer the lists a person may also join from here; a field with none to offer is left out."""
+        lists = more_lists(contact_point)
+        # Only lists that meet one of the ways this form lets a person choose.
+        ways = [value for value, _label in field_of(self, "format", forms.ChoiceField).widget.choices]
+        nearby, nationwide = (
+            [p for p in points if any(meets_as_asked(p, way) for way in ways)]
+            for points in (lists.nearby, lists.nationwide)
+        )
+        self.more_points = {str(point.pk): point for point in [*nearby, *nationwide]}
+        offered = []
+        for name, points in (("also_nearby", nearby), ("also_nationwide", nationwide)):
+            if not points:
+                del self.fields[name]
+                continue
+            field_of(self, name, forms.ChoiceField).choices = [
+                ("", _("No, thank you")),
+                *((str(point.pk), point.name) for point in points),
+            ]
+            offered.append(name)
+        return offered
+
+    def clean_more_lists(self) -> None:
+        """One list of each kind at most, and only one that meets the way the person asked for."""
+        way = self.cleaned_data.get("format", ANY)
+        for name in ("also_nearby", "also_nationwide"):
+            if name not in self.fields or name not in self.cleaned_data:
+                continue
+            if hasattr(self.data, "getlist") and len(self.data.getlist(name)) > 1:
+                self.add_error(name, _("Choose one list at most."))
+                continue
+            point = self.more_points.get(self.cleaned_data[name])
+            if point is not None and not meets_as_asked(point, way):
+                self.add_error(
+                    name,
+                    _("%(name)s has no groups that meet the way you chose. Choose another, or none.")
+                    % {"name": point.name},
+                )
+
+    def more(self) -> list[ContactPoint]:
+        """The other contact points whose lists the person chose, nearby first."""
+        chosen = (self.cleaned_data.get(name) for name in ("also_nearby", "also_nationwide"))
+        return [self.more_points[value] for value in chosen if value]
+
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
+        self.clean_more_lists()
         if self.data.get(HONEYPOT_FIELD):
             self.sent_by_a_program = True
         elif not self.errors:

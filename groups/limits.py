@@ -12,6 +12,7 @@ the window, or its limit being reached, holds the contact point's automatic
 """
 
 import logging
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -27,33 +28,43 @@ def _reached(count: int, limit: int) -> bool:
     return limit > 0 and count >= limit
 
 
-def admit_sign_up(*, request: HttpRequest, contact_point: ContactPoint, sent_by_a_program: bool) -> bool:
+def admit_sign_up(
+    *,
+    request: HttpRequest,
+    contact_point: ContactPoint,
+    sent_by_a_program: bool,
+    also_at: Sequence[ContactPoint] = (),
+) -> bool:
     """Count a sign-up the form is about to accept; False if a limit turns it away.
 
+    The other lists the person chose (``also_at``) count at their own contact
+    points, so that a form elsewhere cannot fill a list past its limits.
     A sign-up caught by the honeypot counts against its client only, so that
     programs cannot hold a contact point's notices or turn people away there.
     """
     window = settings.SIGNUP_LIMIT_WINDOW_SECONDS
     client = ratelimit.Counter("signup-client", ratelimit.client_key(request), window)
-    point = ratelimit.Counter("signup-point", str(contact_point.pk), window)
-    counts = ratelimit.peek(client, point)
+    points = [(point, ratelimit.Counter("signup-point", str(point.pk), window)) for point in [contact_point, *also_at]]
+    counts = ratelimit.peek(client, *(counter for _point, counter in points))
     if counts is None:
         return True  # The cache does not answer: take the sign-up rather than lose it.
-    from_client, at_point = counts
+    from_client, *at_points = counts
     if _reached(from_client, settings.SIGNUP_LIMIT_PER_CLIENT):
         logger.warning("The sign-up form turned a sign-up away: many came from one client address")
         return False
     if sent_by_a_program:
         ratelimit.count(client)
         return True
-    if _reached(at_point, settings.SIGNUP_LIMIT_PER_CONTACT_POINT):
-        logger.warning("The sign-up form turned a sign-up away: many came at contact point %s", contact_point.pk)
-        if ratelimit.once_per_window(point, "held-limit"):
-            threshold.hold_notices(contact_point=contact_point, turned_away=True)
-        return False
+    for (point, counter), at_point in zip(points, at_points, strict=True):
+        if _reached(at_point, settings.SIGNUP_LIMIT_PER_CONTACT_POINT):
+            logger.warning("The sign-up form turned a sign-up away: many came at contact point %s", point.pk)
+            if ratelimit.once_per_window(counter, "held-limit"):
+                threshold.hold_notices(contact_point=point, turned_away=True)
+            return False
     ratelimit.count(client)
-    ratelimit.count(point)
     burst = settings.SIGNUP_BURST_PER_CONTACT_POINT
-    if burst > 0 and at_point + 1 > burst and ratelimit.once_per_window(point, "held-burst"):
-        threshold.hold_notices(contact_point=contact_point, turned_away=False)
+    for (point, counter), at_point in zip(points, at_points, strict=True):
+        ratelimit.count(counter)
+        if burst > 0 and at_point + 1 > burst and ratelimit.once_per_window(counter, "held-burst"):
+            threshold.hold_notices(contact_point=point, turned_away=False)
     return True

@@ -95,6 +95,9 @@ class SignUp(models.Model):
     # The forming group this person said "not this time" to, or let lapse:
     # they are not offered the same seat again. Cleared at hand-off.
     passed_on_group = models.ForeignKey("Group", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The contact points whose lists this person left by saying yes to a group here, for the
+    # email that says so. Deleted with the sign-up.
+    left_lists = models.JSONField(default=list, blank=True)
 
     objects = SignUpQuerySet.as_manager()
 
@@ -135,6 +138,8 @@ class IncomingSignUp(models.Model):
     languages = models.JSONField(default=the_first_three)
     age_group = models.CharField(max_length=5, choices=AgeGroup.choices)
     locale = models.CharField(max_length=10, choices=settings.LANGUAGES)
+    # The ids of at most two more contact points whose lists the person asked to be on as well.
+    also_at = models.JSONField(default=list, blank=True)
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     def __str__(self) -> str:

@@ -4,7 +4,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import IntegrityError
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -81,6 +82,10 @@ def place_in_words(signup: SignUp) -> str:
         .filter(contact_point_id=signup.contact_point_id, waiting_since__lt=signup.waiting_since)
         .count()
     )
+    return _in_words(ahead)
+
+
+def _in_words(ahead: int) -> str:
     place = ahead + 1
     for bound in (5, 10, 20):
         if place <= bound:
@@ -279,3 +284,95 @@ def notice_hold(contact_point: ContactPoint) -> NoticeHold | None:
     """The hold on the contact point's "enough are waiting" notice, while sign-ups
     that came unusually fast wait for staff to look. It names no person."""
     return NoticeHold.objects.filter(contact_point=contact_point, released_at=None).first()
+
+
+# --- Several lists, one form ---------------------------------------------------
+
+# How many more lists one sign-up form may put a person on: one nearby, one nationwide.
+MORE_LISTS = 2
+
+
+@dataclass(frozen=True)
+class MoreLists:
+    """The other lists the sign-up form at a contact point offers: contact points in the
+    same county that take sign-ups, and the nationwide telephone and video lists."""
+
+    nearby: list[ContactPoint]
+    nationwide: list[ContactPoint]
+
+
+def more_lists(contact_point: ContactPoint) -> MoreLists:
+    """The lists a person signing up at ``contact_point`` may also put themselves on."""
+    open_points = ContactPoint.objects.taking_signups().exclude(pk=contact_point.pk)
+    nearby: list[ContactPoint] = []
+    if not contact_point.nationwide:
+        nearby = list(
+            open_points.filter(nationwide=False, municipality__county_id=contact_point.municipality.county_id)
+            .annotate(
+                elsewhere=Case(
+                    When(municipality_id=contact_point.municipality_id, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("elsewhere", "name")
+        )
+    nationwide = list(nationwide_lists().exclude(pk=contact_point.pk).order_by("name"))
+    return MoreLists(nearby=nearby, nationwide=nationwide)
+
+
+def meets_as_asked(contact_point: ContactPoint, way: str) -> bool:
+    """Whether ``contact_point`` runs groups that meet ``way`` (any way fits everywhere)."""
+    return way == Format.ANY or way in matching.formats_offered(contact_point)
+
+
+@dataclass(frozen=True)
+class Place:
+    """One list a person is on, as their own page shows it."""
+
+    signup: SignUp
+    in_words: str
+
+
+def places_of(signup: SignUp) -> list[Place]:
+    """Every list the person behind ``signup`` is on (the same address), this one first,
+    each with its place in the queue in words; from one query."""
+    ahead = (
+        SignUp.objects.waiting()
+        .filter(contact_point_id=OuterRef("contact_point_id"), waiting_since__lt=OuterRef("waiting_since"))
+        .order_by()
+        .values("contact_point_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = (
+        SignUp.objects.filter(email_hash=signup.email_hash)
+        .exclude(status=SignUp.Status.ACCEPTED)
+        .select_related("contact_point")
+        .annotate(ahead=Coalesce(Subquery(ahead, output_field=IntegerField()), 0))
+        .order_by("created_at", "pk")
+    )
+    places = []
+    for other in sorted(rows, key=lambda row: row.pk != signup.pk):
+        if other.status == SignUp.Status.WAITING:
+            words = _in_words(other.ahead)
+        elif other.status == SignUp.Status.INVITED:
+            words = _("You are invited to a group here. The email with the invitation has a link to answer it.")
+        else:
+            words = _("Not confirmed yet.")
+        places.append(Place(signup=other, in_words=words))
+    return places
+
+
+def made_together(signup: SignUp) -> "QuerySet[SignUp]":
+    """The unconfirmed sign-ups one form made with ``signup`` (itself included): one
+    confirmation confirms them all. They share the address and the moment they were made."""
+    return SignUp.objects.filter(
+        email_hash=signup.email_hash, created_at=signup.created_at, status=SignUp.Status.UNCONFIRMED
+    ).order_by("pk")
+
+
+def lists_left(signup: SignUp) -> list[str]:
+    """The names of the lists a person left by saying yes to a group on this one."""
+    ids = SignUp.objects.filter(pk=signup.pk).values_list("left_lists", flat=True).first() or []
+    return list(ContactPoint.objects.filter(pk__in=ids).order_by("name").values_list("name", flat=True))

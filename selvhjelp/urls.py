@@ -27,6 +27,8 @@ urlpatterns = [
     path("p/<str:token>/", person.signup_page, name="signup_page"),
     # What leaving does, asked first; under /p/ like every private link.
     path("p/<str:token>/trekk/", withdrawing.withdraw, name="withdraw"),
+    # Leaving one of the person's other lists: the place is a contact point, the sign-up the same address's.
+    path("p/<str:token>/trekk/<int:place>/", withdrawing.withdraw, name="withdraw_place"),
     # Under /p/ like every private link, so that logs never hold its token.
     path("p/gruppe/<str:token>/", address_exchange.exchange_page, name="address_exchange"),
     # Asking to be told when a contact point opens: under /p/ like every private link.

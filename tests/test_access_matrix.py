@@ -46,6 +46,7 @@ MATRIX = {
     # A private link is reached only with its token; without one, nobody gets in.
     "signup_page": dict.fromkeys(PERSONAS, NOT_FOUND),
     "withdraw": dict.fromkeys(PERSONAS, NOT_FOUND),
+    "withdraw_place": dict.fromkeys(PERSONAS, NOT_FOUND),
     "address_exchange": dict.fromkeys(PERSONAS, NOT_FOUND),
     "withdrawn": PUBLIC,
     # Asking to be told when a contact point opens: the form is public, its links private.
@@ -204,6 +205,7 @@ class AccessMatrixTests(Personas):
             "signup_sent": [slug],
             "signup_page": ["not-a-real-token-" + "x" * 30],
             "withdraw": ["not-a-real-token-" + "x" * 30],
+            "withdraw_place": ["not-a-real-token-" + "x" * 30, self.point_a.pk],
             "address_exchange": ["not-a-real-token-" + "x" * 30],
             "notice_request": ["not-a-real-token-" + "x" * 30],
             "notice_remove": ["not-a-real-token-" + "x" * 30],

@@ -37,7 +37,7 @@ from tests.base import VIDEO_LINK, Personas, link_token, signup_data, start_grou
 from tests.contactpoints.test_notices import form_data, notice_token, remove_path
 from tests.database import encrypted_fields_holding as find_encrypted
 from tests.database import text_columns_holding as find
-from tests.groups.test_signing_up import leave
+from tests.groups.test_signing_up import leave, the_button
 
 
 def references_to_signups() -> list[tuple[str, str]]:
@@ -161,6 +161,68 @@ class ErasureTests(Personas):
         self.assertFalse(PrivateLink.objects.exists())
         for n in range(5):
             self.assertEqual(find(f"Nick{n}"), [])
+
+    def nationwide_video_list(self) -> ContactPoint:
+        """A nationwide video list, which Sentral A's form offers once Sentral A meets by video too."""
+        ContactPoint.objects.filter(pk=self.point_a.pk).update(offers_video=True)
+        return ContactPoint.objects.create(
+            slug="video",
+            name="Videogruppene",
+            kind=ContactPoint.Kind.SELF_HELP_CENTRE,
+            municipality=self.oslo,
+            nationwide=True,
+            offers_in_person=False,
+            offers_video=True,
+        )
+
+    def test_nothing_is_left_after_leaving_every_list_one_form_joined(self):
+        address = "Two.Lists@Example.org"
+        video = self.nationwide_video_list()
+        client = Client()
+        with self.captureOnCommitCallbacks(execute=True):
+            client.post(
+                reverse("signup", args=[self.point_a.slug]),
+                signup_data(email=address, nickname="Vilde", also_nationwide=video.pk),
+            )
+        token = link_token(mail.outbox[-1])
+        with self.captureOnCommitCallbacks(execute=True):
+            client.post(reverse("signup_page", args=[token]), {"action": "confirm"})
+        signup_ids = list(SignUp.objects.values_list("pk", flat=True))
+        self.assertEqual(len(signup_ids), 2)
+        for point in (video, self.point_a):
+            url = reverse("withdraw_place", args=[token, point.pk])
+            with self.captureOnCommitCallbacks(execute=True):
+                client.post(url, the_button(client.get(url).content.decode()))
+        for signup_id in signup_ids:
+            self.assertEqual(self.trail(address, token, signup_id), [])
+        self.assertEqual(find("Vilde"), [])
+
+    def test_nothing_is_left_after_a_yes_on_one_list_and_the_hand_off(self):
+        prefs = {"format": "in_person", "time_of_day": "evening", "language": "no", "age_group": "30-44"}
+        video = self.nationwide_video_list()
+        address = "Two.Lists@Example.org"
+        client = Client()
+        with self.captureOnCommitCallbacks(execute=True):
+            client.post(
+                reverse("signup", args=[self.point_a.slug]),
+                signup_data(email=address, also_nationwide=video.pk, **{**prefs, "format": "any"}),
+            )
+        token = link_token(mail.outbox[-1])
+        with self.captureOnCommitCallbacks(execute=True):
+            client.post(reverse("signup_page", args=[token]), {"action": "confirm"})
+        signup_ids = list(SignUp.objects.values_list("pk", flat=True))
+        for n in range(4):
+            self.sign_up_and_confirm(f"Member.{n}@Example.org", **prefs)
+        with self.captureOnCommitCallbacks(execute=True):
+            group = start_group(self.point_a, by=self.staff_a, seats=5)
+        everyone_says_yes_and_the_group_meets(self, group)
+        self.assertEqual(Group.objects.get().status, Group.Status.HANDED_OFF)
+        over = timezone.now() + datetime.timedelta(days=settings.ADDRESS_EXCHANGE_DAYS, hours=5)
+        with mock.patch("django.utils.timezone.now", return_value=over):
+            tasks.end_address_exchanges()
+        for signup_id in signup_ids:
+            self.assertEqual(self.trail(address, token, signup_id), [])
+        self.assertFalse(SignUp.objects.exists())
 
     def test_nothing_is_left_of_a_video_groups_link_after_its_hand_off(self):
         ContactPoint.objects.filter(pk=self.point_a.pk).update(offers_video=True)

@@ -3,6 +3,7 @@ person confirms it from their inbox, changes their wishes, keeps their place
 or withdraws. Nobody but the person can do any of it."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
@@ -13,7 +14,8 @@ from django.utils import timezone
 from contactpoints.locking import lock_contact_point
 from contactpoints.models import ContactPoint
 from groups import emails, monthly
-from groups.models import Group, IncomingSignUp, Invitation, SignUp
+from groups.models import Group, IncomingSignUp, Invitation, PrivateLink, SignUp
+from groups.selectors import MORE_LISTS, made_together, meets_as_asked
 from groups.services.forming import refill
 from groups.services.locking import lock_signups
 from groups.services.threshold import check_enough_waiting
@@ -58,9 +60,11 @@ def receive(
     nickname: str,
     preferences: Preferences,
     locale: str,
+    also_at: Sequence[int] = (),
 ) -> None:
     """The public form's part of a sign-up: keep what the person sent, and
-    record it in the background (``record_incoming``).
+    record it in the background (``record_incoming``). ``also_at``: the ids of
+    at most two more contact points whose lists the person chose too.
 
     This does the same for every address: one row written, one task queued
     after commit. Whether the address is already signed up here is found out
@@ -74,6 +78,7 @@ def receive(
             nickname=nickname,
             **asdict(preferences),
             locale=locale,
+            also_at=list(also_at)[:MORE_LISTS],
         )
         enqueue_after_commit(RECORD_SIGN_UP, incoming.pk)
 
@@ -107,6 +112,7 @@ def record_incoming(*, incoming_id: int) -> bool:
                 age_group=incoming.age_group,
             ),
             locale=incoming.locale,
+            also_at=incoming.also_at,
         )
         incoming.delete()
     return True
@@ -127,36 +133,45 @@ def sign_up(
     nickname: str,
     preferences: Preferences,
     locale: str,
+    also_at: Sequence[int] = (),
 ) -> None:
-    """Record a person's own sign-up and ask them to confirm it.
+    """Record a person's own sign-up, on the lists of ``contact_point`` and of
+    the contact points ``also_at``, and ask them to confirm it, in one email.
 
-    An address already signed up at this contact point makes no second row;
-    its owner gets an email instead. The form never calls this itself (see
-    ``receive``): the two paths do different work.
+    An address already signed up at one of these contact points makes no
+    second row there. If it is already on every one of them, its owner gets
+    an email instead. The form never calls this itself (see ``receive``): the
+    two paths do different work.
     """
     now = timezone.now()
     digest = address_hash(email)
-    try:
-        with transaction.atomic():
-            signup = SignUp.objects.create(
-                contact_point=contact_point,
-                email=normalise_address(email),
-                email_hash=digest,
-                nickname=nickname,
-                **asdict(preferences),
-                locale=locale,
-                created_at=now,
-            )
-            monthly.count(contact_point_id=contact_point.pk, signed_up=1)
-            outbox.queue(
-                kind=emails.CONFIRM,
-                dedupe_key=f"confirm:{signup.pk}:{_window_key(now)}",
-                signup=signup,
-                contact_point=contact_point,
-            )
-            return
-    except IntegrityError:
-        pass
+    made = []
+    for point in [contact_point, *_more_lists(contact_point=contact_point, also_at=also_at, way=preferences.format)]:
+        try:
+            with transaction.atomic():
+                signup = SignUp.objects.create(
+                    contact_point=point,
+                    email=normalise_address(email),
+                    email_hash=digest,
+                    nickname=nickname,
+                    **asdict(preferences),
+                    locale=locale,
+                    # The same moment on every list from one form: one confirmation confirms them together.
+                    created_at=now,
+                )
+                monthly.count(contact_point_id=point.pk, signed_up=1)
+        except IntegrityError:
+            continue  # On this list already: nobody is told, as on the form's own list.
+        made.append(signup)
+    if made:
+        first = made[0]
+        outbox.queue(
+            kind=emails.CONFIRM,
+            dedupe_key=f"confirm:{first.pk}:{_window_key(now)}",
+            signup=first,
+            contact_point=first.contact_point,
+        )
+        return
     with transaction.atomic():
         existing = SignUp.objects.filter(contact_point=contact_point, email_hash=digest).first()
         if existing is None:
@@ -171,23 +186,39 @@ def sign_up(
         )
 
 
+def _more_lists(*, contact_point: ContactPoint, also_at: Sequence[int], way: str) -> list[ContactPoint]:
+    """The other lists chosen on the form, checked again as they are recorded: still taking
+    sign-ups and meeting the way the person asked; anything else is left out."""
+    ids = [pk for pk in dict.fromkeys(also_at) if pk != contact_point.pk][:MORE_LISTS]
+    points = ContactPoint.objects.taking_signups().in_bulk(ids)
+    return [points[pk] for pk in ids if pk in points and meets_as_asked(points[pk], way)]
+
+
 def confirm(*, signup: SignUp) -> bool:
-    """Confirm a sign-up from the person's own inbox. Returns False if it was confirmed already."""
+    """Confirm a sign-up from the person's own inbox, with every list the same form put
+    them on. Returns False if it was confirmed already."""
     now = timezone.now()
     with transaction.atomic():
-        lock_contact_point(signup.contact_point_id)
-        updated = SignUp.objects.filter(pk=signup.pk, status=SignUp.Status.UNCONFIRMED).update(
-            status=SignUp.Status.WAITING,
-            confirmed_at=now,
-            waiting_since=now,
-            expires_at=now + datetime.timedelta(days=settings.SIGNUP_EXPIRY_DAYS),
-        )
-        if not updated:
-            return False
-        monthly.count(contact_point_id=signup.contact_point_id, confirmed=1)
-        check_enough_waiting(contact_point_id=signup.contact_point_id)
+        together = dict(made_together(signup).values_list("pk", "contact_point_id"))
+        together[signup.pk] = signup.contact_point_id
+        # Every contact point, always in the same order, so that two changes never deadlock.
+        for contact_point_id in sorted(set(together.values())):
+            lock_contact_point(contact_point_id)
+        confirmed = False
+        for pk, contact_point_id in together.items():
+            updated = SignUp.objects.filter(pk=pk, status=SignUp.Status.UNCONFIRMED).update(
+                status=SignUp.Status.WAITING,
+                confirmed_at=now,
+                waiting_since=now,
+                expires_at=now + datetime.timedelta(days=settings.SIGNUP_EXPIRY_DAYS),
+            )
+            if not updated:
+                continue
+            confirmed = confirmed or pk == signup.pk
+            monthly.count(contact_point_id=contact_point_id, confirmed=1)
+            check_enough_waiting(contact_point_id=contact_point_id)
     signup.refresh_from_db()
-    return True
+    return confirmed
 
 
 def change_preferences(*, signup: SignUp, nickname: str, preferences: Preferences) -> None:
@@ -210,6 +241,7 @@ def withdraw(*, signup: SignUp, undeliverable: bool = False) -> None:
         if not lock_signups(SignUp.objects.filter(pk=signup.pk)):
             return
         invitation = Invitation.objects.filter(signup_id=signup.pk).select_related("group").first()
+        _pass_on_links(signup)
         SignUp.objects.filter(pk=signup.pk).delete()
         if undeliverable:
             monthly.count(contact_point_id=signup.contact_point_id, undeliverable=1)
@@ -220,6 +252,19 @@ def withdraw(*, signup: SignUp, undeliverable: bool = False) -> None:
             monthly.count(contact_point_id=signup.contact_point_id, declined=1)
             refill(group=invitation.group)
         check_enough_waiting(contact_point_id=signup.contact_point_id)
+
+
+def _pass_on_links(signup: SignUp) -> None:
+    """The person's link keeps opening their other places, if they have any: it passes to one of them."""
+    heir = (
+        SignUp.objects.filter(email_hash=signup.email_hash)
+        .exclude(pk=signup.pk)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if heir is not None:
+        PrivateLink.objects.filter(signup_id=signup.pk).update(signup_id=heir)
 
 
 def renew(*, signup: SignUp) -> bool:
@@ -236,10 +281,14 @@ def renew(*, signup: SignUp) -> bool:
 
 def remove_undeliverable(*, signup_id: int) -> bool:
     """Mail to this person bounced or was reported as spam: they cannot be
-    reached, so their sign-up is removed and counted, and never mailed again."""
+    reached, so their sign-up is removed and counted, and never mailed again;
+    so are their places on other lists, each counted at its own contact point."""
     signup = SignUp.objects.filter(pk=signup_id).first()
     if signup is None:
         return False
+    places = SignUp.objects.filter(email_hash=signup.email_hash).order_by("contact_point_id", "pk")
     with transaction.atomic():
-        withdraw(signup=signup, undeliverable=True)
+        # In the order of their contact points, the order every lock is taken in.
+        for place in places:
+            withdraw(signup=place, undeliverable=True)
     return True

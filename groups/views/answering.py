@@ -5,9 +5,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from groups import links
+from groups import links, selectors
 from groups.models import SignUp
 from groups.services.answering import Answer, answer
 from groups.views.withdrawing import confirmation
@@ -30,4 +30,15 @@ def answer_invitation(request: HttpRequest, signup: SignUp, token: str) -> HttpR
         messages.warning(request, _("This invitation can no longer be answered."))
     else:
         messages.success(request, str(THANKS[reply]))
+    if reply == Answer.YES and (left := selectors.lists_left(signup)):
+        names = ", ".join(left)
+        messages.info(
+            request,
+            ngettext(
+                "Saying yes took you off the waiting list at %(names)s.",
+                "Saying yes took you off the waiting lists at %(names)s.",
+                len(left),
+            )
+            % {"names": names},
+        )
     return redirect(links.url(token))

@@ -49,18 +49,28 @@ def signup(request: HttpRequest, slug: str) -> HttpResponse:
     form = SignUpForm(request.POST or None, contact_point=contact_point)
     if request.method == "POST" and form.is_valid():
         if not limits.admit_sign_up(
-            request=request, contact_point=contact_point, sent_by_a_program=form.sent_by_a_program
+            request=request, contact_point=contact_point, sent_by_a_program=form.sent_by_a_program, also_at=form.more()
         ):
             context = {"contact_point": contact_point, "form": form, "turned_away": True}
             return render(request, "groups/signup.html", context, status=429)
         if not form.sent_by_a_program:
-            email, nickname = form.cleaned_data["email"], form.cleaned_data["nickname"]
-            preferences, locale = form.preferences(), get_language()
-            signing_up.receive(
-                contact_point=contact_point, email=email, nickname=nickname, preferences=preferences, locale=locale
-            )
+            _receive(form, contact_point)
         return redirect("signup_sent", slug=contact_point.slug)
     return render(request, "groups/signup.html", {"contact_point": contact_point, "form": form})
+
+
+def _receive(form: SignUpForm, contact_point: ContactPoint) -> None:
+    """Keep what the person sent, with the other lists they chose, to be recorded in the background."""
+    email, nickname = form.cleaned_data["email"], form.cleaned_data["nickname"]
+    preferences, locale = form.preferences(), get_language()
+    signing_up.receive(
+        contact_point=contact_point,
+        email=email,
+        nickname=nickname,
+        preferences=preferences,
+        locale=locale,
+        also_at=[point.pk for point in form.more()],
+    )
 
 
 @require_GET
@@ -79,21 +89,32 @@ def private_page(request: HttpRequest, signup: SignUp, token: str, form: Prefere
         "withdraw_url": reverse("withdraw", args=[token]),
     }
     if signup.status == SignUp.Status.UNCONFIRMED:
-        return render(request, "groups/confirm.html", mine)
+        lists = [row.contact_point for row in selectors.made_together(signup).select_related("contact_point")]
+        return render(request, "groups/confirm.html", {**mine, "lists": lists})
     invitation = None
     if signup.status in (SignUp.Status.INVITED, SignUp.Status.ACCEPTED):
         invitation = Invitation.objects.select_related("group__room").filter(signup=signup).first()
     if invitation is not None:
         return render(request, "groups/invitation.html", {**mine, "invitation": invitation, "group": invitation.group})
+    places = _places(signup, token)
     context: dict[str, object] = {
         **mine,
         "form": form or PreferencesForm(initial=PreferencesForm.initial_for(signup), contact_point=contact_point),
-        "place": selectors.place_in_words(signup),
+        "places": places,
+        "place": places[0][0].in_words if places else "",
         "offers": selectors.move_offers(signup) if contact_point.is_closed else None,
         # At a closed contact point the offers above include the nationwide lists.
         "move_options": [] if contact_point.is_closed else selectors.move_options(signup),
     }
     return render(request, "groups/signup_page.html", context)
+
+
+def _places(signup: SignUp, token: str) -> list[tuple[selectors.Place, str]]:
+    """Each list the person is on, with the address of the page that asks before they leave it."""
+    return [
+        (place, reverse("withdraw_place", args=[token, place.signup.contact_point_id]))
+        for place in selectors.places_of(signup)
+    ]
 
 
 def confirm(request: HttpRequest, signup: SignUp, token: str) -> HttpResponse:

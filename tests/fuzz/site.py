@@ -375,6 +375,8 @@ class World(Personas):
             "app_label": sorted({model._meta.app_label for model in admin_models()}),
             "content_type_id": [ContentType.objects.get_for_model(self.point_a).pk],
             "object_id": [self.point_a.pk],
+            # One of a person's lists, by its contact point (leaving it, /p/<token>/trekk/<place>/).
+            "place": [self.point_a.pk],
             # The admin's last pattern catches every other path: without its slash, it sends you on.
             "url": ["contactpoints/contactpoint"],
         }

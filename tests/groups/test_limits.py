@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.test import Client, SimpleTestCase, override_settings
 from django.urls import reverse
 
+from contactpoints.models import ContactPoint
 from groups.forms import started_stamp
 from groups.models import IncomingSignUp, SignUp
 from tests.base import signup_data
@@ -164,6 +165,19 @@ class LimitPerContactPointTests(PublicFormTestCase):
         for n in range(10):
             self.sign_up_from(person_at(f"192.0.2.{n}"), email=f"bot{n}@example.org", comment="x")
         self.assertEqual(self.sign_up_from(person_at("198.51.100.1")).status_code, 302)
+
+    def test_another_list_chosen_on_the_form_counts_at_its_own_contact_point(self):
+        nearby = ContactPoint.objects.create(
+            slug="sentral-c", name="Sentral C", kind=ContactPoint.Kind.FRIVILLIGSENTRAL, municipality=self.oslo
+        )
+        answers = [
+            self.sign_up_from(person_at(f"198.51.100.{n}"), email=f"p{n}@example.org", also_nearby=nearby.pk)
+            for n in range(3)
+        ]
+        self.assertEqual([answer.status_code for answer in answers], [302, 302, 302])
+        # Three came to Sentral C's list through Sentral A's form: its own form is at its limit now.
+        self.assertEqual(self.sign_up_from(person_at("198.51.100.8"), nearby, email="q@example.org").status_code, 429)
+        self.assertEqual(SignUp.objects.filter(contact_point=nearby).count(), 3)
 
 
 class DefaultsTests(SimpleTestCase):

@@ -118,3 +118,40 @@ class NationwideSuggestionTests(MoveTestCase):
         suggested = {p.slug for p in selectors.nationwide_suggestions(self.point_a, progress)}
 
         self.assertEqual(suggested, {"landet-telefon", "landet-video", "landet-begge"})
+
+
+class MoreListsTests(MoveTestCase):
+    """The other lists the sign-up form offers: the county's contact points that take
+    sign-ups, and the nationwide lists; never the form's own, nor one elsewhere."""
+
+    def slugs(self, points: list[ContactPoint]) -> list[str]:
+        return [point.slug for point in points]
+
+    def test_the_form_at_a_local_contact_point_offers_the_county_and_the_nationwide_lists(self):
+        ContactPoint.objects.filter(slug="rom").update(signups_paused_at=timezone.now())
+        ContactPoint.objects.filter(slug="telefon").update(closed_at=timezone.now())
+        more = selectors.more_lists(self.point_a)
+        self.assertEqual(self.slugs(more.nearby), ["video"])
+        self.assertEqual(self.slugs(more.nationwide), ["landet-begge", "landet-telefon", "landet-video"])
+
+    def test_the_form_at_a_nationwide_list_offers_only_the_other_nationwide_lists(self):
+        more = selectors.more_lists(ContactPoint.objects.get(slug="landet-video"))
+        self.assertEqual(more.nearby, [])
+        self.assertEqual(self.slugs(more.nationwide), ["landet-begge", "landet-telefon"])
+
+    def test_a_list_fits_a_wish_only_if_it_meets_that_way(self):
+        video = ContactPoint.objects.get(slug="landet-video")
+        self.assertEqual(
+            [selectors.meets_as_asked(video, way) for way in ("any", "video", "telephone", "in_person")],
+            [True, True, False, False],
+        )
+
+    def test_each_place_of_a_person_is_told_in_words_and_their_own_comes_first(self):
+        kari = waiting_person(self.point_a, "kari@example.org")
+        video = ContactPoint.objects.get(slug="landet-video")
+        waiting_person(video, "kari@example.org")
+        waiting_person(self.point_a, "ola@example.org")
+        places = selectors.places_of(kari)
+        self.assertEqual([place.signup.contact_point.slug for place in places], ["sentral-a", "landet-video"])
+        with translation.override("en"):
+            self.assertEqual(selectors.places_of(kari)[0].in_words, "You are among the first 5 on the list.")

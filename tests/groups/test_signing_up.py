@@ -773,3 +773,145 @@ class ConcurrentRecordingTests(TransactionTestCase):
         self.assertEqual(SignUp.objects.count(), 2)
         self.assertEqual(Email.objects.filter(kind=group_mail.CONFIRM).count(), 2)
         self.assertFalse(IncomingSignUp.objects.exists())
+
+
+class SeveralLists(SignUpTestCase):
+    """Around Sentral A in Oslo: Sentral C, also in Oslo, a paused and a closed
+    contact point there, and a nationwide video list; Sentral B is in Finnmark."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+
+        def point(slug: str, **fields: object) -> ContactPoint:
+            return ContactPoint.objects.create(
+                slug=slug, name=slug.replace("-", " ").title(), kind=ContactPoint.Kind.FRIVILLIGSENTRAL, **fields
+            )
+
+        # Sentral A meets in person and by video; Sentral C in person only.
+        ContactPoint.objects.filter(pk=cls.point_a.pk).update(offers_video=True)
+        cls.point_a.refresh_from_db()
+        cls.point_c = point("sentral-c", municipality=cls.oslo)
+        cls.paused = point("sentral-pause", municipality=cls.oslo, signups_paused_at=timezone.now())
+        cls.closed = point("sentral-stengt", municipality=cls.oslo, closed_at=timezone.now())
+        cls.video = point(
+            "videogrupper", municipality=cls.oslo, nationwide=True, offers_in_person=False, offers_video=True
+        )
+
+    def lists_of(self, address: str) -> dict[str, str]:
+        rows = SignUp.objects.filter(email_hash=address_hash(address)).select_related("contact_point")
+        return {row.contact_point.slug: row.status for row in rows}
+
+
+class SeveralListsOneFormTests(SeveralLists):
+    def test_the_form_offers_a_contact_point_nearby_and_the_nationwide_lists_that_take_sign_ups(self):
+        page = self.client.get(reverse("signup", args=[self.point_a.slug]), **ENGLISH).content.decode()
+        self.assertIn("Also put me on the list at", page)
+        self.assertIn("Sentral C", page)
+        self.assertIn("Videogrupper", page)
+        for elsewhere in ("Sentral B", "Sentral Pause", "Sentral Stengt"):
+            self.assertNotIn(elsewhere, page)
+
+    def test_a_form_that_asks_to_meet_in_person_only_offers_no_nationwide_list(self):
+        page = self.client.get(reverse("signup", args=[self.point_c.slug]), **ENGLISH).content.decode()
+        self.assertIn("Sentral A", page)
+        self.assertNotIn("Videogrupper", page)
+        self.assertNotIn('name="also_nationwide"', page)
+
+    def test_one_form_makes_a_sign_up_on_each_list_and_sends_one_email_naming_them_all(self):
+        self.sign_up(also_nearby=self.point_c.pk, also_nationwide=self.video.pk)
+        self.assertEqual(
+            self.lists_of("kari@example.org"),
+            {"sentral-a": "unconfirmed", "sentral-c": "unconfirmed", "videogrupper": "unconfirmed"},
+        )
+        self.assertEqual(len(mail.outbox), 1)
+        body = mail.outbox[0].body
+        for name in ("Sentral A", "Sentral C", "Videogrupper"):
+            self.assertIn(name, body)
+        self.assertEqual(IncomingSignUp.objects.count(), 0)
+        # The same keyed hash links them; nothing else does.
+        self.assertEqual(SignUp.objects.values("email_hash").distinct().count(), 1)
+        for point in (self.point_a, self.point_c, self.video):
+            self.assertEqual(MonthlyFigure.objects.get(contact_point=point).signed_up, 1)
+
+    def test_one_confirmation_confirms_every_list_and_each_counts_it(self):
+        self.sign_up(also_nearby=self.point_c.pk, also_nationwide=self.video.pk)
+        page = self.client.get(reverse("signup_page", args=[link_token(mail.outbox[0])]), **ENGLISH)
+        self.assertContains(page, "Press the button to go on the waiting lists at these contact points:")
+        self.confirm(link_token(mail.outbox[0]))
+        self.assertEqual(set(self.lists_of("kari@example.org").values()), {"waiting"})
+        for point in (self.point_a, self.point_c, self.video):
+            self.assertEqual(MonthlyFigure.objects.get(contact_point=point).confirmed, 1)
+
+    def test_a_confirmation_confirms_only_the_lists_of_its_own_form(self):
+        self.sign_up()
+        first = link_token(mail.outbox[0])
+        self.sign_up(self.point_c)
+        self.confirm(first)
+        self.assertEqual(self.lists_of("kari@example.org"), {"sentral-a": "waiting", "sentral-c": "unconfirmed"})
+
+    def test_a_list_the_address_is_on_already_is_skipped_without_a_word(self):
+        self.sign_up(self.point_c)
+        self.confirm(link_token(mail.outbox[0]))
+        mail.outbox.clear()
+        self.sign_up(also_nearby=self.point_c.pk)
+        self.assertEqual(self.lists_of("kari@example.org"), {"sentral-a": "unconfirmed", "sentral-c": "waiting"})
+        self.assertEqual(len(mail.outbox), 1)
+        self.assertNotIn("Sentral C", mail.outbox[0].body)
+
+    def test_the_page_after_the_form_is_the_same_for_a_known_address_with_more_lists(self):
+        first = self.sign_up(also_nationwide=self.video.pk)
+        again = self.sign_up(also_nationwide=self.video.pk)
+        self.assertEqual((first.status_code, first["Location"]), (again.status_code, again["Location"]))
+
+    def test_a_wish_the_other_list_cannot_meet_is_refused(self):
+        response = self.sign_up(format="in_person", also_nationwide=self.video.pk, **ENGLISH)
+        self.assertContains(response, "Videogrupper has no groups that meet the way you chose.")
+        self.assertFalse(SignUp.objects.exists())
+        self.assertFalse(IncomingSignUp.objects.exists())
+
+    def test_hand_made_lists_are_refused_with_a_clear_error_and_nothing_is_recorded(self):
+        cases = {
+            "a third list": {"also_nearby": [self.point_c.pk, self.paused.pk], "also_nationwide": self.video.pk},
+            "an unknown contact point": {"also_nearby": 999999},
+            "a paused contact point": {"also_nearby": self.paused.pk},
+            "a closed contact point": {"also_nearby": self.closed.pk},
+            "the same contact point twice": {"also_nearby": [self.point_c.pk, self.point_c.pk]},
+            "the form's own contact point": {"also_nearby": self.point_a.pk},
+            "a contact point in another county": {"also_nearby": self.point_b.pk},
+            "a local list as a nationwide one": {"also_nationwide": self.point_c.pk},
+        }
+        for case, data in cases.items():
+            with self.subTest(case):
+                response = self.sign_up(**data, **ENGLISH)
+                self.assertEqual(response.status_code, 200)
+                self.assertRegex(response.content.decode(), "That list cannot be chosen here|Choose one list at most")
+                self.assertFalse(SignUp.objects.exists())
+                self.assertFalse(IncomingSignUp.objects.exists())
+                self.assertEqual(len(mail.outbox), 0)
+
+    def test_a_list_that_stops_taking_sign_ups_before_it_is_recorded_is_left_out(self):
+        with self.captureOnCommitCallbacks(execute=False):
+            self.client.post(reverse("signup", args=[self.point_a.slug]), signup_data(also_nearby=self.point_c.pk))
+        ContactPoint.objects.filter(pk=self.point_c.pk).update(signups_paused_at=timezone.now())
+        signing_up.record_incoming(incoming_id=IncomingSignUp.objects.get().pk)
+        self.assertEqual(self.lists_of("kari@example.org"), {"sentral-a": "unconfirmed"})
+
+    def test_no_deleting_before_confirming_deletes_every_list_of_that_form(self):
+        self.sign_up(also_nearby=self.point_c.pk)
+        private = reverse("signup_page", args=[link_token(mail.outbox[0])])
+        response = leave(self.client, private)
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(self.lists_of("kari@example.org"), {})
+
+
+class UndeliverableOnSeveralListsTests(SeveralLists):
+    def test_mail_that_bounces_removes_every_place_of_the_address_each_counted_at_its_list(self):
+        self.sign_up(also_nearby=self.point_c.pk, also_nationwide=self.video.pk)
+        self.confirm(link_token(mail.outbox[0]))
+        first = SignUp.objects.get(contact_point=self.point_a)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.assertTrue(signing_up.remove_undeliverable(signup_id=first.pk))
+        self.assertEqual(self.lists_of("kari@example.org"), {})
+        for point in (self.point_a, self.point_c, self.video):
+            self.assertEqual(MonthlyFigure.objects.get(contact_point=point).undeliverable, 1)

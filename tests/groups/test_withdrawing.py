@@ -18,7 +18,15 @@ from groups.services import forming
 from outbox.models import Email
 from selvhjelp.crypto import address_hash
 from tests.base import in_threads, link_token, start_group, waiting_person
-from tests.groups.test_signing_up import ENGLISH, LEAVE_LINK, SignUpTestCase, leave, the_button, withdrawn_page
+from tests.groups.test_signing_up import (
+    ENGLISH,
+    LEAVE_LINK,
+    SeveralLists,
+    SignUpTestCase,
+    leave,
+    the_button,
+    withdrawn_page,
+)
 
 
 class LeavingTestCase(SignUpTestCase):
@@ -144,8 +152,8 @@ class WithdrawingTests(LeavingTestCase):
         self.assertNotIn(self.token.lower(), "\n".join(logs.output).lower())
 
     def test_the_page_takes_two_queries(self) -> None:
-        # The link with its sign-up and contact point, then the invitation (none).
-        with self.assertNumQueries(2):
+        # The link with its sign-up and contact point, the invitation (none), whether they wait on other lists.
+        with self.assertNumQueries(3):
             self.client.get(self.url)
 
     def test_a_place_moved_meanwhile_is_told_before_anything_is_deleted(self) -> None:
@@ -301,3 +309,59 @@ class DoubleClickTests(TransactionTestCase):
         self.assertEqual(results, [(302, withdrawn_page("nb"))] * 2)
         self.assertFalse(SignUp.objects.exists())
         self.assertEqual(MonthlyFigure.objects.get().withdrawn, 1)
+
+
+class LeavingOneOfSeveralListsTests(SeveralLists):
+    """Kari joined Sentral A, Sentral C and the video list with one form, and confirmed."""
+
+    def setUp(self) -> None:
+        self.client = Client(**ENGLISH)
+        self.sign_up(also_nearby=self.point_c.pk, also_nationwide=self.video.pk)
+        self.token = link_token(mail.outbox[0])
+        self.confirm(self.token)
+        self.private = reverse("signup_page", args=[self.token])
+
+    def leave_place(self, point: ContactPoint):  # type: ignore[no-untyped-def]
+        url = reverse("withdraw_place", args=[self.token, point.pk])
+        with self.captureOnCommitCallbacks(execute=True):
+            return self.client.post(url, the_button(self.client.get(url).content.decode()))
+
+    def test_the_private_page_shows_each_place_in_words_with_a_way_to_leave_it(self) -> None:
+        page = self.client.get(self.private).content.decode()
+        self.assertIn("All your lists", page)
+        for point in (self.point_a, self.point_c, self.video):
+            self.assertIn(f"Leave the list at {point.name}", page)
+            self.assertIn(reverse("withdraw_place", args=[self.token, point.pk]), page)
+        self.assertEqual(page.count("You are among the first 5 on the list."), 4)  # its own card, and each place
+
+    def test_opening_the_page_for_one_place_changes_nothing_and_says_the_others_stay(self) -> None:
+        page = self.client.get(reverse("withdraw_place", args=[self.token, self.video.pk]))
+        self.assertContains(page, "your sign-up at Videogrupper is deleted at once")
+        self.assertContains(page, "Your places on your other lists stay as they are.")
+        self.assertEqual(len(self.lists_of("kari@example.org")), 3)
+
+    def test_leaving_one_place_keeps_the_others(self) -> None:
+        response = self.leave_place(self.video)
+        self.assertRedirects(response, self.private, fetch_redirect_response=False)
+        self.assertEqual(self.lists_of("kari@example.org"), {"sentral-a": "waiting", "sentral-c": "waiting"})
+        self.assertEqual(MonthlyFigure.objects.get(contact_point=self.video).withdrawn, 1)
+        self.assertContains(self.client.get(self.private), "You have left the list at Videogrupper.")
+
+    def test_leaving_the_place_the_link_opens_keeps_the_link_working_for_the_others(self) -> None:
+        self.leave_place(self.point_a)
+        self.assertEqual(self.lists_of("kari@example.org"), {"sentral-c": "waiting", "videogrupper": "waiting"})
+        self.assertContains(self.client.get(self.private), "You are on the waiting list at Sentral C.")
+
+    def test_leaving_every_place_ends_on_the_page_that_says_so(self) -> None:
+        self.leave_place(self.video)
+        self.leave_place(self.point_c)
+        response = self.leave_place(self.point_a)
+        self.assertRedirects(response, withdrawn_page("en"), fetch_redirect_response=False)
+        self.assertEqual(self.lists_of("kari@example.org"), {})
+
+    def test_a_place_of_another_address_cannot_be_left_through_this_link(self) -> None:
+        self.sign_up(self.point_b, email="ola@example.org")
+        url = reverse("withdraw_place", args=[self.token, self.point_b.pk])
+        response = self.client.post(url, {"seen": f"list-{self.point_b.pk}-0-1"})
+        self.assertRedirects(response, self.private, fetch_redirect_response=False)
+        self.assertTrue(SignUp.objects.filter(email_hash=address_hash("ola@example.org")).exists())

@@ -28,7 +28,7 @@ from django.urls import get_resolver
 from django.utils import timezone, translation
 
 from accounts.forms import CodeForm, ForgotPasswordForm, NewCodeForm, PasswordForm
-from contactpoints.forms import ApplicationForm
+from contactpoints.forms import ApplicationForm, NoticeForm
 from contactpoints.views import DirectoryForm
 from figures.forms import DeclineForm, LanguageForm, QuestionForm
 from figures.views import MonthForm
@@ -218,6 +218,7 @@ class EveryFormOfTheSite(Personas):
             MaterialForm: MaterialForm,
             PrintLanguageForm: PrintLanguageForm,
             LanguageForm: LanguageForm,
+            NoticeForm: lambda data: NoticeForm(data, county=None),
         }
 
     def mistakes(self) -> dict[type[forms.BaseForm], list[dict[str, object]]]:
