@@ -20,7 +20,7 @@ from groups.services import answering, forming
 from selvhjelp.crypto import address_hash
 from tests.base import in_threads
 
-ANY_WISH = {"format": "any", "time_of_day": "any", "language": "any", "age_group": "any"}
+ANY_WISH = {"format": "any", "time_of_day": "any", "age_group": "any"}
 KARI = "kari@example.org"
 
 
@@ -62,6 +62,7 @@ class TwoLists:
             confirmed_at=now,
             expires_at=now + datetime.timedelta(days=100),
             locale="en",
+            languages=["en", "no", "se"],
             **ANY_WISH,
         )
 
@@ -70,7 +71,9 @@ class TwoLists:
         return forming.start_group(
             contact_point=point,
             details=forming.GroupDetails(
-                plan=Plan(**{**ANY_WISH, "format": "video" if video else "in_person", "time_of_day": "evening"}),
+                plan=Plan(
+                    **{**ANY_WISH, "format": "video" if video else "in_person", "time_of_day": "evening"}, language="no"
+                ),
                 first_meeting=timezone.now() + datetime.timedelta(days=3),
                 room=None,
                 place_details="" if video else "Kafeen",

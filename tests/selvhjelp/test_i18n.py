@@ -115,8 +115,8 @@ class MarkingSamiWordsTests(Personas):
 
         self.assertEqual(self.mark(f"<dt>{address}</dt>"), f'<dt lang="se">{address}</dt>')
         self.assertEqual(
-            self.mark(f'<option value="no">\n  {said("se", "Norwegian")}\n</option>'),
-            f'<option value="no" lang="se">\n  {said("se", "Norwegian")}\n</option>',
+            self.mark(f'<option value="en">\n  {said("se", "English")}\n</option>'),
+            f'<option value="en" lang="se">\n  {said("se", "English")}\n</option>',
         )
 
     def test_a_sami_sentence_with_a_name_in_it_is_marked(self) -> None:
