@@ -52,7 +52,7 @@ function request()
         .. "&started=" .. started
         .. "&email=" .. address
         .. "&for_myself=on&adult=on&privacy=on&nickname="
-        .. "&format=any&time_of_day=any&language=any&age_group=any"
+        .. "&format=any&time_of_day=any&languages=no&age_group=any"
     local path = nil
     if path_pattern and path_count > 0 then
         path = string.format(path_pattern, (counter * 7 + thread_number) % path_count)
