@@ -5,6 +5,7 @@ it: by the icalendar library, and by ical.js, the parser of Thunderbird's calend
 import datetime
 import functools
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -102,7 +103,11 @@ process.stdout.write(JSON.stringify(Object.fromEntries(found)));
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        pytest.fail(f"{name} is needed to read the calendar files as Thunderbird does, and is not installed")
+        message = f"{name} is needed to read the calendar files as Thunderbird does: apt-get install nodejs npm"
+        # CI installs Node.js in .ci/run and must fail, not quietly skip, without it.
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
     return path
 
 
