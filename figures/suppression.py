@@ -41,8 +41,8 @@ flow with that count changed.
 
 import math
 from collections import deque
-from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Generic, TypeVar, cast
 
@@ -445,3 +445,281 @@ def _max_flow(capacity: list[list[int]], source: int, sink: int) -> int:
             capacity[node][came_from[node]] += bottleneck
             node = came_from[node]
         total += bottleneck
+
+
+# --- The union of what is published: the offices' months and the public year to date ---------
+
+
+@dataclass(frozen=True)
+class MonthCounts(Generic[Node]):
+    """One closed month of one count (e.g. groups started), as the offices' tables publish it, from the
+    counties up: the numbers, how each is shown, and what the tree below each county tells of it."""
+
+    counts: Mapping[Node, int]  # every county, every district, and the country (``total``)
+    shown: Mapping[Node, Shown]  # how each of those is shown in the month's tables
+    below: Mapping[Node, tuple[int, int]]  # each county: the least and greatest the tree below it allows
+    district_of: Mapping[Node, Node]  # each county's district
+    total: Node  # the country
+    # Groups started split by how they met, for each district and the country: (way, node) -> count and
+    # how it is shown; ``public`` are the parts anyone knows to be 0 from the directory.
+    parts: Mapping[tuple[str, Node], tuple[int, Shown]] = field(default_factory=dict)
+    public: frozenset[tuple[str, Node]] = frozenset()
+
+
+def suppress_year_to_date(
+    months: Sequence[MonthCounts[Node]],
+    earlier: Sequence[Mapping[Node, Shown]],
+    hide: Iterable[Node] = (),
+) -> dict[Node, Shown]:
+    """How the sums of ``months`` (January up to a closed month) may be shown, for each county and the country.
+
+    ``earlier`` holds what was published for the same year before, one mapping per earlier month
+    (the year to the end of January, of February, ...): ``len(earlier) == len(months) - 1``. Those
+    are fixed, and so are the months' own tables; only the new sums are decided, so that nothing
+    hidden anywhere in the union can be worked out that could not be worked out without them:
+
+    7. A new sum from 0 to 4 is hidden as "<5"; one named in ``hide`` as "–".
+    8. A new sum that anyone can work out from what was published before is shown if it is 5 or
+       more: it tells nothing new.
+    9. While any hidden count in the union (a month's county, district, country or way, an earlier
+       sum, a new one) could be worked out, while it could not be without the new sums, one more new
+       sum is hidden ("–"): the first that is enough, nearest first (the same county, then the
+       smallest); where hiding is not enough, hidden new sums are withheld (shown as "–" and saying
+       nothing, not even whether they are below 5).
+
+    Counts that fit every mark and every sum are the feasible flows of a network (``_YearNetwork``),
+    and the true counts are one of them: a hidden count can take another value exactly when the
+    network has a cycle of spare capacity through it. So what anyone can work out is found exactly.
+    """
+    if len(earlier) != len(months) - 1:
+        raise ValueError("one earlier year to date for each month before the last")
+    network = _YearNetwork(months, earlier)
+    new = network.new
+    hide = set(hide)
+    # Rule 8: what the months and the earlier sums tell by themselves, with every new sum withheld.
+    reason: dict[Hashable, Reason] = dict.fromkeys(new, Reason.WITHHELD)
+    anyway = set(network.pinned(reason))
+    for arc in new:
+        if network.values[arc] < THRESHOLD:
+            reason[arc] = Reason.SMALL
+        else:
+            reason[arc] = Reason.COMPLEMENT if network.node_of[arc] in hide else Reason.SHOWN
+    # Rule 9.
+    while found := network.pinned(reason, besides=anyway):
+        if not network.loosen(found[0], reason, besides=anyway):
+            break  # every new sum is withheld: what is left is pinned by what was published before
+    return {
+        cast(Node, network.node_of[arc]): Shown(
+            network.values[arc] if reason[arc] is Reason.SHOWN else None, reason[arc]
+        )
+        for arc in new
+    }
+
+
+class _YearNetwork:
+    """A year to date as flows. Nodes: the top; each county in each month; each district in each month (and,
+    where groups started are split by how they met, each way in each month); each month; the country's
+    year to date at each month. Arcs, each carrying one count:
+
+    - the top → each county at the last month: the county's new sum;
+    - a county at month i → the same county at month i-1: its sum to the end of month i-1;
+    - a county at month i → its district at month i: the county's count that month;
+    - a district → the month (or → each way → the month): the district's count (and its parts);
+    - the month → the country's year to date at that month: the country's count that month;
+    - the country's year to date at month i-1 → at month i, and at the last month → the top: its sums.
+
+    Each node's inflow is its outflow exactly when every sum holds."""
+
+    def __init__(self, months: Sequence[MonthCounts[Any]], earlier: Sequence[Mapping[Any, Shown]]) -> None:
+        self.arcs: list[tuple[Hashable, int, int]] = []
+        self.values: dict[Hashable, int] = {}
+        self.fixed: dict[Hashable, Range] = {}  # the range of every count but the new sums
+        self.node_of: dict[Hashable, Hashable] = {}  # each new sum: the county or the country it is of
+        nodes: dict[Hashable, int] = {}
+
+        def node(name: Hashable) -> int:
+            return nodes.setdefault(name, len(nodes))
+
+        def arc(key: Hashable, start: Hashable, end: Hashable, value: int, known: Range | None) -> None:
+            self.arcs.append((key, node(start), node(end)))
+            self.values[key] = value
+            if known is not None:
+                self.fixed[key] = known
+
+        last = len(months) - 1
+        total = months[-1].total
+        counties = list(dict.fromkeys(county for month in months for county in month.district_of))
+        so_far = dict.fromkeys(counties, 0)
+        country_so_far = 0
+        for i, month in enumerate(months):
+            for county in counties:
+                count = month.counts.get(county, 0)
+                so_far[county] += count
+                if county in month.district_of:
+                    hidden = month.shown[county].hidden
+                    known = month.below[county] if hidden else (count, count)
+                    arc(
+                        ("month", i, county),
+                        ("county", i, county),
+                        ("district", i, month.district_of[county]),
+                        count,
+                        known,
+                    )
+            country_so_far += month.counts[total]
+            split = _parts_that_add_up(month)
+            for district in dict.fromkeys(month.district_of.values()):
+                end = ("split", i, district) if split else ("month", i)
+                arc(
+                    ("month", i, district),
+                    ("district", i, district),
+                    end,
+                    month.counts[district],
+                    _range(month.shown[district]),
+                )
+                for way in split:
+                    part = (way, district)
+                    known = (0, 0) if part in month.public else _range(month.parts[part][1])
+                    arc(("part", i, part), end, ("way", i, way), month.parts[part][0], known)
+            for way in split:
+                part = (way, total)
+                known = (0, 0) if part in month.public else _range(month.parts[part][1])
+                arc(("part", i, part), ("way", i, way), ("month", i), month.parts[part][0], known)
+            arc(("month", i, total), ("month", i), ("country", i), month.counts[total], _range(month.shown[total]))
+            # The sums to the end of this month, for each county and the country.
+            after = ("top",) if i == last else None
+            for county in counties:
+                start = after or ("county", i + 1, county)
+                key = ("sum", i, county)
+                if i == last:
+                    self.node_of[key] = county
+                    arc(key, start, ("county", i, county), so_far[county], None)
+                elif county in earlier[i]:
+                    arc(key, start, ("county", i, county), so_far[county], _range(earlier[i][county]))
+                else:
+                    # Not published then: unknown, or 0 where no contact point had been there yet.
+                    arc(
+                        key,
+                        start,
+                        ("county", i, county),
+                        so_far[county],
+                        (0, 0)
+                        if so_far[county] == 0 and not any(county in m.district_of for m in months[: i + 1])
+                        else (0, UNBOUNDED),
+                    )
+            key = ("sum", i, total)
+            if i == last:
+                self.node_of[key] = total
+                arc(key, ("country", i), ("top",), country_so_far, None)
+            else:
+                arc(
+                    key,
+                    ("country", i),
+                    ("country", i + 1),
+                    country_so_far,
+                    _range(earlier[i][total]) if total in earlier[i] else (0, UNBOUNDED),
+                )
+        self.new = list(self.node_of)
+        self.size = len(nodes)
+
+    def bounds(self, reason: Mapping[Hashable, Reason]) -> dict[Hashable, Range]:
+        found = dict(self.fixed)
+        for key in self.new:
+            found[key] = (self.values[key],) * 2 if reason[key] is Reason.SHOWN else _MARKS[reason[key]]
+        return found
+
+    def pinned(self, reason: Mapping[Hashable, Reason], besides: Iterable[Hashable] = ()) -> list[Hashable]:
+        """The hidden counts, but ``besides``, that can take no other value, given every mark and every sum."""
+        bounds = self.bounds(reason)
+        residual = self._residual(bounds)
+        skip = set(besides)
+        return [
+            key
+            for index, (key, _start, _end) in enumerate(self.arcs)
+            if key not in skip and bounds[key][0] < bounds[key][1] and not self._moves(residual, bounds, index)
+        ]
+
+    def _residual(self, bounds: Mapping[Hashable, Range]) -> list[list[tuple[int, int]]]:
+        """Where the true counts can give: an edge along each arc below its greatest, against it above its least."""
+        edges: list[list[tuple[int, int]]] = [[] for _ in range(self.size)]
+        for index, (key, start, end) in enumerate(self.arcs):
+            low, high = bounds[key]
+            if self.values[key] < high:
+                edges[start].append((end, index))
+            if self.values[key] > low:
+                edges[end].append((start, index))
+        return edges
+
+    def _moves(self, residual: list[list[tuple[int, int]]], bounds: Mapping[Hashable, Range], index: int) -> bool:
+        """Whether the count on an arc can be one more or one less: a path of spare capacity back round."""
+        key, start, end = self.arcs[index]
+        low, high = bounds[key]
+        value = self.values[key]
+        return (value < high and _reaches(residual, end, start, index)) or (
+            value > low and _reaches(residual, start, end, index)
+        )
+
+    def loosen(self, arc: Hashable, reason: dict[Hashable, Reason], besides: set[Hashable]) -> bool:
+        """Hide or withhold new sums so that ``arc`` can no longer be worked out; whether anything changed."""
+        kind, _month, *where = cast(tuple[Hashable, ...], arc)
+        county = where[0] if kind in ("month", "sum") else None
+        shown = sorted(
+            (key for key in self.new if reason[key] is Reason.SHOWN and key not in besides),
+            key=lambda key: (
+                self.node_of[key] != county,
+                self.node_of[key] == self.node_of[self.new[-1]],
+                self.values[key],
+                repr(key),
+            ),
+        )
+        hidden = [key for key in self.new if reason[key] in (Reason.SMALL, Reason.COMPLEMENT)]
+        changes = [{key: Reason.COMPLEMENT} for key in shown] + [{key: Reason.WITHHELD} for key in hidden]
+        for change in changes:
+            if arc not in self.pinned({**reason, **change}, besides=set(self.values) - {arc}):
+                reason.update(change)
+                return True
+        if shown:
+            reason[shown[0]] = Reason.COMPLEMENT
+            return True
+        if hidden:
+            reason.update(dict.fromkeys(hidden, Reason.WITHHELD))
+            return True
+        return False
+
+
+def _reaches(edges: list[list[tuple[int, int]]], start: int, goal: int, skip: int) -> bool:
+    """Whether ``goal`` can be reached from ``start`` along ``edges`` without the arc ``skip``."""
+    seen = {start}
+    queue = deque([start])
+    while queue:
+        for following, index in edges[queue.popleft()]:
+            if index == skip or following in seen:
+                continue
+            if following == goal:
+                return True
+            seen.add(following)
+            queue.append(following)
+    return start == goal
+
+
+def _range(shown: Shown) -> Range:
+    return (int(shown.value or 0),) * 2 if not shown.hidden else _MARKS[shown.reason]
+
+
+def _parts_that_add_up(month: MonthCounts[Any]) -> list[str]:
+    """The ways a month's groups started are split by, if its parts add up to the tree's counts; else none:
+    parts that do not add up are withheld, and say nothing."""
+    ways = list(dict.fromkeys(way for way, _node in month.parts))
+    if not ways:
+        return []
+    districts = list(dict.fromkeys(month.district_of.values()))
+    for node in [*districts, month.total]:
+        if any((way, node) not in month.parts for way in ways):
+            return []
+        if sum(month.parts[(way, node)][0] for way in ways) != month.counts[node]:
+            return []
+    return ways
+
+
+def below(node: Hashable, tree: Mapping[Hashable, Shown], parents: Mapping[Hashable, list[Hashable]]) -> Range:
+    """What the tree below a count, and its own mark, say of it: the least and greatest it can be."""
+    return _below(node, tree, parents)

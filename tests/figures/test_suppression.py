@@ -19,11 +19,20 @@ part withheld: the split tells nothing that the tree and the directory did not.
 import os
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from figures.suppression import Reason, Shown, Split, suppress, suppress_split
+from figures.suppression import (
+    MonthCounts,
+    Reason,
+    Shown,
+    Split,
+    below,
+    suppress,
+    suppress_split,
+    suppress_year_to_date,
+)
 
 BIG = 10_000
 
@@ -284,3 +293,239 @@ def test_five_groups_that_all_met_one_way_withhold_the_split():
     # "5" or "–" (at least 5) in person would both leave 0 for telephone and video.
     shown = split_example({"in_person": 5, "telephone": 0, "video": 0}, {"in_person": 20, "telephone": 0, "video": 0})
     assert shown["east"] == ["5", "–", "–", "–"]
+
+
+# --- The union: the offices' monthly tables and the public year to date ----------------------
+#
+# Offices read each closed month's tables (contact points, municipalities, counties, districts,
+# the country); anyone reads the year to date for each county and the country, published again
+# after every closed month (to the end of January, of February, ...), so every earlier edition of
+# the year stays readable beside the new one. A month's tables never change once it has closed (a
+# late event counts in the month it happens, ``groups.monthly``), so two editions of a year differ
+# by exactly the months closed in between, which the offices' tables publish under suppression:
+# differencing an edition before and after a late event is covered by the sums below. The linear
+# program knows every month's tree, every edition's sums (each county's and the country's sum to the
+# end of each month is that county's or country's months added up) and every mark.
+
+YEAR_MONTHS = 4
+
+
+@st.composite
+def years(draw, split=False):
+    """A few months of one year: contact points in municipalities in counties in districts, some opening mid-year.
+
+    With ``split``, each contact point's count in a month is groups started, split by how they met."""
+    counts = st.one_of(st.integers(0, 3), st.integers(0, 8), st.integers(0, 30))
+    if split:
+        counts = st.tuples(*[st.one_of(st.integers(0, 2), st.integers(0, 7))] * len(WAYS))
+    months = draw(st.integers(1, YEAR_MONTHS))
+    places = []  # (point, municipality, county, district, first month)
+    for c in range(draw(st.integers(1, 3))):
+        district = f"district{draw(st.integers(0, 1))}"
+        for m in range(draw(st.integers(1, 2))):
+            for p in range(draw(st.integers(1, 2))):
+                places.append((f"c{c}/m{m}/p{p}", f"c{c}/m{m}", f"c{c}", district, draw(st.integers(0, months - 1))))
+    values = [{point: draw(counts) for point, *_rest, first in places if first <= month} for month in range(months)]
+    return places, values
+
+
+def month_tree(places, leaves):
+    """One month's tree, of the contact points there were that month."""
+    parents = {}
+    for point, municipality, county, district, _first in places:
+        if point in leaves:
+            parents.setdefault(municipality, []).append(point)
+            if municipality not in parents.setdefault(county, []):
+                parents[county].append(municipality)
+            if county not in parents.setdefault(district, []):
+                parents[district].append(county)
+    parents["country"] = [node for node in parents if node.startswith("district")]
+    return parents
+
+
+def month_split(places, leaves, parents):
+    """The groups started in each district, by how they met, where each leaf is a count for each way."""
+    by_district = {district: dict.fromkeys(WAYS, 0) for district in parents["country"]}
+    for point, _municipality, _county, district, _first in places:
+        for way, count in zip(WAYS, leaves.get(point, ()), strict=False):
+            by_district[district][way] += count
+    return Split("country", WAYS, by_district)
+
+
+def tree_count(node, leaves, parents):
+    return leaves[node] if node in leaves else sum(tree_count(child, leaves, parents) for child in parents[node])
+
+
+def publish_year(places, values, alone=False):
+    """Every month's tables and every edition of the year to date, as published one after the other.
+
+    With ``alone``, each edition is suppressed by itself as a small tree (counties in the country):
+    the naive design, which knows nothing of the months."""
+    trees, editions, months = [], [], []
+    for ways in values:
+        split = None
+        leaves = ways
+        if ways and isinstance(next(iter(ways.values())), tuple):
+            leaves = {point: sum(count) for point, count in ways.items()}
+        parents = month_tree(places, leaves)
+        tree, parts = suppress(leaves, parents), {}
+        if leaves is not ways:
+            split = month_split(places, ways, parents)
+            tree, parts = suppress_split(leaves, parents, split)
+        counties = [county for district in parents["country"] for county in parents[district]]
+        nodes = [*counties, *parents["country"], "country"]
+        months.append(
+            MonthCounts(
+                counts={node: tree_count(node, leaves, parents) for node in nodes},
+                shown={node: tree[node] for node in nodes},
+                below={county: below(county, tree, parents) for county in counties},
+                district_of={county: district for district in parents["country"] for county in parents[district]},
+                total="country",
+                parts={
+                    part: (split.counts[part[1]][part[0]] if part[1] != "country" else 0, cell)
+                    for part, cell in parts.items()
+                }
+                if split
+                else {},
+            )
+        )
+        if split:
+            for way in WAYS:
+                months[-1].parts[(way, "country")] = (
+                    sum(c[way] for c in split.counts.values()),
+                    parts[(way, "country")],
+                )
+        trees.append((leaves, parents, tree, parts))
+        if alone:
+            sums = {county: sum(m.counts.get(county, 0) for m in months) for m in months for county in m.district_of}
+            editions.append(suppress(sums, {"country": list(sums)}))
+        else:
+            editions.append(suppress_year_to_date(months, editions))
+    return trees, editions
+
+
+def union(trees, editions, withheld=False):
+    """Every count anyone who reads everything published knows a sum of, and how each is shown."""
+    shown, sums = {}, []
+    for i, (_leaves, parents, tree, parts) in enumerate(trees):
+        shown.update({(i, node): cell for node, cell in tree.items()})
+        sums += [((i, parent), [(i, child) for child in children]) for parent, children in parents.items()]
+        if parts:
+            shown.update({(i, part): cell for part, cell in parts.items()})
+            districts = parents["country"]
+            sums += [((i, node), [(i, (way, node)) for way in WAYS]) for node in [*districts, "country"]]
+            sums += [((i, (way, "country")), [(i, (way, d)) for d in districts]) for way in WAYS]
+    for i, edition in enumerate(editions):
+        for node, cell in edition.items():
+            shown[("sum", i, node)] = Shown(None, Reason.WITHHELD) if withheld else cell
+            if node != "country":
+                county = [(m, node) for m in range(i + 1) if (m, node) in shown]
+                sums.append((("sum", i, node), county))
+        sums.append((("sum", i, "country"), [("sum", i, node) for node in edition if node != "country"]))
+    return shown, sums
+
+
+def union_range(node, shown, sums):
+    """The least and greatest a hidden count can be, given every sum and every mark."""
+    hidden = sorted((n for n, s in shown.items() if s.hidden), key=repr)
+    index = {n: i for i, n in enumerate(hidden)}
+    rows, rhs = [], []
+    for total, parts in sums:
+        row = np.zeros(len(hidden))
+        constant = 0
+        for member, sign in [(total, 1), *[(part, -1) for part in parts]]:
+            if member in index:
+                row[index[member]] += sign
+            else:
+                constant -= sign * shown[member].value
+        if row.any():
+            rows.append(row)
+            rhs.append(constant)
+    marks = {Reason.SMALL: (0, 4), Reason.COMPLEMENT: (5, BIG), Reason.WITHHELD: (0, BIG)}
+    bounds = [marks[shown[n].reason] for n in hidden]
+    target = np.zeros(len(hidden))
+    target[index[node]] = 1
+    low = linprog(target, A_eq=np.array(rows) if rows else None, b_eq=rhs or None, bounds=bounds)
+    high = linprog(-target, A_eq=np.array(rows) if rows else None, b_eq=rhs or None, bounds=bounds)
+    assert low.status == 0 and high.status == 0, "the true values must be a solution"
+    return low.fun, -high.fun
+
+
+def worked_out(trees, editions):
+    """The hidden counts that everything published pins down, while the months' tables alone do not."""
+    shown, sums = union(trees, editions)
+    anyway, _sums = union(trees, editions, withheld=True)
+    found = []
+    for node, cell in shown.items():
+        if cell.hidden:
+            low, high = union_range(node, shown, sums)
+            if high - low < 1 - 1e-6:
+                low_anyway, high_anyway = union_range(node, anyway, sums)
+                if high_anyway - low_anyway >= 1 - 1e-6:
+                    found.append((node, low))
+    return found
+
+
+@settings(
+    max_examples=int(os.environ.get("SUPPRESSION_EXAMPLES", "300")) // 3,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(years())
+def test_nothing_hidden_in_any_month_or_edition_can_be_worked_out_from_everything_published(year):
+    trees, editions = publish_year(*year)
+    assert worked_out(trees, editions) == []
+
+
+@settings(
+    max_examples=int(os.environ.get("SUPPRESSION_EXAMPLES", "300")) // 3,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(years(split=True))
+def test_nothing_hidden_can_be_worked_out_with_groups_split_by_how_they_met(year):
+    trees, editions = publish_year(*year)
+    assert worked_out(trees, editions) == []
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(years())
+def test_a_year_to_date_is_true_and_hides_every_sum_from_0_to_4(year):
+    places, values = year
+    _trees, editions = publish_year(places, values)
+    for i, edition in enumerate(editions):
+        for node, cell in edition.items():
+            value = sum(
+                count
+                for month in values[: i + 1]
+                for point, count in month.items()
+                if node in ("country", point.split("/")[0])
+            )
+            if value < 5:
+                assert cell.hidden
+            if not cell.hidden:
+                assert cell.value == value
+
+
+def test_suppressing_each_year_to_date_by_itself_would_give_a_month_away():
+    """The naive design: each public table suppressed alone, as if the offices' months did not exist."""
+    leaky = find(
+        years(),
+        lambda year: bool(worked_out(*publish_year(*year, alone=True))),
+        settings=settings(max_examples=2000, database=None, derandomize=True, suppress_health_check=list(HealthCheck)),
+    )
+    trees, editions = publish_year(*leaky)
+    assert worked_out(trees, editions) == []
+
+
+def test_a_county_whose_one_quiet_month_is_hidden_shows_no_year_to_date():
+    # In January the county had 2 people; in February 9. Anyone who read the year to the end of
+    # February as 11 and February as 9 would know January's "<5" was 2.
+    places = [("east/m/p", "east/m", "east", "district0", 0), ("west/m/p", "west/m", "west", "district0", 0)]
+    values = [{"east/m/p": 2, "west/m/p": 30}, {"east/m/p": 9, "west/m/p": 30}]
+    trees, editions = publish_year(places, values)
+    assert str(trees[1][2]["east"]) == "9"
+    assert [str(edition["east"]) for edition in editions] == ["<5", "–"]
+    assert worked_out(trees, editions) == []
+    _trees, naive = publish_year(places, values, alone=True)
+    assert str(naive[1]["east"]) == "11"
