@@ -37,6 +37,13 @@ What someone can work out is found exactly, not by a rule of thumb: the
 districts, the ways and the country form a small network of flows, and a
 count can take another value exactly when the network still has a feasible
 flow with that count changed.
+
+Anyone may also read the year to date for each county and the country, once
+more after every closed month. Twelve months add up to a year and the
+counties to the country, so those sums and the offices' monthly tables are
+one set of published figures: ``suppress_year_to_date`` decides each new
+edition of the year against every month's tables and every earlier edition
+(rules 7 to 9), with the same exact test, on a network of the year.
 """
 
 import math
