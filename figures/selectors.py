@@ -13,11 +13,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q
+from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contactpoints.models import ContactPoint, County, Municipality, NoticeRequest, Office
-from figures.suppression import Shown, Split, suppress, suppress_split
+from figures.models import ClosedMonth
+from figures.suppression import Reason, Shown, Split, suppress, suppress_split
 from groups.models import Format, Group, MonthlyFigure, SignUp
 
 # The counts kept per contact point and month (see groups.models.MonthlyFigure),
@@ -132,40 +134,77 @@ class MonthFigures:
     ways: dict[str, dict[Node, Shown]] = field(default_factory=dict)
 
 
-def month_figures(geo: Geography, month: datetime.date) -> MonthFigures:
-    """Every count for one calendar month, suppressed over the whole country: four queries."""
+@dataclass
+class MonthCounts:
+    """A month's counts before anything is hidden, and the suppression they went through: what a
+    closed month keeps (``figures.closing``) beside its cells, for the year to date."""
+
+    figures: MonthFigures  # without "waiting now", which is always counted live
+    parents: dict[Node, list[Node]]
+    leaves: dict[str, dict[Node, int]]  # each count in MONTHLY, per contact point
+    split: Split[Node]  # groups started by how they met, per district
+
+
+def month_counts(geo: Geography, month: datetime.date) -> MonthCounts:
+    """Every count of one calendar month but "waiting now", suppressed over the whole country: three queries."""
     parents = geo.parents()
     monthly = {
         row["contact_point_id"]: row
         for row in MonthlyFigure.objects.filter(month=month).values("contact_point_id", *[name for name, _ in MONTHLY])
     }
-    waiting = dict(SignUp.objects.waiting().values_list("contact_point_id").annotate(n=Count("pk")).order_by())
     shown: dict[str, dict[Node, Shown]] = {}
     ways: dict[str, dict[Node, Shown]] = {}
+    leaves_of: dict[str, dict[Node, int]] = {}
+    split = _split(geo, parents, groups_by_way(month))
     for name, _label in MONTHLY:
         leaves: dict[Node, int] = {("point", pk): int(monthly.get(pk, {}).get(name, 0)) for pk in geo.points}
+        leaves_of[name] = leaves
         if name == "groups_started":
             # Split by how they met in the same call, so that neither gives the other away; the
             # tree comes out as ``suppress`` alone makes it, as the trend shows it.
-            shown[name], parts = suppress_split(leaves, parents, _split(geo, parents, groups_by_way(month)))
+            shown[name], parts = suppress_split(leaves, parents, split)
             ways = {way: {node: cell for (kind, node), cell in parts.items() if kind == way} for way, *_ in WAYS}
             continue
         # Members at start would tell how many groups started (at least one, and
         # its size) where that number is hidden: it is hidden there too.
         hide = [node for node, cell in shown.get("groups_started", {}).items() if cell.hidden]
         shown[name] = suppress(leaves, parents, hide=hide if name == "members_at_start" else ())
-    waiting_now: dict[Node, int] = {("point", pk): waiting.get(pk, 0) for pk in geo.points}
-    shown[WAITING[0]] = suppress(waiting_now, parents)
     medians = _medians(geo, parents, _group_medians([month])[month])
-    return MonthFigures(month=month, shown=shown, medians=medians, ways=ways)
+    figures = MonthFigures(month=month, shown=shown, medians=medians, ways=ways)
+    return MonthCounts(figures=figures, parents=parents, leaves=leaves_of, split=split)
+
+
+def waiting_now(geo: Geography) -> dict[Node, Shown]:
+    """How many wait now, suppressed over the whole country: one query."""
+    waiting = dict(SignUp.objects.waiting().values_list("contact_point_id").annotate(n=Count("pk")).order_by())
+    return suppress({("point", pk): waiting.get(pk, 0) for pk in geo.points}, geo.parents())
+
+
+def month_figures(geo: Geography, month: datetime.date) -> MonthFigures:
+    """Every count for one calendar month, as it is now, suppressed over the whole country: four queries."""
+    figures = month_counts(geo, month).figures
+    figures.shown[WAITING[0]] = waiting_now(geo)
+    return figures
+
+
+def with_waiting(figures: MonthFigures, waiting: dict[Node, Shown]) -> MonthFigures:
+    """A month's figures with "waiting now" from one live suppression; a place it no longer knows says nothing."""
+    nodes = figures.shown.get(MONTHLY[0][0], {})
+    cells = {node: waiting.get(node, Shown(None, Reason.WITHHELD)) for node in nodes}
+    return MonthFigures(
+        month=figures.month,
+        shown={**figures.shown, WAITING[0]: cells},
+        medians=figures.medians,
+        ways=figures.ways,
+    )
 
 
 def groups_by_way(month: datetime.date) -> dict[int, dict[str, int]]:
     """How the groups that started in a month met, per contact point: one query.
 
     A group counts as it counts in "Groups started" (``groups.services.hand_off``):
-    from its hand-off, if anyone came, in the month of its first meeting. A
-    cancelled group never started; one still forming has not yet.
+    from its hand-off, if anyone came, in the month it was counted in (``Group.counted_in``).
+    A cancelled group never started; one still forming has not yet.
     """
     found: dict[int, dict[str, int]] = defaultdict(dict)
     for point, way, count in (
@@ -173,9 +212,7 @@ def groups_by_way(month: datetime.date) -> dict[int, dict[str, int]]:
             status__in=[Group.Status.HANDING_OFF, Group.Status.HANDED_OFF],
             handed_off_at__isnull=False,
             members_at_start__gt=0,
-            # A range on the column itself, so the index on status and first_meeting serves it.
-            first_meeting__gte=_midnight(month),
-            first_meeting__lt=_midnight(month_start(month + datetime.timedelta(days=32))),
+            counted_in=month_start(month),
         )
         .values_list("contact_point_id", "format")
         .annotate(count=Count("pk"))
@@ -202,24 +239,18 @@ def _split(geo: Geography, parents: dict[Node, list[Node]], by_point: dict[int, 
     return Split(total=COUNTRY, kinds=kinds, counts=counts, public=frozenset(public))
 
 
-def _midnight(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
-
-
 def _group_medians(months: list[datetime.date]) -> dict[datetime.date, dict[Node, list[int]]]:
-    """Each started group's median days waited, by month and contact point: one query."""
-    first, last = min(months), max(months)
-    until = month_start(last + datetime.timedelta(days=32))
+    """Each started group's median days waited, by the month it counts in and contact point: one query."""
     found: dict[datetime.date, dict[Node, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for point, meeting, days in Group.objects.filter(
+    for point, month, days in Group.objects.filter(
         handed_off_at__isnull=False,
         members_at_start__gt=0,
         median_days_waited__isnull=False,
-        # A range on the column itself, so the index on first_meeting serves it.
-        first_meeting__gte=_midnight(first),
-        first_meeting__lt=_midnight(until),
-    ).values_list("contact_point_id", "first_meeting", "median_days_waited"):
-        found[month_start(timezone.localtime(meeting).date())][("point", point)].append(days or 0)
+        counted_in__gte=month_start(min(months)),
+        counted_in__lte=month_start(max(months)),
+    ).values_list("contact_point_id", "counted_in", "median_days_waited"):
+        if month is not None:
+            found[month][("point", point)].append(days or 0)
     return found
 
 
@@ -339,17 +370,35 @@ class TrendPoint:
 
 
 def trend(geo: Geography, office: Office, months: list[datetime.date]) -> list[TrendPoint]:
-    """Groups started and time to start, month by month, for the office's area."""
-    parents = geo.parents()
+    """Groups started and time to start, month by month, for the office's area: a closed month as it
+    closed (``figures.closing``), the open one as it is now."""
     key: Node = COUNTRY if office.is_national else ("district", office.pk)
+    closed = {
+        month: (cell, median)
+        for month, cell, median in ClosedMonth.objects.filter(month__in=months).values_list(
+            "month",
+            KeyTransform(node_key(key), KeyTransform("groups_started", KeyTransform("cells", "tables"))),
+            KeyTransform(node_key(key), KeyTransform("medians", "tables")),
+        )
+    }
+    open_months = [month for month in months if month not in closed]
+    parents = geo.parents()
     counts: dict[datetime.date, dict[int, int]] = defaultdict(dict)
-    for month, point, started in MonthlyFigure.objects.filter(month__in=months).values_list(
-        "month", "contact_point_id", "groups_started"
-    ):
-        counts[month][point] = started
-    medians = _group_medians(months)
+    medians: dict[datetime.date, dict[Node, list[int]]] = {}
+    if open_months:
+        for month, point, started in MonthlyFigure.objects.filter(month__in=open_months).values_list(
+            "month", "contact_point_id", "groups_started"
+        ):
+            counts[month][point] = started
+        medians = _group_medians(open_months)
     points = []
     for month in sorted(months):
+        if month in closed:
+            cell, median = closed[month]
+            points.append(
+                TrendPoint(month=month, groups_started=decode_cell(cell) if cell else Shown(0), median_days=median)
+            )
+            continue
         leaves: dict[Node, int] = {("point", pk): counts[month].get(pk, 0) for pk in geo.points}
         shown = suppress(leaves, parents)
         points.append(
@@ -360,6 +409,26 @@ def trend(geo: Geography, office: Office, months: list[datetime.date]) -> list[T
             )
         )
     return points
+
+
+def node_key(node: Node) -> str:
+    """A place as a closed month keeps it: "point:12", "district:" (the national office's counties), "country:"."""
+    kind, pk = node
+    return f"{kind}:{'' if pk is None else pk}"
+
+
+def node_of(key: str) -> Node:
+    kind, _colon, pk = key.partition(":")
+    return (kind, int(pk) if pk else None)
+
+
+def encode_cell(cell: Shown) -> list[object]:
+    return [cell.value, cell.reason.value]
+
+
+def decode_cell(cell: list[object]) -> Shown:
+    value, reason = cell
+    return Shown(None if value is None else int(str(value)), Reason(reason))
 
 
 def municipalities_asked(geo: Geography, office: Office) -> Shown:
@@ -381,7 +450,7 @@ class Attention:
     stale: list[str]
 
 
-def needing_attention(geo: Geography, office: Office, figures: MonthFigures) -> Attention:
+def needing_attention(geo: Geography, office: Office, waiting: dict[Node, Shown]) -> Attention:
     """Contact points where no group started for half a year, with how many wait
     as the tables show it, and those whose public details nobody has confirmed
     for a year. Whether anyone waits is not what puts a contact point on the
@@ -397,10 +466,9 @@ def needing_attention(geo: Geography, office: Office, figures: MonthFigures) -> 
         .order_by()
     )
     help_before = now - datetime.timedelta(days=HELP_AFTER_DAYS)
-    waiting = figures.shown[WAITING[0]]
     needs_help = sorted(
         (
-            (geo.points[pk][0], waiting[("point", pk)])
+            (geo.points[pk][0], waiting.get(("point", pk), Shown(None, Reason.WITHHELD)))
             for pk in points.values_list("pk", flat=True)
             if last_group.get(pk) is None or last_group[pk] < help_before
         ),

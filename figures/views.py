@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from accounts.http import SignedInRequest
 from contactpoints.access import office_view as members_of_office
 from contactpoints.models import Application, Office, applications_handled_by
-from figures import charts, selectors
+from figures import charts, closing, selectors
 from figures.csv import csv_response, file_name
 from materials.selectors import open_order_count
 from selvhjelp.access import View, own_places
@@ -75,9 +75,10 @@ def _charts(tables: selectors.Tables, trend: list[selectors.TrendPoint]) -> dict
 def office(request: SignedInRequest, office: Office) -> HttpResponse:
     form = MonthForm(request.GET or None)
     month = form.chosen()
+    closing.close_months()  # a final month is shown as it closed, once and for all
     geo = selectors.geography()
-    figures = selectors.month_figures(geo, month)
-    tables = selectors.tables(geo, figures, office)
+    shown = closing.office_month(geo, month)
+    tables = selectors.tables(shown.geography, shown.figures, office)
     trend = selectors.trend(geo, office, selectors.recent_months(12, month))
     context = {
         "office": office,
@@ -89,7 +90,7 @@ def office(request: SignedInRequest, office: Office) -> HttpResponse:
         "tables": tables,
         "trend": trend,
         **_charts(tables, trend),
-        "attention": selectors.needing_attention(geo, office, figures),
+        "attention": selectors.needing_attention(geo, office, shown.waiting),
         "municipalities_asked": selectors.municipalities_asked(geo, office),
         "pending_applications": applications_handled_by(office).filter(status=Application.Status.PENDING).count(),
         "open_orders": open_order_count(office),
@@ -135,6 +136,7 @@ def office_csv(request: SignedInRequest, office: Office, table: str) -> HttpResp
     if table not in CSV_TABLES:
         raise Http404
     month = MonthForm(request.GET or None).chosen()
+    closing.close_months()
     geo = selectors.geography()
     name = file_name("selvhjelp", office.slug, CSV_TABLES[table][0], f"{month:%Y-%m}")
     if table == "trend":
@@ -144,5 +146,6 @@ def office_csv(request: SignedInRequest, office: Office, table: str) -> HttpResp
             [_("Month"), _("Groups started"), _("Median days waited")],
             ([f"{p.month:%Y-%m}", str(p.groups_started), p.median_days or "–"] for p in trend),
         )
-    header, rows = _csv_table(table, month, selectors.tables(geo, selectors.month_figures(geo, month), office))
+    shown = closing.office_month(geo, month)
+    header, rows = _csv_table(table, month, selectors.tables(shown.geography, shown.figures, office))
     return csv_response(name, header, rows)

@@ -225,6 +225,9 @@ class Group(models.Model):
     handed_off_at = models.DateTimeField(null=True, blank=True)
     members_at_start = models.PositiveSmallIntegerField(null=True, blank=True)
     median_days_waited = models.PositiveIntegerField(null=True, blank=True)
+    # The month a started group counts in (``groups.monthly.count``): that of its first meeting,
+    # or the open month if that one was final when it was handed off.
+    counted_in = models.DateField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-first_meeting"]

@@ -345,6 +345,10 @@ MOVE_OFFER_AFTER_DAYS = env_int("MOVE_OFFER_AFTER_DAYS", 90)
 INVITATION_REPLY_HOURS = env_int("INVITATION_REPLY_HOURS", 72)
 # Groups are handed off by themselves this long after their first meeting began.
 HAND_OFF_AFTER_HOURS = env_int("HAND_OFF_AFTER_HOURS", 3)
+# A month's figures are final this long after it ends: then it is closed and published
+# (figures/closing.py), and what is recorded later counts in the month that is open.
+# Keep it above HAND_OFF_AFTER_HOURS, so that a group meeting late on the last day counts in its own month.
+MONTH_FINAL_AFTER_HOURS = env_int("MONTH_FINAL_AFTER_HOURS", 24)
 # For this long after a group's first meeting, members who were there may
 # choose to share their address with the others who were there; then it goes.
 ADDRESS_EXCHANGE_DAYS = env_int("ADDRESS_EXCHANGE_DAYS", 5)
@@ -481,4 +485,5 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60 * 60.0,
     },
     "offer-a-nationwide-list-to-long-waiters": {"task": "groups.tasks.offer_moves", "schedule": 60 * 60.0},
+    "close-final-months": {"task": "figures.tasks.close_months", "schedule": 60 * 60.0},
 }

@@ -45,13 +45,15 @@ def hand_off(*, group: Group, now: datetime.datetime | None = None) -> bool:
             median_days_waited=round(statistics.median(days)) if days else None,
         )
         if members:
-            monthly.count(
+            # A group whose month is final already counts in the open month.
+            counted_in = monthly.count(
                 contact_point_id=group.contact_point_id,
                 when=start,
                 groups_started=1,
                 members_at_start=len(members),
                 days_waited=sum(days),
             )
+            Group.objects.filter(pk=group.pk).update(counted_in=counted_in)
         exchange_until = max(group.first_meeting, now) + datetime.timedelta(days=settings.ADDRESS_EXCHANGE_DAYS)
         for member in members:
             # The address leaves the sign-up only for the exchange the guide links to,

@@ -6,6 +6,7 @@ by default. The sign-ups use addresses at example.invalid; nobody is real.
 
 import datetime
 import random
+import time
 import uuid
 from collections.abc import Callable
 
@@ -16,6 +17,8 @@ from django.utils import timezone
 
 from contactpoints.languages import FIRST_THREE
 from contactpoints.models import ContactPoint, Municipality
+from figures.closing import close_months
+from figures.models import ClosedMonth
 from figures.selectors import recent_months
 from groups.matching import formats_offered
 from groups.models import AgeGroup, Format, Group, MonthlyFigure, SignUp, TimeOfDay
@@ -90,6 +93,8 @@ class Command(BaseCommand):
             SignUp.objects.filter(contact_point__slug__startswith=PREFIX).delete()
             Group.objects.filter(contact_point__slug__startswith=PREFIX).delete()
             ContactPoint.objects.filter(slug__startswith=PREFIX).delete()
+            # The months are made up anew: the ones closed over the old made-up ones go with them.
+            ClosedMonth.objects.all().delete()
             now = timezone.now()
             points = ContactPoint.objects.bulk_create(
                 ContactPoint(
@@ -145,6 +150,7 @@ class Command(BaseCommand):
                     handed_off_at=now,
                     members_at_start=figure.members_at_start,
                     median_days_waited=figure.days_waited // max(figure.members_at_start, 1),
+                    counted_in=figure.month,
                 )
                 for figure in figures
                 if figure.groups_started
@@ -157,7 +163,9 @@ class Command(BaseCommand):
                 since = now - datetime.timedelta(days=rng.randint(0, 170))
                 signups.append(made_up_signup(choice(points), address, since, choice))
             SignUp.objects.bulk_create(signups, batch_size=5000)
+        started_closing = time.monotonic()
+        closed = close_months()
         self.stdout.write(
             f"{len(points)} contact points, {len(figures)} monthly figures, {len(groups)} groups, "
-            f"{len(signups)} waiting sign-ups."
+            f"{len(signups)} waiting sign-ups; {closed} months closed in {time.monotonic() - started_closing:.1f} s."
         )

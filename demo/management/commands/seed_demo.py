@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts import codeapp
 from contactpoints.models import ContactPoint, County, Municipality, Office, Room
+from figures.closing import close_months
 from materials.demo import seed_materials
 
 DOMAIN = "demo.selvhjelp.example"
@@ -144,6 +145,7 @@ class Command(BaseCommand):
                 point.staff.add(user)
                 lines.append(self._login("staff", user, point.slug))
             seed_materials()
+        close_months()  # the final months, as the hourly task would close them
         for role, email, scope, secret in lines:
             self.stdout.write(f"{role}\t{email}\t{scope}\t{secret}")
 

@@ -1,0 +1,197 @@
+"""A month's figures are frozen once it is final: the offices' tables and the public year to
+date are made once, from the data of that moment, and never change afterwards."""
+
+import datetime
+
+from django.test import Client, TransactionTestCase, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from contactpoints.models import ContactPoint, County, Municipality
+from figures import closing, selectors, tasks
+from figures.models import ClosedMonth
+from figures.suppression import Reason, Shown
+from groups.models import MonthlyFigure
+from tests.base import Personas, in_threads, waiting_person
+from tests.signin import sign_in
+
+MARCH = datetime.date(2025, 3, 1)
+
+
+def at(year, month, day, hour=12):
+    return datetime.datetime(year, month, day, hour, tzinfo=timezone.get_current_timezone())
+
+
+def months_back(count):
+    return selectors.recent_months(count + 1)[count]
+
+
+@override_settings(MONTH_FINAL_AFTER_HOURS=24)
+class ClosingTests(Personas):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        # Sign-ups confirmed every month of 2025: 10 at Sentral A (Oslo), 6 at Sentral B (Finnmark); in March
+        # 12 and 7, and six groups started at Sentral A.
+        for month in range(1, 13):
+            MonthlyFigure.objects.create(contact_point=cls.point_a, month=datetime.date(2025, month, 1), confirmed=10)
+            MonthlyFigure.objects.create(contact_point=cls.point_b, month=datetime.date(2025, month, 1), confirmed=6)
+        MonthlyFigure.objects.filter(contact_point=cls.point_a, month=MARCH).update(
+            confirmed=12, groups_started=6, members_at_start=30
+        )
+        MonthlyFigure.objects.filter(contact_point=cls.point_b, month=MARCH).update(confirmed=7)
+
+    def tables(self, month=MARCH):
+        return ClosedMonth.objects.get(month=month).tables
+
+    def test_every_final_month_is_closed_once_from_january_of_the_first_year(self):
+        self.assertEqual(closing.close_months(now=at(2025, 6, 10)), 5)
+        self.assertEqual(
+            list(ClosedMonth.objects.values_list("month", flat=True)),
+            [datetime.date(2025, month, 1) for month in range(1, 6)],
+        )
+        self.assertEqual(closing.close_months(now=at(2025, 6, 10)), 0)
+
+    def test_a_month_is_closed_only_once_it_is_final(self):
+        self.assertEqual(closing.close_months(now=at(2025, 6, 1, 20)), 4)  # May ended 20 hours ago
+        self.assertFalse(ClosedMonth.objects.filter(month=datetime.date(2025, 5, 1)).exists())
+        self.assertFalse(closing.close_month(month=datetime.date(2025, 5, 1), now=at(2025, 6, 1, 20)))
+        self.assertEqual(closing.close_months(now=at(2025, 6, 2, 1)), 1)
+
+    def test_no_month_is_closed_before_anything_is_counted(self):
+        MonthlyFigure.objects.all().delete()
+        self.assertEqual(closing.close_months(now=at(2025, 6, 10)), 0)
+
+    def test_a_closed_month_keeps_every_cell_the_offices_tables_showed(self):
+        geo = selectors.geography()
+        shown = selectors.month_counts(geo, MARCH).figures
+        closing.close_months(now=at(2025, 4, 10))
+        frozen = closing.figures_of(MARCH, self.tables())
+        self.assertEqual(frozen.shown, shown.shown)
+        self.assertEqual(frozen.ways, shown.ways)
+        self.assertEqual(frozen.medians, shown.medians)
+        self.assertEqual(frozen.shown["confirmed"][selectors.COUNTRY], Shown(19))
+        self.assertEqual(frozen.shown["confirmed"][("point", self.point_a.pk)], Shown(12))
+        self.assertEqual(frozen.shown["groups_started"][("point", self.point_b.pk)], Shown(None, Reason.SMALL))
+
+    def test_a_closed_month_keeps_what_the_year_to_date_is_decided_from(self):
+        closing.close_months(now=at(2025, 4, 10))
+        counts = closing.month_counts_of(self.tables()["union"]["confirmed"])
+        oslo, finnmark = ("county", self.oslo_county.pk), ("county", self.finnmark.pk)
+        east, north = ("district", self.district_east.pk), ("district", self.district_north.pk)
+        self.assertEqual(counts.counts, {oslo: 12, finnmark: 7, east: 12, north: 7, selectors.COUNTRY: 19})
+        self.assertEqual(counts.shown[oslo], Shown(12))
+        self.assertEqual(counts.below, {oslo: (12, 12), finnmark: (7, 7)})
+        self.assertEqual(counts.district_of, {oslo: east, finnmark: north})
+        self.assertEqual(counts.total, selectors.COUNTRY)
+        started = closing.month_counts_of(self.tables()["union"]["groups_started"])
+        self.assertEqual(started.counts[finnmark], 0)
+        self.assertEqual(started.below[finnmark], (0, 4))  # "<5" says 0 to 4
+        self.assertEqual(started.parts[("in_person", east)][0], 0)  # no group row says how they met
+        self.assertIn(("video", north), started.public)  # no contact point there offers video
+
+    def test_a_closed_month_never_changes_when_a_contact_point_opens_later(self):
+        closing.close_months(now=at(2025, 4, 10))
+        before = closing.office_month(selectors.geography(), MARCH, now=at(2025, 4, 10))
+        ContactPoint.objects.create(slug="ny", name="Ny", kind="other", municipality=self.kautokeino)
+        MonthlyFigure.objects.filter(contact_point=self.point_b, month=MARCH).update(confirmed=9)
+
+        after = closing.office_month(selectors.geography(), MARCH, now=at(2025, 4, 10))
+        self.assertEqual(after.figures.shown["confirmed"], before.figures.shown["confirmed"])
+        self.assertEqual(after.geography.points, before.geography.points)
+        self.assertNotIn("Ny", [name for name, _m, _s in after.geography.points.values()])
+        # Waiting now is counted live over today's geography, where the new contact point is.
+        self.assertIn(("point", ContactPoint.objects.get(slug="ny").pk), after.waiting)
+
+    def test_a_year_to_date_is_published_only_to_the_end_of_the_last_closed_month(self):
+        closing.close_months(now=at(2025, 5, 20))
+        public = self.tables(datetime.date(2025, 4, 1))["public"]
+        self.assertEqual(public["country:"]["confirmed"], [67, "shown"])  # 42 in Oslo, 25 in Finnmark
+        self.assertEqual(public[f"county:{self.oslo_county.pk}"]["confirmed"], [42, "shown"])
+        self.assertFalse(ClosedMonth.objects.filter(month=datetime.date(2025, 5, 1)).exists())
+        closing.close_months(now=at(2025, 6, 5))
+        self.assertEqual(self.tables(datetime.date(2025, 5, 1))["public"]["country:"]["confirmed"], [83, "shown"])
+
+    def test_a_new_year_starts_from_nothing(self):
+        closing.close_months(now=at(2026, 2, 5))
+        public = self.tables(datetime.date(2026, 1, 1))["public"]
+        self.assertEqual(public["country:"]["confirmed"], [None, "small"])
+        self.assertEqual(self.tables(datetime.date(2025, 12, 1))["public"]["country:"]["confirmed"], [195, "shown"])
+
+    def test_the_year_to_date_counts_contact_points_in_the_directory(self):
+        ContactPoint.objects.create(slug="stengt", name="Stengt", kind="other", municipality=self.oslo, is_active=False)
+        closing.close_months(now=at(2025, 4, 10))
+        public = self.tables()["public"]
+        self.assertEqual(public["country:"]["contact_points"], 2)
+        self.assertEqual(public[f"county:{self.oslo_county.pk}"]["contact_points"], 1)
+
+    def test_the_hourly_task_closes_what_is_final(self):
+        self.assertGreater(tasks.close_months(), 0)
+        self.assertTrue(ClosedMonth.objects.filter(month=MARCH).exists())
+        self.assertEqual(tasks.close_months(), 0)
+
+
+class OfficePagesTests(Personas):
+    def setUp(self):
+        super().setUp()
+        self.month = months_back(2)  # final whatever the day
+        MonthlyFigure.objects.create(contact_point=self.point_a, month=self.month, signed_up=40)
+        self.client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        sign_in(self.client, self.district_east_user)
+
+    def page(self):
+        url = reverse("figures:office", args=[self.district_east.slug])
+        return self.client.get(url, {"month": self.month.strftime("%Y-%m")}, headers={"Accept-Language": "en"})
+
+    def cells(self, response, name):
+        row = next(row for row in response.context["tables"].points if row.name == name)
+        return [str(cell) for cell in row.cells]
+
+    def test_a_final_month_is_closed_when_an_office_first_looks_at_it(self):
+        self.assertEqual(self.cells(self.page(), "Sentral A")[1], "40")
+        self.assertTrue(ClosedMonth.objects.filter(month=self.month).exists())
+        MonthlyFigure.objects.filter(contact_point=self.point_a).update(signed_up=99)
+        self.assertEqual(self.cells(self.page(), "Sentral A")[1], "40")
+        csv = self.client.get(
+            reverse("figures:csv", args=[self.district_east.slug, "contact-points"]),
+            {"month": self.month.strftime("%Y-%m")},
+        )
+        self.assertIn(",40,", csv.content.decode("utf-8-sig").replace(";", ","))
+
+    def test_waiting_now_is_counted_live_in_a_closed_month(self):
+        self.page()
+        for n in range(6):
+            waiting_person(self.point_a, f"w{n}@example.org")
+        self.assertEqual(self.cells(self.page(), "Sentral A")[0], "6")
+
+    def test_a_contact_point_gone_since_closing_says_nothing_of_who_waits(self):
+        gone = ContactPoint.objects.create(slug="borte", name="Borte", kind="other", municipality=self.oslo)
+        self.page()
+        gone.delete()
+        response = self.page()
+        self.assertEqual(self.cells(response, "Borte")[0], "–")
+        row = next(row for row in response.context["tables"].points if row.name == "Borte")
+        self.assertEqual(row.cells[0], Shown(None, Reason.WITHHELD))
+
+    def test_the_trend_shows_closed_months_as_they_closed(self):
+        MonthlyFigure.objects.filter(contact_point=self.point_a).update(groups_started=7)
+        self.page()
+        MonthlyFigure.objects.filter(contact_point=self.point_a).update(groups_started=2)
+        trend = {point.month: str(point.groups_started) for point in self.page().context["trend"]}
+        self.assertEqual(trend[self.month], "7")
+
+
+@override_settings(MONTH_FINAL_AFTER_HOURS=24)
+class TwoWorkersTests(TransactionTestCase):
+    def setUp(self):
+        county = County.objects.create(number="03", name="Oslo")
+        municipality = Municipality.objects.create(number="0301", name="Oslo", county=county)
+        point = ContactPoint.objects.create(slug="a", name="A", kind="other", municipality=municipality)
+        MonthlyFigure.objects.create(contact_point=point, month=MARCH, confirmed=8)
+
+    def test_two_workers_closing_at_once_close_each_month_once(self):
+        now = at(2025, 9, 10)
+        results = in_threads(lambda: closing.close_months(now=now), lambda: closing.close_months(now=now))
+        self.assertEqual([type(result) for result in results], [int, int])
+        self.assertEqual(sum(results), 8)  # January to August, each by one worker
+        self.assertEqual(ClosedMonth.objects.count(), 8)
