@@ -477,6 +477,7 @@ def suppress_year_to_date(
     months: Sequence[MonthCounts[Node]],
     earlier: Sequence[Mapping[Node, Shown]],
     hide: Iterable[Node] = (),
+    whole_year: bool | None = None,
 ) -> dict[Node, Shown]:
     """How the sums of ``months`` (January up to a closed month) may be shown, for each county and the country.
 
@@ -485,7 +486,12 @@ def suppress_year_to_date(
     are fixed, and so are the months' own tables; only the new sums are decided, so that nothing
     hidden anywhere in the union can be worked out that could not be worked out without them:
 
-    7. A new sum from 0 to 4 is hidden as "<5"; one named in ``hide`` as "–".
+    7. A new sum from 0 to 4 is hidden as "<5"; one named in ``hide`` as "–". Until the year is over
+       (``whole_year``, by default whether there are twelve months), a county's sum is shown only
+       where anyone can add it up from the months' tables, and is otherwise withheld: a county's sum
+       shown as "<5" in January would keep every later one hidden for the rest of the year, as each
+       would tell what the one before was. So a county's figure for a whole year is decided once,
+       when the year is over; the country's, which the months' tables mostly tell anyway, each month.
     8. A new sum that anyone can work out from what was published before is shown if it is 5 or
        more: it tells nothing new.
     9. While any hidden count in the union (a month's county, district, country or way, an earlier
@@ -506,8 +512,11 @@ def suppress_year_to_date(
     # Rule 8: what the months and the earlier sums tell by themselves, with every new sum withheld.
     reason: dict[Hashable, Reason] = dict.fromkeys(new, Reason.WITHHELD)
     anyway = set(network.pinned(reason))
+    whole_year = len(months) == 12 if whole_year is None else whole_year
     for arc in new:
-        if network.values[arc] < THRESHOLD:
+        if not whole_year and arc not in anyway and network.node_of[arc] != months[-1].total:
+            reason[arc] = Reason.WITHHELD
+        elif network.values[arc] < THRESHOLD:
             reason[arc] = Reason.SMALL
         else:
             reason[arc] = Reason.COMPLEMENT if network.node_of[arc] in hide else Reason.SHOWN

@@ -326,7 +326,8 @@ def years(draw, split=False):
             for p in range(draw(st.integers(1, 2))):
                 places.append((f"c{c}/m{m}/p{p}", f"c{c}/m{m}", f"c{c}", district, draw(st.integers(0, months - 1))))
     values = [{point: draw(counts) for point, *_rest, first in places if first <= month} for month in range(months)]
-    return places, values
+    # Whether the last month ends the year: only then are the counties' sums decided.
+    return places, values, draw(st.booleans())
 
 
 def month_tree(places, leaves):
@@ -356,7 +357,7 @@ def tree_count(node, leaves, parents):
     return leaves[node] if node in leaves else sum(tree_count(child, leaves, parents) for child in parents[node])
 
 
-def publish_year(places, values, alone=False):
+def publish_year(places, values, whole_year=True, alone=False):
     """Every month's tables and every edition of the year to date, as published one after the other.
 
     With ``alone``, each edition is suppressed by itself as a small tree (counties in the country):
@@ -400,7 +401,9 @@ def publish_year(places, values, alone=False):
             sums = {county: sum(m.counts.get(county, 0) for m in months) for m in months for county in m.district_of}
             editions.append(suppress(sums, {"country": list(sums)}))
         else:
-            editions.append(suppress_year_to_date(months, editions))
+            editions.append(
+                suppress_year_to_date(months, editions, whole_year=whole_year and len(months) == len(values))
+            )
     return trees, editions
 
 
@@ -491,8 +494,8 @@ def test_nothing_hidden_can_be_worked_out_with_groups_split_by_how_they_met(year
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(years())
 def test_a_year_to_date_is_true_and_hides_every_sum_from_0_to_4(year):
-    places, values = year
-    _trees, editions = publish_year(places, values)
+    places, values, whole_year = year
+    _trees, editions = publish_year(places, values, whole_year)
     for i, edition in enumerate(editions):
         for node, cell in edition.items():
             value = sum(
@@ -503,6 +506,9 @@ def test_a_year_to_date_is_true_and_hides_every_sum_from_0_to_4(year):
             )
             if value < 5:
                 assert cell.hidden
+            if node != "country" and (i < len(values) - 1 or not whole_year) and cell.hidden:
+                # Until the year is over, a county shows a sum only where the months add up to it.
+                assert cell.reason is Reason.WITHHELD
             if not cell.hidden:
                 assert cell.value == value
 
@@ -523,9 +529,18 @@ def test_a_county_whose_one_quiet_month_is_hidden_shows_no_year_to_date():
     # February as 11 and February as 9 would know January's "<5" was 2.
     places = [("east/m/p", "east/m", "east", "district0", 0), ("west/m/p", "west/m", "west", "district0", 0)]
     values = [{"east/m/p": 2, "west/m/p": 30}, {"east/m/p": 9, "west/m/p": 30}]
-    trees, editions = publish_year(places, values)
+    trees, editions = publish_year(places, values, whole_year=True)
     assert str(trees[1][2]["east"]) == "9"
-    assert [str(edition["east"]) for edition in editions] == ["<5", "–"]
+    assert [edition["east"].reason for edition in editions] == [Reason.WITHHELD, Reason.COMPLEMENT]
     assert worked_out(trees, editions) == []
     _trees, naive = publish_year(places, values, alone=True)
     assert str(naive[1]["east"]) == "11"
+
+
+def test_until_the_year_is_over_a_county_shows_only_what_its_months_add_up_to():
+    places = [("east/m/p", "east/m", "east", "district0", 0), ("west/m/p", "west/m", "west", "district0", 0)]
+    values = [{"east/m/p": 2, "west/m/p": 30}, {"east/m/p": 9, "west/m/p": 30}]
+    _trees, editions = publish_year(places, values, whole_year=False)
+    # West's months are shown, so its sums tell nothing new; east's January was "<5".
+    assert [str(edition["west"]) for edition in editions] == ["30", "60"]
+    assert [edition["east"].reason for edition in editions] == [Reason.WITHHELD, Reason.WITHHELD]
