@@ -39,6 +39,8 @@ urlpatterns = [
     path("bli-kontaktpunkt/sendt/", public.application_sent, name="application_sent"),
     path("ansatt/", include("staff.urls")),
     path("kontor/", include("figures.urls")),
+    # Self-help in figures: public yearly figures and open files, never people.
+    path("i-tall/", include("figures.public_urls")),
     # Posters, cards, materials and the getting-started guide, under the paths above.
     path("", include("materials.urls")),
     path("", include("accounts.urls")),

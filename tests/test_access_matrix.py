@@ -43,6 +43,14 @@ MATRIX = {
     "contact_point": PUBLIC,
     "signup": PUBLIC,
     "signup_sent": PUBLIC,
+    # Self-help in figures: anyone reads it; a year with no closed month (as in this world) is not found.
+    "in_figures:in_figures": PUBLIC,
+    "in_figures:about": PUBLIC,
+    "in_figures:schema": PUBLIC,
+    "in_figures:year": dict.fromkeys(PERSONAS, NOT_FOUND),
+    "in_figures:csv": dict.fromkeys(PERSONAS, NOT_FOUND),
+    "in_figures:comma_csv": dict.fromkeys(PERSONAS, NOT_FOUND),
+    "in_figures:json": dict.fromkeys(PERSONAS, NOT_FOUND),
     # A private link is reached only with its token; without one, nobody gets in.
     "signup_page": dict.fromkeys(PERSONAS, NOT_FOUND),
     "withdraw": dict.fromkeys(PERSONAS, NOT_FOUND),
@@ -241,6 +249,7 @@ class AccessMatrixTests(Personas):
             "figures:application": [self.district_east.slug, self.application.pk],
             "figures:languages": [self.national_office.slug],
             "figures:language": [self.national_office.slug, "ar"],
+            **dict.fromkeys(["in_figures:year", "in_figures:csv", "in_figures:comma_csv", "in_figures:json"], [2025]),
         }
         if name == "admin:*":
             return reverse("admin:index")

@@ -377,6 +377,8 @@ class World(Personas):
             "object_id": [self.point_a.pk],
             # One of a person's lists, by its contact point (leaving it, /p/<token>/trekk/<place>/).
             "place": [self.point_a.pk],
+            # A year of Self-help in figures.
+            "year": [timezone.localdate().year],
             # The admin's last pattern catches every other path: without its slash, it sends you on.
             "url": ["contactpoints/contactpoint"],
         }
