@@ -76,7 +76,8 @@ MATRIX = {
         "district_y": REDIRECT,
         "national": REDIRECT,
     },
-    "set_language": dict.fromkeys(PERSONAS, REDIRECT),
+    # Choosing a language: a link that sets the language cookie and goes back (tests/selvhjelp/test_language.py).
+    "choose_language": dict.fromkeys(PERSONAS, REDIRECT),
     # With one contact point or office, the home page sends you straight to it.
     "staff:home": {**only("staff_a", "staff_b", others=FORBIDDEN), "staff_a": REDIRECT, "staff_b": REDIRECT},
     "staff:dashboard": only("staff_a"),
@@ -241,6 +242,7 @@ class AccessMatrixTests(Personas):
             "figures:application": [self.district_east.slug, self.application.pk],
             "figures:languages": [self.national_office.slug],
             "figures:language": [self.national_office.slug, "ar"],
+            "choose_language": ["en"],
         }
         if name == "admin:*":
             return reverse("admin:index")
