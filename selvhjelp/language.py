@@ -1,6 +1,6 @@
 """Choosing a language: a plain link, so that no page needs a form (and a CSRF token) for it.
 
-``/sprak/<code>/?neste=<path>`` sets Django's language cookie, as Django's own ``set_language``
+``/velg-sprak/<code>/?neste=<path>`` sets Django's language cookie, as Django's own ``set_language``
 does, and goes back to the page the person was on. Nothing else changes: the cookie is the
 whole choice (a person's own pages read it too, see ``selvhjelp.i18n.their_language``).
 """

@@ -44,7 +44,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("innlogget/", selvhjelp_views.after_login, name="after_login"),
     # Choosing a language is a link, so that no public page needs a form, a token or a cookie.
-    path("sprak/<str:code>/", language.choose_language, name="choose_language"),
+    path("velg-sprak/<str:code>/", language.choose_language, name="choose_language"),
     path("anymail/", include("outbox.urls")),
     path("admin/", admin.site.urls),
     # For load balancers and orchestrators: is the process up; can it serve.
