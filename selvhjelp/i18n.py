@@ -11,7 +11,7 @@
   and the Sami words it does have are marked as Sami (``mark_own_words``). Once the Sami
   catalogue has every message, none of this shows.
 - A person's own pages (their private link) speak the language they signed up in, unless
-  they chose another with the language buttons (``their_language``).
+  they chose another with the language links (``their_language``).
 """
 
 import functools
@@ -152,12 +152,12 @@ def _supported(language: str | None) -> str | None:
 
 
 def their_language(request: HttpRequest, signed_up_in: str | None) -> str:
-    """The language for a person's own page: the one they chose with the language buttons, else
+    """The language for a person's own page: the one they chose with the language links, else
     the one they signed up in, else what the browser asks for.
 
-    A language cookie counts as the person's choice whenever it is there: Django's language
-    switch (the buttons on every page) is the only thing that sets it, so whoever holds it pressed
-    one, in this browser. Without one, the page speaks the language they signed up in, whatever
+    A language cookie counts as the person's choice whenever it is there: the language links on
+    every page (``selvhjelp.language``) are the only thing that sets it, so whoever holds it
+    followed one, in this browser. Without one, the page speaks the language they signed up in, whatever
     language the browser they open their link in happens to ask for."""
     chosen = _supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
     return chosen or _supported(signed_up_in) or request.LANGUAGE_CODE

@@ -4,7 +4,7 @@ from django.urls import include, path
 from contactpoints import views as public
 from groups.views import address_exchange, withdrawing
 from groups.views import signing_up as person
-from selvhjelp import health
+from selvhjelp import health, language
 from selvhjelp import views as selvhjelp_views
 
 handler400 = "selvhjelp.views.bad_request"
@@ -45,7 +45,8 @@ urlpatterns = [
     path("", include("materials.urls")),
     path("", include("accounts.urls")),
     path("innlogget/", selvhjelp_views.after_login, name="after_login"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Choosing a language is a link, so that no public page needs a form, a token or a cookie.
+    path("velg-sprak/<str:code>/", language.choose_language, name="choose_language"),
     path("anymail/", include("outbox.urls")),
     path("admin/", admin.site.urls),
     # For load balancers and orchestrators: is the process up; can it serve.

@@ -84,7 +84,8 @@ MATRIX = {
         "district_y": REDIRECT,
         "national": REDIRECT,
     },
-    "set_language": dict.fromkeys(PERSONAS, REDIRECT),
+    # Choosing a language: a link that sets the language cookie and goes back (tests/selvhjelp/test_language.py).
+    "choose_language": dict.fromkeys(PERSONAS, REDIRECT),
     # With one contact point or office, the home page sends you straight to it.
     "staff:home": {**only("staff_a", "staff_b", others=FORBIDDEN), "staff_a": REDIRECT, "staff_b": REDIRECT},
     "staff:dashboard": only("staff_a"),
@@ -250,6 +251,7 @@ class AccessMatrixTests(Personas):
             "figures:languages": [self.national_office.slug],
             "figures:language": [self.national_office.slug, "ar"],
             **dict.fromkeys(["in_figures:year", "in_figures:csv", "in_figures:comma_csv", "in_figures:json"], [2025]),
+            "choose_language": ["en"],
         }
         if name == "admin:*":
             return reverse("admin:index")

@@ -379,16 +379,16 @@ class PagesInEveryLanguageTests(TestCase):
                 self.assertContains(response, f'<html lang="{text_language(language)}"')
                 self.assertContains(response, heading[language])
                 for code, name in settings.LANGUAGES:
-                    self.assertContains(response, f'value="{code}" lang="{code}"')
+                    self.assertContains(response, f'lang="{code}" hreflang="{code}"')
                     self.assertContains(response, name)
                 if language != "en":
                     self.assertNotContains(response, "Join a self-help group")
 
     def test_the_language_chosen_with_the_switcher_sticks(self) -> None:
-        response = self.client.post(reverse("set_language"), {"language": "se", "next": "/"}, follow=True)
+        response = self.client.get(reverse("choose_language", args=["se"]), {"neste": "/"}, follow=True)
 
         self.assertContains(response, f'<html lang="{text_language("se")}"')
-        self.assertContains(response, 'value="se" lang="se" aria-current="true"')
+        self.assertContains(response, 'lang="se" hreflang="se" aria-current="true"')
 
     def test_the_accessibility_statement_in_each_language(self) -> None:
         expected = {

@@ -205,7 +205,7 @@ class TheNoticeNamesEveryCookieTests(InEnglish, Personas):
         # A visitor: a page with a form, a language chosen, and a note shown on the next page.
         visitor = Client(HTTP_ACCEPT_LANGUAGE="en")
         visitor.get(reverse("home"))
-        visitor.post(reverse("set_language"), {"language": "en", "next": "/"})
+        visitor.get(reverse("choose_language", args=["en"]), {"neste": "/"})
         with self.captureOnCommitCallbacks(execute=True):
             visitor.post(reverse("signup", args=[self.point_a.slug]), signup_data())
         visitor.post(reverse("signup_page", args=[link_token(mail.outbox[-1])]), {"action": "confirm"})

@@ -68,9 +68,9 @@ def says_it_is_in_bokmal(page: Page) -> None:
     expect(notice).to_be_visible()
     expect(notice).to_have_text(said("se", PAGE_NOTICE))
     expect(notice).to_have_attribute("lang", written_in(said("se", PAGE_NOTICE), "se"))
-    # The language buttons name each language in itself, and say which one was chosen.
-    expect(page.locator('.language-switcher button[value="se"]')).to_have_attribute("lang", "se")
-    expect(page.locator('.language-switcher button[value="se"]')).to_have_attribute("aria-current", "true")
+    # The language links name each language in itself, and say which one was chosen.
+    expect(page.locator('.language-switcher a[hreflang="se"]')).to_have_attribute("lang", "se")
+    expect(page.locator('.language-switcher a[hreflang="se"]')).to_have_attribute("aria-current", "true")
 
 
 @pytest.mark.parametrize("width", WIDTHS, ids=lambda width: f"{width}px")

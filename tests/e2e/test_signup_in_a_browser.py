@@ -135,9 +135,9 @@ def walk_the_whole_path(
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("lang", "nb")
     if switch_language:
-        switcher = page.locator("header form.language-switcher")
-        switcher.locator(f'button[name="language"][value="{switch_language}"]').click()
-        expect(switcher.locator('button[aria-current="true"]')).to_have_attribute("value", switch_language)
+        switcher = page.locator("header nav.language-switcher")
+        switcher.locator(f'a[hreflang="{switch_language}"]').click()
+        expect(switcher.locator('a[aria-current="true"]')).to_have_attribute("hreflang", switch_language)
     person.sees_page(t("Join a self-help group"))
     page.get_by_role("link", name=t("Find a place near you")).click()
 

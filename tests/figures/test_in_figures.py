@@ -285,14 +285,17 @@ class WhatThePageShowsTests(InFiguresTestCase):
                     self.assertEqual(response.status_code, 404)
                     self.assertNotIn("csv", response.get("Content-Type", ""))
 
-    def test_the_page_has_no_form_of_its_own(self) -> None:
-        # Nothing here is sent anywhere: the only form is the site's language switcher in the header.
-        for path in (reverse("in_figures:in_figures"), reverse("in_figures:about")):
-            html = read("en", path).content.decode()
-            main = html[html.index("<main") : html.index("</main>")]
-            self.assertNotIn("<form", main)
-            self.assertNotIn("csrfmiddlewaretoken", main)
-            self.assertEqual(html.count("<form"), 1)
+    def test_the_pages_set_no_cookie_and_carry_no_csrf_token(self) -> None:
+        # Nothing here is sent anywhere, and the language is chosen with plain links.
+        for path in (
+            reverse("in_figures:in_figures"),
+            reverse("in_figures:year", args=[2025]),
+            reverse("in_figures:about"),
+        ):
+            response = read("en", path)
+            self.assertEqual(dict(response.cookies), {}, path)
+            self.assertNotIn("<form", response.content.decode())
+            self.assertNotIn("csrfmiddlewaretoken", response.content.decode())
 
     def test_the_open_files_set_no_cookie_and_carry_no_token(self) -> None:
         for path in [*(reverse(f"in_figures:{n}", args=[2025]) for n in ("csv", "comma_csv", "json"))]:

@@ -1,8 +1,10 @@
 """A person's own pages speak the language they signed up in, whatever the browser they
-open their link in asks for, until they choose another with the language buttons."""
+open their link in asks for, until they choose another with the language links."""
 
 import datetime
+import re
 import uuid
+from html import unescape
 
 from django.conf import settings
 from django.core import mail
@@ -36,8 +38,12 @@ class PrivatePageLanguageTestCase(SignUpTestCase):
         self.private = reverse("signup_page", args=[self.token])
         self.work_computer = Client(**ENGLISH_BROWSER)
 
-    def press_the_language_button(self, browser: Client, language: str, on: str):  # type: ignore[no-untyped-def]
-        return browser.post(reverse("set_language"), {"language": language, "next": on}, follow=True)
+    def choose_a_language(self, browser: Client, language: str, on: str):  # type: ignore[no-untyped-def]
+        """Follow the page's own link to ``language``, as a person clicks it."""
+        page = browser.get(on).content.decode()
+        link = re.search(rf'<a [^>]*href="([^"]+)" lang="{language}" hreflang="{language}"', page)
+        assert link is not None, f"no link to {language} on {on}"
+        return browser.get(unescape(link[1]), follow=True)
 
 
 class SignedUpInNynorskTests(PrivatePageLanguageTestCase):
@@ -52,8 +58,8 @@ class SignedUpInNynorskTests(PrivatePageLanguageTestCase):
         self.assertContains(response, said("nn", "Confirm your sign-up"))
         self.assertContains(response, said("nn", "Yes, put me on the list"))
         self.assertNotContains(response, "Yes, put me on the list")
-        # The language buttons show nynorsk as the page's language.
-        self.assertContains(response, 'value="nn" lang="nn" aria-current="true"')
+        # The language links show nynorsk as the page's language.
+        self.assertContains(response, 'lang="nn" hreflang="nn" aria-current="true"')
 
     def test_confirming_thanks_her_in_nynorsk_and_her_page_speaks_it(self) -> None:
         response = self.work_computer.post(self.private, {"action": "confirm"}, follow=True)
@@ -66,20 +72,20 @@ class SignedUpInNynorskTests(PrivatePageLanguageTestCase):
     def test_after_pressing_english_she_sees_english(self) -> None:
         self.work_computer.post(self.private, {"action": "confirm"})
 
-        response = self.press_the_language_button(self.work_computer, "en", on=self.private)
+        response = self.choose_a_language(self.work_computer, "en", on=self.private)
 
         self.assertEqual(response.redirect_chain[-1][0], self.private)
         self.assertContains(response, '<html lang="en"')
         self.assertEqual(response["Content-Language"], "en")
         self.assertContains(response, "Your sign-up")
-        self.assertContains(response, 'value="en" lang="en" aria-current="true"')
+        self.assertContains(response, 'lang="en" hreflang="en" aria-current="true"')
         # ...and on every visit after, in this browser.
         self.assertContains(self.work_computer.get(self.private), '<html lang="en"')
 
     def test_a_language_chosen_before_is_her_choice_too(self) -> None:
-        """Whoever pressed a language button in this browser chose it: the page speaks it."""
+        """Whoever chose a language in this browser chose it: the page speaks it."""
         browser = Client(**ENGLISH_BROWSER)
-        self.press_the_language_button(browser, "nb", on=reverse("home"))
+        self.choose_a_language(browser, "nb", on=reverse("home"))
 
         response = browser.get(self.private)
 
@@ -102,7 +108,7 @@ class SignedUpInNynorskTests(PrivatePageLanguageTestCase):
 
     def test_the_page_that_asks_follows_the_language_she_chose(self) -> None:
         withdraw = reverse("withdraw", args=[self.token])
-        self.press_the_language_button(self.work_computer, "en", on=withdraw)
+        self.choose_a_language(self.work_computer, "en", on=withdraw)
 
         response = self.work_computer.get(withdraw)
 

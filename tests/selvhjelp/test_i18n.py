@@ -42,11 +42,11 @@ class ASamiPageTests(Personas):
         self.assertLess(page.index('id="not-translated"'), page.index("<h1"))
         self.assertGreater(page.index('id="not-translated"'), page.index('<main id="main"'))
 
-    def test_the_language_buttons_keep_naming_each_language_in_itself(self) -> None:
+    def test_the_language_links_keep_naming_each_language_in_itself(self) -> None:
         response = self.browser.get(reverse("home"))
 
-        self.assertContains(response, 'value="se" lang="se" aria-current="true">Davvisámegiella</button>')
-        self.assertContains(response, 'value="nn" lang="nn">Norsk nynorsk</button>')
+        self.assertContains(response, 'lang="se" hreflang="se" aria-current="true">Davvisámegiella</a>')
+        self.assertContains(response, 'lang="nn" hreflang="nn">Norsk nynorsk</a>')
 
     def test_the_words_it_has_in_sami_are_marked_as_sami(self) -> None:
         contact_point = self.browser.get(reverse("contact_point", args=[self.point_a.slug]))
