@@ -17,6 +17,7 @@ from urllib.parse import urlencode, urlsplit
 from django_otp.oath import totp
 
 CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+CODE_STEP = 30  # seconds: a code app shows a new code this often (django-otp's default, the app's)
 
 
 @dataclass
@@ -46,6 +47,13 @@ class Response:
         match = CSRF_TOKEN.search(self.text)
         if not match:
             raise RuntimeError("no CSRF token on the page")
+        return match.group(1)
+
+    def hidden(self, name: str) -> str:
+        """The value of the hidden field ``name`` on the page (such as the sign-up form's time stamp)."""
+        match = re.search(rf'name="{re.escape(name)}" value="([^"]+)"', self.text)
+        if not match:
+            raise RuntimeError(f"no field {name} on the page")
         return match.group(1)
 
 
@@ -100,11 +108,21 @@ class Browser:
         return self.request("POST", path, data={**data, "csrfmiddlewaretoken": page.csrf_token()})
 
     def log_in(self, email: str, password: str, code_key: str) -> None:
-        """Both steps: the password, then the code a code app with ``code_key`` (base32) shows now."""
+        """Both steps, through the real sign-in pages: the password, then the code a code app with
+        ``code_key`` (base32) shows now, computed as the app checks it (TOTP, 30 s, 6 digits).
+
+        The app takes each code once: if this account's code was taken in this 30-second step
+        (an earlier sign-in), the next step's code is waited for and sent.
+        """
         page = self.get("/logg-inn/")
-        self.post("/logg-inn/", {"username": email, "password": password}, page)
-        page = self.get("/logg-inn/kode/")
+        response = self.post("/logg-inn/", {"username": email, "password": password}, page)
+        if response.status != 302:
+            raise RuntimeError(f"the password of {email} was refused: {response.status}")
         key = base64.b32decode(code_key + "=" * (-len(code_key) % 8))
-        response = self.post("/logg-inn/kode/", {"code": f"{totp(key):06d}"}, page)
-        if response.status != 302 or "sessionid" not in self.cookies:
-            raise RuntimeError(f"could not sign in as {email}: {response.status}")
+        for _attempt in range(2):
+            page = self.get("/logg-inn/kode/")
+            response = self.post("/logg-inn/kode/", {"code": f"{totp(key):06d}"}, page)
+            if response.status == 302 and "sessionid" in self.cookies:
+                return
+            time.sleep(CODE_STEP - time.time() % CODE_STEP + 1)  # the next code
+        raise RuntimeError(f"could not sign in as {email}: {response.status}")
