@@ -9,8 +9,10 @@ and, for a municipality or county without a contact point, to asking to be told 
 one opens there (``contactpoints.notices``).
 
 Folding happens in Python, on the names of the listed contact points (a few hundred)
-and of the 357 municipalities, read as plain rows; folded names are remembered.
-There is no second, folded copy of a name in the database that could fall out of step.
+and of the 357 municipalities. Each process keeps them folded, in an index made once per
+generation (``selvhjelp.pagecache``: any change to a contact point or a place makes it
+afresh), so that a search, different every time, reads no table. There is no second,
+folded copy of a name in the database that could fall out of step.
 """
 
 import difflib
@@ -25,6 +27,7 @@ from django.utils.translation import gettext
 
 from contactpoints.languages import FIRST_THREE
 from contactpoints.models import ContactPoint, County, Municipality
+from selvhjelp import pagecache
 
 # Letters that Unicode does not split into a base letter and an accent.
 _LETTERS = str.maketrans({"æ": "ae", "ø": "o", "đ": "d", "ŋ": "n", "ŧ": "t", "ß": "ss", "ı": "i", "ł": "l"})
@@ -62,6 +65,50 @@ def names_of(name: str, other_names: str = "") -> list[str]:
 MEETS = {"in_person": "offers_in_person", "telephone": "offers_telephone", "video": "offers_video"}
 
 
+@dataclass(frozen=True)
+class Listed:
+    """A listed contact point as the search reads it: the point, and its names folded (its own, every
+    name of its municipality, its county's)."""
+
+    point: ContactPoint
+    names: tuple[str, ...]
+
+
+def listed_index() -> list[Listed]:
+    """Every listed contact point, in the directory's order, with its names folded: one query, made once
+    per generation in each process (``selvhjelp.pagecache``), so that a search reads no table."""
+    return pagecache.per_generation("directory.listed", _listed_index, size=4 << 20)
+
+
+def _listed_index() -> list[Listed]:
+    points = ContactPoint.objects.listed().select_related("municipality__county")
+    return [
+        Listed(
+            point,
+            tuple(
+                dict.fromkeys(
+                    fold(text)
+                    for text in [
+                        point.name,
+                        *names_of(point.municipality.name, point.municipality.other_names),
+                        point.municipality.county.name,
+                    ]
+                )
+            ),
+        )
+        for point in points
+    ]
+
+
+def _starting_groups_in(code: str) -> frozenset[int]:
+    """The contact points that start groups in a language (``starts_groups_in``): one query, kept like the index."""
+    return pagecache.per_generation(
+        f"directory.language.{code}",
+        lambda: frozenset(ContactPoint.objects.listed().filter(starts_groups_in(code)).values_list("pk", flat=True)),
+        size=64 << 10,
+    )
+
+
 def find_contact_points(
     *, query: str = "", county: County | None = None, meets: str = "", language: str = ""
 ) -> list[ContactPoint]:
@@ -69,28 +116,21 @@ def find_contact_points(
     in ``county`` (where the nationwide ones are, too), whose groups meet as ``meets`` says, and that
     start groups in ``language`` (a code).
 
-    A search reads the names of the listed contact points, folds them here, and then fetches the
-    few that match: two queries, however many contact points there are.
+    A search reads the index of listed contact points this process keeps (``listed_index``): no query
+    at all once it is made, however many contact points there are.
     """
-    points = ContactPoint.objects.listed()
+    found = listed_index()
     if county is not None:
-        points = points.filter(Q(municipality__county=county) | Q(nationwide=True))
+        found = [entry for entry in found if entry.point.nationwide or entry.point.municipality.county_id == county.pk]
     if meets in MEETS:
-        points = points.filter(**{MEETS[meets]: True})
+        found = [entry for entry in found if getattr(entry.point, MEETS[meets])]
     if language:
-        points = points.filter(starts_groups_in(language))
+        starting = _starting_groups_in(language)
+        found = [entry for entry in found if entry.point.pk in starting]
     wanted = fold(query)
     if wanted:
-        rows = points.order_by().values_list(
-            "pk", "name", "municipality__name", "municipality__other_names", "municipality__county__name"
-        )
-        found = [
-            pk
-            for pk, name, municipality, other_names, county_name in rows
-            if any(wanted in fold(text) for text in [name, *names_of(municipality, other_names), county_name])
-        ]
-        points = ContactPoint.objects.filter(pk__in=found)
-    return list(points.select_related("municipality__county"))
+        found = [entry for entry in found if any(wanted in name for name in entry.names)]
+    return [entry.point for entry in found]
 
 
 def starts_groups_in(code: str) -> Q:
@@ -123,7 +163,12 @@ Index = list[tuple[Place, list[str]]]
 
 
 def place_index() -> Index:
-    """Every current municipality and county, each with its names folded. One query."""
+    """Every current municipality and county, each with its names folded. One query, made once per
+    generation in each process (``selvhjelp.pagecache``)."""
+    return pagecache.per_generation("directory.places", _place_index, size=1 << 20)
+
+
+def _place_index() -> Index:
     rows = Municipality.objects.filter(is_current=True, county__is_current=True).values_list(
         "name", "other_names", "county_id", "county__name", "number", "county__number"
     )
@@ -214,7 +259,7 @@ def suggestions(query: str, *, meets: str = "", filtered: bool = False) -> Sugge
     and the nationwide lists; ``meets`` ("in_person", "telephone", "video") keeps the search's choice of format;
     ``filtered``: the search also chose a county or a way of meeting.
 
-    Two queries, however many contact points there are: the places, and the suggested contact points.
+    Read from the indexes this process keeps (``place_index``, ``listed_index``): no query once they are made.
     """
     index = place_index() if fold(query) else []
     places = places_named(query, index)
@@ -224,8 +269,11 @@ def suggestions(query: str, *, meets: str = "", filtered: bool = False) -> Sugge
     county_ids = [pk for _, pk in counties]
     # Every listed contact point in those counties, and the nationwide lists: which to suggest, and
     # which places have none, are both read from these rows.
-    listed = ContactPoint.objects.listed().filter(Q(municipality__county__in=county_ids) | NATIONWIDE)
-    rows = list(listed.select_related("municipality__county").order_by("name"))
+    rows = [
+        entry.point
+        for entry in listed_index()
+        if entry.point.municipality.county_id in county_ids or _is_nationwide_list(entry.point)
+    ]
     points = [p for p in rows if p.signups_paused_at is None and _meets(p, meets)]
     notice_places = [place for place in places if county_ids and not _has_listed(place, rows)]
     return Suggestions(
@@ -236,10 +284,15 @@ def suggestions(query: str, *, meets: str = "", filtered: bool = False) -> Sugge
             CountyPoints(pk, name, [p for p in points if not p.nationwide and p.municipality.county_id == pk])
             for name, pk in counties
         ],
-        nationwide=[p for p in points if p.nationwide and (p.offers_telephone or p.offers_video)],
+        nationwide=[p for p in points if _is_nationwide_list(p)],
         close_places=close_places(query, index) if not places else [],
         notice_places=notice_places,
     )
+
+
+def _is_nationwide_list(point: ContactPoint) -> bool:
+    """``NATIONWIDE``, read from a contact point in memory."""
+    return point.nationwide and (point.offers_telephone or point.offers_video)
 
 
 def _meets(point: ContactPoint, meets: str) -> bool:

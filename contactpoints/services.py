@@ -28,6 +28,7 @@ from contactpoints.models import (
     responsible_offices,
 )
 from outbox import services as outbox
+from selvhjelp import pagecache
 
 
 class ContactPointError(Exception):
@@ -261,6 +262,7 @@ def publish(*, contact_point: ContactPoint) -> bool:
         ContactPoint.objects.filter(pk=point.pk).update(
             is_active=True, published_at=point.published_at or now, details_confirmed_at=now
         )
+        pagecache.bump()
         # Those who asked to be told when a place opens here or in the county hear of it once.
         notices.notify(contact_point=point)
     contact_point.refresh_from_db()
@@ -270,6 +272,7 @@ def publish(*, contact_point: ContactPoint) -> bool:
 def confirm_details(*, contact_point: ContactPoint) -> None:
     """Staff say the public details are still right."""
     ContactPoint.objects.filter(pk=contact_point.pk).update(details_confirmed_at=timezone.now())
+    pagecache.bump()
     contact_point.refresh_from_db()
 
 
@@ -293,6 +296,7 @@ def check_details(*, now: datetime.datetime | None = None) -> tuple[int, int]:
             claimed = due.filter(pk=pk).update(details_check_sent_at=now, details_overdue_reported_at=None)
             if not claimed:
                 continue
+            pagecache.bump()  # in a while, the page says when the details were last confirmed
             point = ContactPoint.objects.get(pk=pk)
             emails.queue_for_staff(
                 kind=emails.DETAILS_CHECK, contact_point=point, key=f"details-check:{pk}:{now:%Y%m%d}"

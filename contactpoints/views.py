@@ -6,9 +6,11 @@ from urllib.parse import urlencode
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.forms.renderers import BaseRenderer
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -19,13 +21,15 @@ from contactpoints import notice_links, notices, services
 from contactpoints.directory import find_contact_points
 from contactpoints.directory import suggestions as directory_suggestions
 from contactpoints.forms import ApplicationForm, NoticeForm, municipality_choices
-from contactpoints.models import ContactPoint, County, Municipality, Office
-from selvhjelp import ratelimit
+from contactpoints.models import ContactPoint, County, Language, Municipality, Office
+from selvhjelp import pagecache, ratelimit
 from selvhjelp.forms import no_control_characters
 from selvhjelp.i18n import speak_their_language
+from selvhjelp.pagecache import public_page_cache
 
 
 @require_GET
+@public_page_cache
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
 
@@ -38,6 +42,30 @@ def privacy(request: HttpRequest) -> HttpResponse:
 @require_GET
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "accessibility.html")
+
+
+class KeptSelect(forms.Select):
+    """A list of choices whose HTML is made once per generation and language in each process
+    (``selvhjelp.pagecache.fragment``): its choices come from the database and change only with a bump,
+    and rendering every option on each search would cost more than the search."""
+
+    def render(
+        self,
+        name: str,
+        value: object,
+        attrs: dict[str, object] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
+        key = ("select", name, repr(value), repr(sorted((attrs or {}).items())), repr(sorted(self.attrs.items())))
+        return mark_safe(  # noqa: S308 - Django's own rendering of the widget, kept as it made it
+            pagecache.fragment(key, lambda: str(super(KeptSelect, self).render(name, value, attrs, renderer)))
+        )
+
+
+def _active_languages() -> list[tuple[str, Language]]:
+    return pagecache.per_generation(
+        "directory.active_languages", lambda: list(language_list.active_languages().items()), size=16 << 10
+    )
 
 
 class DirectoryForm(forms.Form):
@@ -59,9 +87,10 @@ class DirectoryForm(forms.Form):
         queryset=County.objects.filter(is_current=True),
         required=False,
         empty_label=_("All counties"),
+        widget=KeptSelect,
     )
-    format = forms.ChoiceField(label=_("How the groups meet"), choices=FORMATS, required=False)
-    language = forms.ChoiceField(label=_("Language of the groups"), choices=[], required=False)
+    format = forms.ChoiceField(label=_("How the groups meet"), choices=FORMATS, required=False, widget=KeptSelect)
+    language = forms.ChoiceField(label=_("Language of the groups"), choices=[], required=False, widget=KeptSelect)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -69,11 +98,12 @@ class DirectoryForm(forms.Form):
         assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared just above
         field.choices = [
             ("", _("Any language")),
-            *((code, language.label) for code, language in language_list.active_languages().items()),
+            *((code, language.label) for code, language in _active_languages()),
         ]
 
 
 @require_GET
+@public_page_cache
 def directory(request: HttpRequest) -> HttpResponse:
     """The directory and its search; a search that finds nothing shows where else to turn."""
     form = DirectoryForm(request.GET or None)

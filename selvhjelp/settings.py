@@ -183,6 +183,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # `check --deploy` warns).
 CACHE_URL = env_str("CACHE_URL")
 CACHES = {"default": cache_from_url(CACHE_URL)}
+# The home page, the directory and contact points' pages are kept this long for visitors who are
+# not signed in (selvhjelp/pagecache.py); staff's changes show at once, counts may be this old. 0: never kept.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

@@ -9,6 +9,8 @@ from django.db import connection
 from django.test import override_settings
 from hypothesis import settings
 
+from selvhjelp import pagecache
+
 TESTS = Path(__file__).resolve().parent
 
 # The tiers, by directory (markers in pyproject.toml). The quick tier is
@@ -70,6 +72,17 @@ def _a_cache_of_the_tests_own() -> Iterator[None]:
 def _forget_rate_limit_counts(_a_cache_of_the_tests_own: None) -> None:
     """Each test starts with no sign-ups counted against the form's rate limits."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_public_page_kept_from_another_test() -> Iterator[None]:
+    """No test is answered from a public page or a directory index another test left (selvhjelp/pagecache.py).
+    Pages are kept only where a test turns it on (tests/selvhjelp/test_pagecache.py): elsewhere tests
+    change contact points behind the workflows' back, which bump the cache in the app."""
+    pagecache.clear()
+    with override_settings(PUBLIC_PAGE_CACHE_SECONDS=0):
+        yield
+    pagecache.clear()
 
 
 @pytest.fixture(autouse=True)

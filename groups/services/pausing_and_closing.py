@@ -13,6 +13,7 @@ from groups import emails
 from groups.models import Group, SignUp
 from groups.services.messages import tell_everyone_waiting
 from groups.services.threshold import check_enough_waiting
+from selvhjelp import pagecache
 
 
 def pause_signups(*, contact_point: ContactPoint, message: str) -> int:
@@ -28,9 +29,11 @@ def pause_signups(*, contact_point: ContactPoint, message: str) -> int:
             raise ContactPointError(_("This contact point is closed."))
         if point.signups_paused:
             ContactPoint.objects.filter(pk=point.pk).update(pause_message=message)
+            pagecache.bump()
             contact_point.refresh_from_db()
             return 0
         ContactPoint.objects.filter(pk=point.pk).update(signups_paused_at=now, pause_message=message)
+        pagecache.bump()
         told = tell_everyone_waiting(
             contact_point=point, kind=emails.SIGNUPS_PAUSED, key=f"paused:{point.pk}:{int(now.timestamp())}"
         )
@@ -40,6 +43,7 @@ def pause_signups(*, contact_point: ContactPoint, message: str) -> int:
 
 def resume_signups(*, contact_point: ContactPoint) -> None:
     ContactPoint.objects.filter(pk=contact_point.pk).update(signups_paused_at=None, pause_message="")
+    pagecache.bump()
     contact_point.refresh_from_db()
 
 
@@ -62,6 +66,7 @@ def close(*, contact_point: ContactPoint) -> int:
                 _("A group is still being formed here. Close the contact point once it has had its first meeting.")
             )
         ContactPoint.objects.filter(pk=point.pk).update(closed_at=now, is_active=False)
+        pagecache.bump()
         unconfirmed = list(
             SignUp.objects.filter(contact_point=point, status=SignUp.Status.UNCONFIRMED)
             .select_for_update()

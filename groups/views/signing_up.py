@@ -23,9 +23,11 @@ from groups.views.answering import answer_invitation
 from groups.views.moving import move
 from groups.views.withdrawing import LANGUAGE_PARAMETER, confirmation
 from selvhjelp.i18n import speak_their_language
+from selvhjelp.pagecache import public_page_cache
 
 
 @require_GET
+@public_page_cache
 def contact_point(request: HttpRequest, slug: str) -> HttpResponse:
     point = get_object_or_404(ContactPoint.objects.listed().select_related("municipality__county"), slug=slug)
     progress = selectors.progress(point)

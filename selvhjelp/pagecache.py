@@ -1,0 +1,273 @@
+"""A cache for the public pages everyone is shown alike: the home page, the directory, a contact point's page.
+
+``@public_page_cache`` keeps a page in this process's memory for ``PUBLIC_PAGE_CACHE_SECONDS``
+(default 60) and answers the same address, in the same language, from there. It keeps and
+serves a page only when nothing in it can belong to one visitor:
+
+- only GET and HEAD, and only for a request that carries no cookie but the language cookie
+  and is not signed in: with no session there is no message, no form token and no account
+  to show, so every such visitor is shown the same page for the same address and language;
+- the key is the address with its query, the language active after the locale middleware,
+  and the generation (below), so a page in English is never served to someone reading bokmål;
+- a page is kept only if it is a plain 200 that sets no cookie, says no ``private``,
+  ``no-store`` or ``no-cache``, varies on nothing but ``Accept-Language`` and ``Cookie``, and
+  while making it nothing was put in the session, no message was added and no form token was used.
+
+Fresh at once: whatever a public page shows that staff or the app change (a contact point's
+details, pausing, closing, publishing, its rooms and languages, the geography, the offices)
+calls ``bump()``, from the model receivers (``contactpoints/receivers.py``) and from the
+workflows that write with ``.update()``. ``bump`` raises the *generation*, one number in the
+shared cache (Redis in production), so every process stops using what it kept before. A hit
+costs one read of that number. Counts that change with sign-ups do not bump it: they are at
+most ``PUBLIC_PAGE_CACHE_SECONDS`` old.
+
+``per_generation`` keeps other things the public pages read (the directory's index) the same way.
+
+What is kept holds nothing about a person: these pages show contact points, places and counts
+that are already suppressed. A search's text is in its own address only, so only the same
+address finds it again, and it is gone within a minute. If the shared cache cannot be read,
+nothing is kept and every page is made afresh.
+"""
+
+import contextvars
+import functools
+import logging
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils import translation
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "public-pages:generation"
+# What one process keeps at most, pages and parts of pages together.
+MAX_BYTES = 32 * 1024 * 1024
+# Headers a kept page may vary on: the language, and cookies (no cookie but the language one is cached).
+VARY_ALLOWED = frozenset({"accept-language", "cookie"})
+# Cache-Control words that say a response must not be kept for others.
+NOT_FOR_OTHERS = ("private", "no-store", "no-cache")
+_COMMAS = re.compile(r"\s*,\s*")
+
+T = TypeVar("T")
+View = Callable[..., HttpResponseBase]
+
+# The generation this request read, so that a page and the indexes it reads agree, at one read.
+_request_generation: contextvars.ContextVar[int | None] = contextvars.ContextVar("public_page_generation", default=None)
+
+
+def seconds() -> int:
+    return int(settings.PUBLIC_PAGE_CACHE_SECONDS)
+
+
+# --- The generation ------------------------------------------------------------------------------
+
+
+def generation() -> int | None:
+    """The current generation, or None when the shared cache cannot be read (then nothing is kept).
+
+    A generation that is missing (a fresh cache, or one that dropped it) starts at the clock in
+    nanoseconds: always above any number used before, so nothing kept before can match it."""
+    try:
+        value = cache.get(GENERATION_KEY)
+        if value is None:
+            cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+            value = cache.get(GENERATION_KEY)
+        return None if value is None else int(value)
+    except Exception:  # noqa: BLE001 - a cache that does not answer must not take the public pages down
+        logger.warning("The public pages' generation could not be read; pages are made afresh", exc_info=True)
+        return None
+
+
+def current_generation() -> int | None:
+    """The generation this request read (``public_page_cache``), else the current one."""
+    return _request_generation.get() or generation()
+
+
+def bump() -> None:
+    """Something a public page shows has changed: nothing kept before is used again.
+
+    Raised now, and again once the transaction commits, so that a page made in between from the
+    data before the change is not kept under the new generation."""
+    _raise_generation()
+    if connection.in_atomic_block:
+        transaction.on_commit(_raise_generation)
+
+
+def _raise_generation() -> None:
+    try:
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # missing: a new generation above every earlier one
+            cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+    except Exception:  # noqa: BLE001 - the change is saved; pages then run out by themselves
+        logger.warning("The public pages' generation could not be raised", exc_info=True)
+
+
+# --- This process's memory -----------------------------------------------------------------------
+
+
+class LocalStore:
+    """What this process keeps: at most ``max_bytes``, the least recently used going first, each for a time."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[tuple[object, ...], tuple[float, int, object]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...]) -> object | None:
+        with self._lock:
+            held = self._items.get(key)
+            if held is None:
+                return None
+            expires, size, value = held
+            if expires <= time.monotonic():
+                del self._items[key]
+                self._bytes -= size
+                return None
+            self._items.move_to_end(key)
+            return value
+
+    def put(self, key: tuple[object, ...], value: object, *, size: int, timeout: float) -> None:
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= old[1]
+            self._items[key] = (time.monotonic() + timeout, size, value)
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                _key, (_expires, dropped, _value) = self._items.popitem(last=False)
+                self._bytes -= dropped
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+store = LocalStore(MAX_BYTES)
+
+
+def clear() -> None:
+    """Forget everything this process kept (the tests start each test so)."""
+    store.clear()
+
+
+def per_generation(name: str, build: Callable[[], T], *, size: int = 1 << 20) -> T:
+    """``build()``, made once per generation in this process and kept at most ``PUBLIC_PAGE_CACHE_SECONDS``:
+    for what the public pages read that only a bump changes (the directory's index)."""
+    current = current_generation()
+    if current is None or seconds() <= 0:
+        return build()
+    key = ("built", name, current)
+    held = store.get(key)
+    if held is not None:
+        return cast(T, held)
+    value = build()
+    store.put(key, value, size=size, timeout=seconds())
+    return value
+
+
+def fragment(key: tuple[object, ...], render: Callable[[], str]) -> str:
+    """A piece of a page (``render()``), kept like ``per_generation`` under ``key`` and the language."""
+    current = current_generation()
+    if current is None or seconds() <= 0:
+        return render()
+    full_key = ("fragment", current, translation.get_language(), *key)
+    held = store.get(full_key)
+    if isinstance(held, str):
+        return held
+    html = render()
+    store.put(full_key, html, size=len(html) * 2 + 200, timeout=seconds())
+    return html
+
+
+# --- Pages ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeptPage:
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    content: bytes
+
+    def response(self) -> HttpResponse:
+        response = HttpResponse(self.content, status=self.status)
+        for header, value in self.headers:
+            response[header] = value
+        return response
+
+
+def page_key(request: HttpRequest) -> tuple[str, ...] | None:
+    """What a page is kept under, or None when this request must be answered afresh."""
+    if request.method not in ("GET", "HEAD") or seconds() <= 0:
+        return None
+    if any(name != settings.LANGUAGE_COOKIE_NAME for name in request.COOKIES):
+        return None
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return None
+    return (request.scheme or "", request.get_host(), request.get_full_path(), translation.get_language() or "")
+
+
+def may_keep(request: HttpRequest, response: HttpResponseBase) -> bool:
+    """Whether ``response`` is the same for every visitor who asks for the same address in the same language."""
+    if response.status_code != 200 or response.streaming or not isinstance(response, HttpResponse):
+        return False
+    if response.cookies or response.has_header("Set-Cookie"):
+        return False
+    control = response.get("Cache-Control", "").lower()
+    if any(word in control for word in NOT_FOR_OTHERS):
+        return False
+    vary = {header.strip().lower() for header in _COMMAS.split(response.get("Vary", "")) if header.strip()}
+    if not vary <= VARY_ALLOWED:
+        return False
+    # What would set a cookie after the view: a form token used, a session written, a message added.
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and (session.modified or not session.is_empty()):
+        return False
+    messages = getattr(request, "_messages", None)
+    return not (messages is not None and getattr(messages, "added_new", False))
+
+
+def public_page_cache(view: View) -> View:
+    """Keep the page ``view`` answers for everyone who asks for it alike (see the module's docstring)."""
+
+    @functools.wraps(view)
+    def cached_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        key = page_key(request)
+        current = generation() if key is not None else None
+        if key is None or current is None:
+            return view(request, *args, **kwargs)
+        full_key = ("page", current, *key)
+        kept = store.get(full_key)
+        if isinstance(kept, KeptPage):
+            return kept.response()
+        token = _request_generation.set(current)
+        try:
+            response = view(request, *args, **kwargs)
+        finally:
+            _request_generation.reset(token)
+        if may_keep(request, response):
+            assert isinstance(response, HttpResponse)  # noqa: S101 - may_keep checked it
+            page = KeptPage(response.status_code, tuple(response.items()), response.content)
+            store.put(full_key, page, size=len(page.content) + 500, timeout=seconds())
+        return response
+
+    return cached_view

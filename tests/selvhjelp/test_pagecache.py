@@ -1,0 +1,219 @@
+"""The public pages are kept for a minute for everyone who is shown them alike, and made afresh at once
+when staff change what they show (selvhjelp/pagecache.py)."""
+
+import datetime
+from unittest import mock
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.test import Client, RequestFactory, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from contactpoints import directory
+from contactpoints.models import ContactPoint, Language, Room
+from contactpoints.services import publish
+from groups.models import ProgressSnapshot
+from groups.services import pausing_and_closing
+from groups.services.threshold import update_contact_point
+from selvhjelp import pagecache
+from tests.base import InEnglish, Personas
+from tests.groups.test_signing_up import add_signups
+
+ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+class PageCacheTestCase(InEnglish, Personas):
+    def setUp(self) -> None:
+        super().setUp()
+        # The tests keep no page (tests/conftest.py); these do, as production does.
+        keeping = override_settings(PUBLIC_PAGE_CACHE_SECONDS=60)
+        keeping.enable()
+        self.addCleanup(keeping.disable)
+        self.visitor = Client(**ENGLISH)
+
+    def page(self, path: str, client: Client | None = None) -> str:
+        response = (client or self.visitor).get(path)
+        self.assertEqual(response.status_code, 200)
+        return response.content.decode()
+
+    def point_page(self, point: ContactPoint | None = None) -> str:
+        return self.page((point or self.point_a).get_absolute_url())
+
+    def point_page_for(self, client: Client) -> str:
+        return self.page(self.point_a.get_absolute_url(), client)
+
+
+class KeptTests(PageCacheTestCase):
+    def test_a_second_visitor_is_answered_from_memory_without_a_query(self) -> None:
+        first = self.page(reverse("home"))
+        with self.assertNumQueries(0):
+            second = self.page(reverse("home"), Client(**ENGLISH))
+        self.assertEqual(first, second)
+        self.point_page()
+        with self.assertNumQueries(0):
+            self.point_page_for(Client(**ENGLISH))
+
+    def test_a_kept_page_carries_the_same_headers_as_a_fresh_one(self) -> None:
+        fresh = self.visitor.get(reverse("directory"))
+        kept = Client(**ENGLISH).get(reverse("directory"))
+        for header in ("Content-Type", "Vary", "Content-Language", "Content-Security-Policy", "X-Frame-Options"):
+            self.assertEqual(kept.get(header), fresh.get(header), header)
+        self.assertIn("Accept-Language", kept["Vary"])
+        self.assertIn("Cookie", kept["Vary"])
+        self.assertNotIn("Cache-Control", kept)  # what the app sent before: nothing told shared caches to keep it
+        self.assertNotEqual(kept["X-Request-ID"], fresh["X-Request-ID"])
+
+    def test_each_search_is_kept_under_its_own_address(self) -> None:
+        self.assertIn("sentral-a", self.page(reverse("directory") + "?q=Oslo"))
+        self.assertNotIn("sentral-a", self.page(reverse("directory") + "?q=Kautokeino"))
+
+    def test_the_waiting_count_is_at_most_a_minute_old(self) -> None:
+        add_signups(self.point_a, 5)
+        self.assertIn("5 people are waiting here.", self.point_page())
+        # The next day's count: a sign-up changes no generation, so the page is at most a minute old.
+        add_signups(self.point_a, 1, prefix="new")
+        ProgressSnapshot.objects.filter(contact_point=self.point_a).update(
+            taken_at=timezone.now() - datetime.timedelta(days=2)
+        )
+        self.assertIn("5 people are waiting here.", self.point_page())
+        later = pagecache.time.monotonic() + 61
+        with mock.patch.object(pagecache.time, "monotonic", return_value=later):
+            self.assertIn("6 people are waiting here.", self.point_page())
+
+
+class FreshAtOnceTests(PageCacheTestCase):
+    def test_a_contact_point_page_is_fresh_at_once_after_staff_pause_sign_ups(self) -> None:
+        self.assertIn(reverse("signup", args=[self.point_a.slug]), self.point_page())
+        staff = self.client_for(self.staff_a)
+        with self.captureOnCommitCallbacks(execute=True):
+            staff.post(reverse("staff:pause", args=[self.point_a.slug]), {"action": "pause", "message": "Back in May."})
+        page = self.point_page()
+        self.assertIn("Not taking new sign-ups right now", page)
+        self.assertIn("Back in May.", page)
+        self.assertNotIn(reverse("signup", args=[self.point_a.slug]), page)
+
+        with self.captureOnCommitCallbacks(execute=True):
+            staff.post(reverse("staff:pause", args=[self.point_a.slug]), {"action": "resume"})
+        self.assertIn(reverse("signup", args=[self.point_a.slug]), self.point_page())
+
+    def test_changed_details_show_at_once_on_the_page_and_in_the_directory(self) -> None:
+        self.point_page()
+        self.page(reverse("directory") + "?q=Oslo")
+        self.point_a.opening_hours = "Mondays 10 to 14"
+        self.point_a.name = "Sentral A på Grønland"
+        update_contact_point(contact_point=self.point_a, fields=["opening_hours", "name"])
+        self.assertIn("Mondays 10 to 14", self.point_page())
+        self.assertIn("Sentral A på Grønland", self.page(reverse("directory") + "?q=Oslo"))
+        self.assertIn("Sentral A på Grønland", self.page(reverse("directory") + "?q=gronland"))
+
+    def test_a_closed_contact_point_leaves_the_directory_at_once(self) -> None:
+        self.assertIn("sentral-a", self.page(reverse("directory")))
+        pausing_and_closing.close(contact_point=self.point_a)
+        self.assertNotIn("sentral-a", self.page(reverse("directory")))
+        self.assertEqual(self.visitor.get(self.point_a.get_absolute_url()).status_code, 404)
+
+    def test_a_published_contact_point_is_found_at_once(self) -> None:
+        ContactPoint.objects.filter(pk=self.point_b.pk).update(is_active=False, published_at=None)
+        pagecache.bump()  # the test hid it behind the workflows' back
+        self.assertNotIn("sentral-b", self.page(reverse("directory") + "?q=Kautokeino"))
+        with mock.patch("contactpoints.services.checklist", return_value=[]):
+            publish(contact_point=self.point_b)
+        self.assertIn("sentral-b", self.page(reverse("directory") + "?q=Kautokeino"))
+
+    def test_the_ways_of_meeting_rooms_and_languages_are_fresh_at_once(self) -> None:
+        self.point_page()
+        self.page(reverse("directory") + "?language=ar")
+        self.point_b.offers_video = True
+        update_contact_point(contact_point=self.point_b, fields=["offers_video"], languages=["ar"])
+        self.assertIn("by video", self.point_page(self.point_b))
+        self.assertIn("sentral-b", self.page(reverse("directory") + "?language=ar"))
+        before = pagecache.generation()
+        Room.objects.create(contact_point=self.point_a, name="Peisestua", address="Storgata 1")
+        self.assertNotEqual(pagecache.generation(), before)
+
+    def test_a_language_taken_off_the_list_leaves_the_form_at_once(self) -> None:
+        self.assertIn("Polski", self.page(reverse("directory")))
+        language = Language.objects.get(code="pl")
+        language.is_active = False
+        language.save()
+        self.assertNotIn("Polski", self.page(reverse("directory")))
+
+
+class NeverForOthersTests(PageCacheTestCase):
+    def test_a_signed_in_person_never_gets_a_cached_page(self) -> None:
+        staff = self.client_for(self.staff_a)
+        signed_in = staff.get(reverse("home")).content.decode()
+        self.assertNotIn("For contact points and offices: sign in", signed_in)
+        self.assertIn("For contact points and offices: sign in", self.page(reverse("home")))
+        self.assertNotIn("For contact points and offices: sign in", staff.get(reverse("home")).content.decode())
+        # And what a signed-in person is shown is never kept for others.
+        pagecache.clear()
+        staff.get(self.point_a.get_absolute_url())
+        self.assertEqual(len(pagecache.store), 0)
+
+    def test_a_page_in_english_is_never_served_to_someone_reading_bokmal(self) -> None:
+        self.assertIn("Find a contact point", self.page(reverse("directory")))
+        bokmal = Client(HTTP_ACCEPT_LANGUAGE="nb").get(reverse("directory")).content.decode()
+        self.assertIn('<html lang="nb"', bokmal)
+        self.assertNotIn("Find a contact point", bokmal)
+        chosen = Client(HTTP_ACCEPT_LANGUAGE="en")
+        chosen.cookies["django_language"] = "nb"
+        self.assertIn('<html lang="nb"', chosen.get(reverse("directory")).content.decode())
+
+    def test_a_visitor_with_any_other_cookie_is_answered_afresh(self) -> None:
+        self.page(reverse("home"))
+        other = Client(**ENGLISH)
+        other.cookies["sessionid"] = "not-a-session"
+        with self.assertNumQueries(1):  # the session is looked up: nothing kept was used
+            other.get(reverse("home"))
+
+    def test_nothing_is_cached_that_sets_a_cookie(self) -> None:
+        def sets_a_cookie(request: HttpRequest) -> HttpResponse:
+            response = HttpResponse("chosen")
+            response.set_cookie("something", "of one person")
+            return response
+
+        calls = []
+
+        def private(request: HttpRequest) -> HttpResponse:
+            calls.append(1)
+            response = HttpResponse("yours")
+            response["Cache-Control"] = "private"
+            return response
+
+        factory = RequestFactory()
+        for view in (sets_a_cookie, private):
+            kept = pagecache.public_page_cache(view)
+            kept(factory.get("/a/"))
+            kept(factory.get("/a/"))
+        self.assertEqual(len(calls), 2)
+        self.assertEqual(len(pagecache.store), 0)
+
+    def test_a_page_that_is_not_found_is_not_kept(self) -> None:
+        self.assertEqual(self.visitor.get("/kontaktpunkter/finnes-ikke/").status_code, 404)
+        self.assertEqual(len(pagecache.store), 0)
+
+    def test_a_shared_cache_that_does_not_answer_leaves_every_page_fresh(self) -> None:
+        with mock.patch.object(cache, "get", side_effect=ConnectionError):
+            self.assertIn("sentral-a", self.page(reverse("directory")))
+            self.assertIn("sentral-a", self.page(reverse("directory")))
+        self.assertEqual(len(pagecache.store), 0)
+
+
+class DirectorySearchTests(PageCacheTestCase):
+    def test_a_new_search_reads_no_table_once_the_index_is_made(self) -> None:
+        self.page(reverse("directory") + "?q=Oslo")
+        self.page(reverse("directory") + "?q=Vardo")  # names no contact point: the places are read once
+        with self.assertNumQueries(0):
+            found = self.page(reverse("directory") + "?q=Kautokeino")
+            self.page(reverse("directory") + "?q=Guovdageaidnu&format=telephone")
+            self.page(reverse("directory") + "?q=Vadso")
+        self.assertIn("sentral-b", found)
+
+    def test_the_index_follows_a_new_contact_point_at_once(self) -> None:
+        self.assertEqual(directory.find_contact_points(query="Kautokeino"), [self.point_b])
+        ContactPoint.objects.create(
+            slug="ny", name="Ny sentral", kind=ContactPoint.Kind.FRIVILLIGSENTRAL, municipality=self.kautokeino
+        )
+        self.assertEqual({p.slug for p in directory.find_contact_points(query="Kautokeino")}, {"sentral-b", "ny"})
