@@ -26,22 +26,27 @@ What a closed month keeps (``ClosedMonth.tables``), each place as a string key
 """
 
 import datetime
+import hashlib
 import statistics
-from collections import defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass
+import threading
+import uuid
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields, is_dataclass, replace
+from functools import partial
 from typing import Any, cast
 
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Min
 from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 
-from contactpoints.models import County
+from contactpoints.models import County, Office
 from figures import selectors
 from figures.models import ClosedMonth
 from figures.selectors import COUNTRY, Geography, MonthFigures, Node, decode_cell, encode_cell, node_key, node_of
-from figures.suppression import MonthCounts, Reason, Shown, below, suppress_year_to_date
+from figures.suppression import MonthCounts, Reason, Shown, below, suppress, suppress_year_to_date
 from groups.models import Group, MonthlyFigure
 from groups.monthly import is_final, month_of, next_month
 
@@ -280,16 +285,243 @@ class OfficeMonth:
 
 
 def office_month(geo: Geography, month: datetime.date, *, now: datetime.datetime | None = None) -> OfficeMonth:
-    """``geo`` is today's geography. A final month not yet closed is closed now."""
+    """``geo`` is today's geography; everything counted now, nothing kept. A final month not yet closed is
+    closed now. The offices' pages take the same from ``office_figures``, counted at most once a minute."""
     now = now or timezone.now()
     waiting = selectors.waiting_now(geo)
     if is_final(month, now):
-        tables = ClosedMonth.objects.filter(month=month).values_list("tables", flat=True).first()
-        if tables is None and close_months(now=now):
-            tables = ClosedMonth.objects.filter(month=month).values_list("tables", flat=True).first()
-        if tables is not None:
-            figures = selectors.with_waiting(figures_of(month, tables), waiting)
-            return OfficeMonth(geography=geography_of(tables), figures=figures, waiting=waiting)
+        found = ClosedMonth.objects.filter(month=month).values_list("pk", "made_at").first()
+        if found is None and close_months(now=now):
+            found = ClosedMonth.objects.filter(month=month).values_list("pk", "made_at").first()
+        if found is not None:
+            frozen = _decoded(_generation(), found, month)
+            return OfficeMonth(
+                geography=frozen.geography, figures=selectors.with_waiting(frozen.figures, waiting), waiting=waiting
+            )
     figures = selectors.month_counts(geo, month).figures
-    figures.shown[selectors.WAITING[0]] = waiting
-    return OfficeMonth(geography=geo, figures=figures, waiting=waiting)
+    return OfficeMonth(geography=geo, figures=selectors.with_waiting(figures, waiting), waiting=waiting)
+
+
+# What the offices' pages count live -- "waiting now", the months not final yet -- is counted at most
+# once a minute for everyone (``live``) and kept in Django's cache (Redis in production), as counts of
+# places only. A closed month never changes: each process decodes it once (``_decoded``).
+LIVE_SECONDS = 60
+KEEP_SECONDS = 60 * 60
+MEMO_SIZE = 64
+_memo: OrderedDict[tuple[object, ...], Any] = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+def _remembered(key: tuple[object, ...], make: Callable[[], Any]) -> Any:
+    """This process's copy of something that never changes under its key: made once, the oldest forgotten."""
+    with _memo_lock:
+        if key in _memo:
+            _memo.move_to_end(key)
+            return _memo[key]
+    value = make()
+    with _memo_lock:
+        _memo[key] = value
+        while len(_memo) > MEMO_SIZE:
+            _memo.popitem(last=False)
+    return value
+
+
+def _generation() -> str:
+    """A token as long-lived as the cache: kept copies from before it was cleared (a new database, a
+    test) are not used again, even where a new closed month has an old one's id."""
+    return cast(str, cache.get_or_set("figures:generation", lambda: uuid.uuid4().hex, timeout=None))
+
+
+@dataclass(frozen=True)
+class Frozen:
+    """A closed month, decoded: its geography and figures as it closed (without "waiting now")."""
+
+    geography: Geography
+    figures: MonthFigures
+
+
+def _decoded(generation: str, closed: tuple[int, datetime.datetime], month: datetime.date) -> Frozen:
+    pk, made_at = closed
+
+    def decode() -> Frozen:
+        tables = ClosedMonth.objects.values_list("tables", flat=True).get(pk=pk)
+        return Frozen(geography=geography_of(tables), figures=figures_of(month, tables))
+
+    return cast(Frozen, _remembered(("closed", generation, pk, made_at), decode))
+
+
+@dataclass(frozen=True)
+class Live:
+    """What the offices' pages count live, over today's geography, and its version: a digest of it all."""
+
+    geography: Geography
+    waiting: dict[Node, Shown]
+    open_months: dict[datetime.date, MonthFigures]  # the months not final yet, without "waiting now"
+    first_month: datetime.date | None  # the first month anything was counted in
+    # Groups started in a month where nothing was counted, as the suppression shows it.
+    nothing_started: dict[Node, Shown]
+    care: dict[int, selectors.Care]
+    version: str = ""
+
+
+def count_live(*, now: datetime.datetime | None = None) -> Live:
+    """Count what the offices' pages show live, for the whole country at once. Costly: see ``live``."""
+    now = now or timezone.now()
+    geo = selectors.geography()
+    current = month_of(now)
+    previous = (current - datetime.timedelta(days=1)).replace(day=1)
+    months = [current, *([previous] if not is_final(previous, now) else [])]
+    counted = Live(
+        geography=geo,
+        waiting=selectors.waiting_now(geo),
+        open_months={month: selectors.month_counts(geo, month).figures for month in months},
+        first_month=MonthlyFigure.objects.aggregate(first=Min("month"))["first"],
+        nothing_started=suppress({("point", pk): 0 for pk in geo.points}, geo.parents()),
+        care=selectors.care_of_points(),
+    )
+    return replace(counted, version=digest(counted))
+
+
+def live(*, now: datetime.datetime | None = None) -> Live:
+    """What the offices' pages count live, counted at most once a minute.
+
+    Kept under the open month and its version: the version for a minute, the figures
+    for an hour. While one worker counts anew, the others show the last count.
+    """
+    now = now or timezone.now()
+    key = f"figures:live:{month_of(now):%Y-%m}"
+    found = cache.get_many([key, f"{key}:last"])
+    version = found.get(key)
+    if version is None and not cache.add(f"{key}:counting", 1, LIVE_SECONDS):
+        version = found.get(f"{key}:last")  # another worker is counting: the last count will do
+    if version is not None:
+        kept = _remembered(("live", key, version), lambda: cache.get(f"{key}@{version}"))
+        if kept is not None:
+            return cast(Live, kept)
+        with _memo_lock:
+            _memo.pop(("live", key, version), None)
+    counted = count_live(now=now)
+    cache.set(f"{key}@{counted.version}", counted, KEEP_SECONDS)
+    cache.set_many({key: counted.version}, LIVE_SECONDS)
+    cache.set(f"{key}:last", counted.version, KEEP_SECONDS)
+    cache.delete(f"{key}:counting")
+    return cast(Live, _remembered(("live", key, counted.version), lambda: counted))
+
+
+def digest(value: object) -> str:
+    """A short digest of counts, names and dates, the same for the same content whatever its order."""
+    return hashlib.blake2b(repr(_canonical(value)).encode(), digest_size=12).hexdigest()
+
+
+def _canonical(value: object) -> object:
+    if is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__, *(_canonical(getattr(value, part.name)) for part in fields(value)))
+    if isinstance(value, Mapping):
+        return tuple(sorted(((_canonical(k), _canonical(v)) for k, v in value.items()), key=repr))
+    if isinstance(value, set | frozenset):
+        return tuple(sorted((_canonical(item) for item in value), key=repr))
+    if isinstance(value, list | tuple):
+        return tuple(_canonical(item) for item in value)
+    return value
+
+
+TREND_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class OfficeFigures:
+    """What an office's page of a month is made from: the live count, and the closed months it shows
+    (the month, and the twelve of the trend) by id. ``version`` changes whenever any of it does."""
+
+    month: datetime.date
+    live: Live
+    closed: dict[datetime.date, tuple[int, datetime.datetime]]  # month -> (id, made at) of its ClosedMonth
+    generation: str
+    now: datetime.datetime
+
+    @property
+    def trend_months(self) -> list[datetime.date]:
+        return sorted(selectors.recent_months(TREND_MONTHS, self.month))
+
+    @property
+    def version(self) -> str:
+        return digest((self.month, self.live.version, self.closed, self.generation))
+
+    def office_month(self) -> OfficeMonth:
+        """The month as the tables show it: closed as it closed, open as it was counted last."""
+        geo, waiting = self.live.geography, self.live.waiting
+        if self.month in self.closed:
+            frozen = _decoded(self.generation, self.closed[self.month], self.month)
+            geo, figures = frozen.geography, frozen.figures
+        elif self.month in self.live.open_months:
+            figures = self.live.open_months[self.month]
+        else:  # final, never closed: nothing was counted in it
+            figures = selectors.month_counts(geo, self.month).figures
+        return OfficeMonth(geography=geo, figures=selectors.with_waiting(figures, waiting), waiting=waiting)
+
+    def trend(self, office: Office) -> list[selectors.TrendPoint]:
+        """Groups started and time to start, month by month, for the office's area: a closed month as it
+        closed, an open one as it was counted last. At most one query, for closed months not seen before."""
+        key: Node = COUNTRY if office.is_national else ("district", office.pk)
+        cells = self._closed_trend(node_key(key))
+        points = []
+        for month in self.trend_months:
+            if month in cells:
+                cell, median = cells[month]
+                started = decode_cell(cell) if cell else Shown(0)
+            elif month in self.live.open_months:
+                figures = self.live.open_months[month]
+                started, median = figures.shown["groups_started"].get(key, Shown(0)), figures.medians.get(key)
+            else:
+                started, median = self.live.nothing_started.get(key, Shown(0)), None
+            points.append(selectors.TrendPoint(month=month, groups_started=started, median_days=median))
+        return points
+
+    def _closed_trend(self, key: str) -> dict[datetime.date, tuple[Any, Any]]:
+        wanted = {month: self.closed[month] for month in self.trend_months if month in self.closed}
+        found: dict[datetime.date, tuple[Any, Any]] = {}
+        missing = {}
+        for month, (pk, made_at) in wanted.items():
+            with _memo_lock:
+                memo = _memo.get(("trend", self.generation, pk, made_at, key))
+            if memo is None:
+                missing[pk] = (month, made_at)
+            else:
+                found[month] = memo
+        if missing:
+            for pk, cell, median in ClosedMonth.objects.filter(pk__in=missing).values_list(
+                "pk",
+                KeyTransform(key, KeyTransform("groups_started", KeyTransform("cells", "tables"))),
+                KeyTransform(key, KeyTransform("medians", "tables")),
+            ):
+                month, made_at = missing[pk]
+                found[month] = _remembered(("trend", self.generation, pk, made_at, key), partial(tuple, (cell, median)))
+        return found
+
+
+def office_figures(month: datetime.date, *, now: datetime.datetime | None = None) -> OfficeFigures:
+    """What an office's page of ``month`` is made from: the live count (at most a minute old) and the
+    closed months, found by id in one query. A final month not yet closed is closed first, so that a
+    newly closed month shows at once, as it closed."""
+    now = now or timezone.now()
+    counted = live(now=now)
+    wanted = {month, *selectors.recent_months(TREND_MONTHS, month)}
+
+    def closed() -> dict[datetime.date, tuple[int, datetime.datetime]]:
+        return {
+            found: (pk, made_at)
+            for found, pk, made_at in ClosedMonth.objects.filter(month__in=wanted).values_list("month", "pk", "made_at")
+        }
+
+    found = closed()
+    first = counted.first_month
+    closable = [
+        wanted_month
+        for wanted_month in wanted
+        if wanted_month not in found
+        and is_final(wanted_month, now)
+        and (first is None or wanted_month >= first.replace(month=1, day=1))
+    ]
+    if closable and close_months(now=now):
+        found = closed()
+    return OfficeFigures(month=month, live=counted, closed=found, generation=_generation(), now=now)

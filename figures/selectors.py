@@ -12,13 +12,11 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q
-from django.db.models.fields.json import KeyTransform
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contactpoints.models import ContactPoint, County, Municipality, NoticeRequest, Office
-from figures.models import ClosedMonth
 from figures.suppression import Reason, Shown, Split, suppress, suppress_split
 from groups.models import Format, Group, MonthlyFigure, SignUp
 
@@ -369,48 +367,6 @@ class TrendPoint:
     median_days: int | None
 
 
-def trend(geo: Geography, office: Office, months: list[datetime.date]) -> list[TrendPoint]:
-    """Groups started and time to start, month by month, for the office's area: a closed month as it
-    closed (``figures.closing``), the open one as it is now."""
-    key: Node = COUNTRY if office.is_national else ("district", office.pk)
-    closed = {
-        month: (cell, median)
-        for month, cell, median in ClosedMonth.objects.filter(month__in=months).values_list(
-            "month",
-            KeyTransform(node_key(key), KeyTransform("groups_started", KeyTransform("cells", "tables"))),
-            KeyTransform(node_key(key), KeyTransform("medians", "tables")),
-        )
-    }
-    open_months = [month for month in months if month not in closed]
-    parents = geo.parents()
-    counts: dict[datetime.date, dict[int, int]] = defaultdict(dict)
-    medians: dict[datetime.date, dict[Node, list[int]]] = {}
-    if open_months:
-        for month, point, started in MonthlyFigure.objects.filter(month__in=open_months).values_list(
-            "month", "contact_point_id", "groups_started"
-        ):
-            counts[month][point] = started
-        medians = _group_medians(open_months)
-    points = []
-    for month in sorted(months):
-        if month in closed:
-            cell, median = closed[month]
-            points.append(
-                TrendPoint(month=month, groups_started=decode_cell(cell) if cell else Shown(0), median_days=median)
-            )
-            continue
-        leaves: dict[Node, int] = {("point", pk): counts[month].get(pk, 0) for pk in geo.points}
-        shown = suppress(leaves, parents)
-        points.append(
-            TrendPoint(
-                month=month,
-                groups_started=shown.get(key, Shown(0)),
-                median_days=_medians(geo, parents, medians[month]).get(key),
-            )
-        )
-    return points
-
-
 def node_key(node: Node) -> str:
     """A place as a closed month keeps it: "point:12", "district:" (the national office's counties), "country:"."""
     kind, pk = node
@@ -444,40 +400,68 @@ def municipalities_asked(geo: Geography, office: Office) -> Shown:
 
 
 @dataclass(frozen=True)
+class Care:
+    """What says whether a contact point in the directory needs an office's help: when its last group
+    met (a cancelled one never did), and when staff last confirmed its public details."""
+
+    last_group: datetime.datetime | None
+    details_confirmed_at: datetime.datetime | None
+
+
+def care_of_points() -> dict[int, Care]:
+    """Each active contact point's ``Care``: two queries, whatever the size of the country."""
+    last_group = dict(
+        Group.objects.exclude(status=Group.Status.CANCELLED)  # a cancelled group never started
+        .values_list("contact_point_id")
+        .annotate(last=Max("first_meeting"))
+        .order_by()
+    )
+    return {
+        pk: Care(last_group=last_group.get(pk), details_confirmed_at=confirmed)
+        for pk, confirmed in ContactPoint.objects.filter(is_active=True).values_list("pk", "details_confirmed_at")
+    }
+
+
+@dataclass(frozen=True)
 class Attention:
     # Each with how many wait now, shown as in the tables ("<5" from 0 to 4).
     needs_help: list[tuple[str, Shown]]
     stale: list[str]
 
 
-def needing_attention(geo: Geography, office: Office, waiting: dict[Node, Shown]) -> Attention:
+def needing_attention(
+    geo: Geography,
+    office: Office,
+    waiting: dict[Node, Shown],
+    care: dict[int, Care],
+    *,
+    now: datetime.datetime | None = None,
+) -> Attention:
     """Contact points where no group started for half a year, with how many wait
     as the tables show it, and those whose public details nobody has confirmed
     for a year. Whether anyone waits is not what puts a contact point on the
-    list: that would tell 0 apart from 1 to 4."""
+    list: that would tell 0 apart from 1 to 4. ``care`` from ``care_of_points``,
+    over the same geography: no query."""
     county_ids = set(scope(office, geo))
-    now = timezone.now()
-    points = ContactPoint.objects.filter(is_active=True, municipality__county_id__in=county_ids)
-    last_group = dict(
-        Group.objects.filter(contact_point__in=points)
-        .exclude(status=Group.Status.CANCELLED)  # a cancelled group never started
-        .values_list("contact_point_id")
-        .annotate(last=Max("first_meeting"))
-        .order_by()
-    )
+    now = now or timezone.now()
+    points = {
+        pk: facts
+        for pk, facts in care.items()
+        if pk in geo.points and geo.municipalities[geo.points[pk][1]][1] in county_ids
+    }
     help_before = now - datetime.timedelta(days=HELP_AFTER_DAYS)
     needs_help = sorted(
         (
             (geo.points[pk][0], waiting.get(("point", pk), Shown(None, Reason.WITHHELD)))
-            for pk in points.values_list("pk", flat=True)
-            if last_group.get(pk) is None or last_group[pk] < help_before
+            for pk, facts in points.items()
+            if facts.last_group is None or facts.last_group < help_before
         ),
         key=lambda item: item[0],
     )
     stale_before = now - datetime.timedelta(days=STALE_AFTER_DAYS)
     stale = sorted(
-        points.filter(Q(details_confirmed_at__isnull=True) | Q(details_confirmed_at__lt=stale_before)).values_list(
-            "name", flat=True
-        )
+        geo.points[pk][0]
+        for pk, facts in points.items()
+        if facts.details_confirmed_at is None or facts.details_confirmed_at < stale_before
     )
     return Attention(needs_help=needs_help, stale=stale)

@@ -5,14 +5,17 @@ office in the URL gets a 404, as if it did not exist.
 """
 
 import datetime
+from functools import partial
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import formats
+from django.utils import formats, timezone
+from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from accounts.http import SignedInRequest
@@ -25,6 +28,8 @@ from selvhjelp.access import View, own_places
 from selvhjelp.forms import field_of
 
 MONTHS_BACK = 24
+# How long a rendered part of a page or a CSV file is kept: its key changes with the figures anyway.
+KEEP_SECONDS = closing.KEEP_SECONDS
 
 
 def office_view(view: View) -> View:
@@ -71,15 +76,70 @@ def _charts(tables: selectors.Tables, trend: list[selectors.TrendPoint]) -> dict
     }
 
 
+class OfficePage:
+    """An office's figures for a month, each made only when the page needs it: the rendered tables and
+    charts are kept (``templates/figures/office.html``), so most requests make none of them."""
+
+    def __init__(self, office: Office, shown: closing.OfficeFigures) -> None:
+        self.office, self.shown = office, shown
+
+    @cached_property
+    def month(self) -> closing.OfficeMonth:
+        return self.shown.office_month()
+
+    @cached_property
+    def tables(self) -> selectors.Tables:
+        return selectors.tables(self.month.geography, self.month.figures, self.office)
+
+    @cached_property
+    def trend(self) -> list[selectors.TrendPoint]:
+        return self.shown.trend(self.office)
+
+    @cached_property
+    def drawn(self) -> dict[str, charts.Chart]:
+        return _charts(self.tables, self.trend)
+
+    def chart(self, name: str) -> charts.Chart:
+        return self.drawn[name]
+
+    @cached_property
+    def attention(self) -> selectors.Attention:
+        live = self.shown.live
+        return selectors.needing_attention(live.geography, self.office, live.waiting, live.care, now=self.shown.now)
+
+    def context(self) -> dict[str, object]:
+        lazy = SimpleLazyObject
+        return {
+            "tables": lazy(lambda: self.tables),
+            "trend": lazy(lambda: self.trend),
+            "attention": lazy(lambda: self.attention),
+            **{name: lazy(partial(self.chart, name)) for name in ("started_chart", "time_chart", "waiting_chart")},
+        }
+
+
+def _kept_for(office: Office, shown: closing.OfficeFigures, *parts: object) -> str:
+    """What a kept page part or file of an office depends on: the office, the figures' version, the
+    language, and today (what needs attention is told by the date). Never the user."""
+    return closing.digest(
+        (
+            office.pk,
+            office.slug,
+            office.name,
+            office.is_national,
+            shown.version,
+            get_language(),
+            timezone.localdate(),
+            parts,
+        )
+    )
+
+
 @office_view
 def office(request: SignedInRequest, office: Office) -> HttpResponse:
     form = MonthForm(request.GET or None)
     month = form.chosen()
-    closing.close_months()  # a final month is shown as it closed, once and for all
-    geo = selectors.geography()
-    shown = closing.office_month(geo, month)
-    tables = selectors.tables(shown.geography, shown.figures, office)
-    trend = selectors.trend(geo, office, selectors.recent_months(12, month))
+    shown = closing.office_figures(month)  # a closed month as it closed; the live figures at most a minute old
+    page = OfficePage(office, shown)
     context = {
         "office": office,
         "form": form,
@@ -87,11 +147,10 @@ def office(request: SignedInRequest, office: Office) -> HttpResponse:
         "month_param": month.strftime("%Y-%m"),
         "month_label": formats.date_format(month, "F Y"),
         "columns": [label for _, label in selectors.COLUMNS],
-        "tables": tables,
-        "trend": trend,
-        **_charts(tables, trend),
-        "attention": selectors.needing_attention(geo, office, shown.waiting),
-        "municipalities_asked": selectors.municipalities_asked(geo, office),
+        "kept_for": _kept_for(office, shown),
+        "kept_seconds": KEEP_SECONDS,
+        **page.context(),
+        "municipalities_asked": selectors.municipalities_asked(shown.live.geography, office),
         "pending_applications": applications_handled_by(office).filter(status=Application.Status.PENDING).count(),
         "open_orders": open_order_count(office),
     }
@@ -136,16 +195,26 @@ def office_csv(request: SignedInRequest, office: Office, table: str) -> HttpResp
     if table not in CSV_TABLES:
         raise Http404
     month = MonthForm(request.GET or None).chosen()
-    closing.close_months()
-    geo = selectors.geography()
+    shown = closing.office_figures(month)
+    key = f"figures:csv:{_kept_for(office, shown, table)}"
+    kept = cache.get(key)
+    if kept is None:
+        response = _csv(office, table, OfficePage(office, shown), month)
+        cache.set(key, (response.content, response["Content-Disposition"]), KEEP_SECONDS)
+        return response
+    content, disposition = kept
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = disposition
+    return response
+
+
+def _csv(office: Office, table: str, page: OfficePage, month: datetime.date) -> HttpResponse:
     name = file_name("selvhjelp", office.slug, CSV_TABLES[table][0], f"{month:%Y-%m}")
     if table == "trend":
-        trend = selectors.trend(geo, office, selectors.recent_months(12, month))
         return csv_response(
             name,
             [_("Month"), _("Groups started"), _("Median days waited")],
-            ([f"{p.month:%Y-%m}", str(p.groups_started), p.median_days or "–"] for p in trend),
+            ([f"{p.month:%Y-%m}", str(p.groups_started), p.median_days or "–"] for p in page.trend),
         )
-    shown = closing.office_month(geo, month)
-    header, rows = _csv_table(table, month, selectors.tables(shown.geography, shown.figures, office))
+    header, rows = _csv_table(table, month, page.tables)
     return csv_response(name, header, rows)

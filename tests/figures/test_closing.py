@@ -13,6 +13,7 @@ from figures.models import ClosedMonth
 from figures.suppression import Reason, Shown
 from groups.models import MonthlyFigure
 from tests.base import Personas, in_threads, waiting_person
+from tests.figures.test_views import minutes_later
 from tests.signin import sign_in
 
 MARCH = datetime.date(2025, 3, 1)
@@ -162,13 +163,16 @@ class OfficePagesTests(Personas):
         self.page()
         for n in range(6):
             waiting_person(self.point_a, f"w{n}@example.org")
-        self.assertEqual(self.cells(self.page(), "Sentral A")[0], "6")
+        self.assertEqual(self.cells(self.page(), "Sentral A")[0], "<5")  # counted at most once a minute
+        with minutes_later():
+            self.assertEqual(self.cells(self.page(), "Sentral A")[0], "6")
 
     def test_a_contact_point_gone_since_closing_says_nothing_of_who_waits(self):
         gone = ContactPoint.objects.create(slug="borte", name="Borte", kind="other", municipality=self.oslo)
         self.page()
         gone.delete()
-        response = self.page()
+        with minutes_later():
+            response = self.page()
         self.assertEqual(self.cells(response, "Borte")[0], "–")
         row = next(row for row in response.context["tables"].points if row.name == "Borte")
         self.assertEqual(row.cells[0], Shown(None, Reason.WITHHELD))

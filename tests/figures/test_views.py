@@ -1,25 +1,38 @@
 """District and national offices see figures, never people."""
 
+import contextlib
 import datetime
 import io
+import time
 import uuid
+from unittest import mock
 
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from contactpoints.models import ContactPoint, County, Municipality, NoticeRequest, Office
-from figures import selectors
+from figures import closing, selectors
+from figures.models import ClosedMonth
 from figures.suppression import Reason
 from groups.models import Group, MonthlyFigure, SignUp
 from groups.services import answering, hand_off
 from selvhjelp.crypto import address_hash
 from tests.base import Personas, start_group, waiting_person
 from tests.signin import sign_in
+
+
+@contextlib.contextmanager
+def minutes_later(minutes: int = 1):
+    """What the pages show ``minutes`` later: what is counted live is kept for a minute in the cache."""
+    later = time.time() + minutes * closing.LIVE_SECONDS + 1
+    with mock.patch("django.core.cache.backends.locmem.time") as clock:
+        clock.time.return_value = later
+        yield
 
 
 class OfficeTestCase(Personas):
@@ -194,7 +207,8 @@ class AttentionTests(OfficeTestCase):
     def test_the_list_tells_nobody_waiting_and_one_waiting_apart_nowhere(self):
         nobody = self.needs_help()
         self.wait_at(self.point_a, "one@example.org")
-        one = self.needs_help()
+        with minutes_later():
+            one = self.needs_help()
         self.assertEqual(one, nobody)
         self.assertEqual(one, [("Sentral A", "<5"), ("Sentral B", "<5")])
         self.assertNotContains(self.page(self.national_user, self.national), "Sentral A: 1")
@@ -449,14 +463,17 @@ class ScaleTests(OfficeTestCase):
         client = self.client_for(self.national_user)
         url = reverse("figures:office", args=[self.national.slug])
         client.get(url)
+        # Kept from the request before: the session, the user, the code app and the office; the ids of
+        # the closed months shown; municipalities where people asked for a contact point, applications
+        # waiting for a decision and material orders to send.
+        with self.assertNumQueries(8):
+            client.get(url)
         self.add_contact_points(5)
-        # The 17th counts applications waiting for a decision; the 18th, groups started by way; the 19th,
-        # municipalities where people asked to hear when a contact point opens; two more find the final
-        # months not yet closed (``figures.closing``), and one reads the trend's closed months.
-        with self.assertNumQueries(22) as small:
+        # A minute later, everything counted live is counted again, and the tables rendered again.
+        with minutes_later(1), CaptureQueriesContext(connection) as small:
             client.get(url)
         self.add_contact_points(40)
-        with self.assertNumQueries(len(small.captured_queries)):
+        with minutes_later(2), self.assertNumQueries(len(small.captured_queries)):
             client.get(url)
 
 
@@ -470,16 +487,104 @@ class LargeDataSetTests(OfficeTestCase):
             (client, reverse("figures:csv", args=[self.national.slug, "contact-points"])),
         ]
         counts = []
-        for size in (10, 40):
+        for minutes, size in enumerate((10, 40), start=1):
             call_command(
                 "generate_large_dataset", contact_points=size, years=1, waiting=size * 20, stdout=io.StringIO()
             )
             self.assertEqual(SignUp.objects.waiting().count(), size * 20)
             sizes = []
-            for who, url in urls:
-                with CaptureQueriesContext(connection) as context:
-                    response = who.get(url)
-                self.assertEqual(response.status_code, 200, url)
-                sizes.append(len(context.captured_queries))
+            with minutes_later(minutes):  # the first request counts the live figures again
+                for who, url in urls:
+                    with CaptureQueriesContext(connection) as context:
+                        response = who.get(url)
+                    self.assertEqual(response.status_code, 200, url)
+                    sizes.append(len(context.captured_queries))
             counts.append(sizes)
         self.assertEqual(counts[0], counts[1])
+
+
+class KeptFiguresTests(OfficeTestCase):
+    """What is counted live is counted at most once a minute for everyone; a closed month is read as it
+    closed; rendered tables are kept per office, month, language and version of the figures."""
+
+    def signed_up(self, response, name="Sentral A"):
+        row = next(row for row in response.context["tables"].points if row.name == name)
+        return str(row.cells[1])
+
+    def csv_signed_up(self, user, office, **params):
+        csv = self.client_for(user).get(reverse("figures:csv", args=[office.slug, "contact-points"]), params)
+        line = next(line for line in csv.content.decode("utf-8-sig").splitlines() if "Sentral A" in line)
+        return line.split(";")[3]
+
+    def test_the_open_month_is_counted_at_most_once_a_minute(self):
+        self.assertEqual(self.signed_up(self.page(self.district_east_user, self.district_east)), "12")
+        MonthlyFigure.objects.filter(contact_point=self.point_a, month=self.month).update(signed_up=40)
+
+        # Within the minute: the page and its CSV show the same count as before, counting nothing anew.
+        client = self.client_for(self.district_east_user)
+        with CaptureQueriesContext(connection) as kept:
+            client.get(reverse("figures:office", args=[self.district_east.slug]))
+        self.assertFalse([query for query in kept.captured_queries if "groups_monthlyfigure" in query["sql"]])
+        self.assertEqual(self.signed_up(self.page(self.district_east_user, self.district_east)), "12")
+        self.assertEqual(self.csv_signed_up(self.district_east_user, self.district_east), "12")
+        with minutes_later():
+            self.assertEqual(self.signed_up(self.page(self.district_east_user, self.district_east)), "40")
+            self.assertEqual(self.csv_signed_up(self.district_east_user, self.district_east), "40")
+
+    def test_a_newly_closed_month_shows_at_once(self):
+        last_month = (self.month - datetime.timedelta(days=1)).replace(day=1)
+        MonthlyFigure.objects.create(contact_point=self.point_a, month=last_month, signed_up=40)
+        shown = {"month": f"{last_month:%Y-%m}"}
+        with override_settings(MONTH_FINAL_AFTER_HOURS=24 * 400):  # last month still counts
+            self.assertEqual(self.signed_up(self.page(self.district_east_user, self.district_east, **shown)), "40")
+        MonthlyFigure.objects.filter(contact_point=self.point_a, month=last_month).update(signed_up=45)
+
+        # Final now: closed from the figures of this moment, and shown so at once, on the page and in the CSV,
+        # although what is counted live was counted less than a minute ago.
+        page = self.page(self.district_east_user, self.district_east, **shown)
+        self.assertTrue(ClosedMonth.objects.filter(month=last_month).exists())
+        self.assertEqual(self.signed_up(page), "45")
+        self.assertEqual(self.csv_signed_up(self.district_east_user, self.district_east, **shown), "45")
+        MonthlyFigure.objects.filter(contact_point=self.point_a, month=last_month).update(signed_up=99)
+        with minutes_later():
+            self.assertEqual(self.signed_up(self.page(self.district_east_user, self.district_east, **shown)), "45")
+
+    def test_an_office_page_costs_the_same_with_ten_years_of_history(self):
+        url = reverse("figures:office", args=[self.national.slug])
+        client = self.client_for(self.national_user)
+
+        def costs(minutes):
+            client.get(url)  # closes what is final, and keeps what it can
+            with CaptureQueriesContext(connection) as kept:
+                client.get(url)
+            with minutes_later(minutes), CaptureQueriesContext(connection) as counted_again:
+                client.get(url)
+            return len(kept.captured_queries), len(counted_again.captured_queries)
+
+        one_month = costs(1)
+        MonthlyFigure.objects.bulk_create(
+            MonthlyFigure(contact_point=point, month=month, signed_up=9, confirmed=7, groups_started=1)
+            for point in (self.point_a, self.point_b)
+            for month in selectors.recent_months(121)[1:]
+        )
+        closing.close_months()
+        self.assertGreaterEqual(ClosedMonth.objects.count(), 120)
+        self.assertEqual(costs(2), one_month)
+        self.assertEqual(one_month[0], 8)
+
+    def test_kept_tables_are_never_another_offices_or_another_languages(self):
+        east = self.page(self.district_east_user, self.district_east)
+        north = self.page(self.district_north_user, self.district_north)
+        self.assertContains(east, "Sentral A")
+        self.assertNotContains(east, "Sentral B")
+        self.assertContains(north, "Sentral B")
+        self.assertNotContains(north, "Sentral A")
+        self.assertContains(north, f'href="/kontor/{self.district_north.slug}/counties.csv')
+        self.assertNotContains(north, f"/kontor/{self.district_east.slug}/")
+
+        bokmal = self.client_for(self.district_east_user).get(
+            reverse("figures:office", args=[self.district_east.slug]), headers={"Accept-Language": "nb"}
+        )
+        self.assertContains(bokmal, "Venter nå")
+        self.assertNotContains(bokmal, "Waiting now")
+        self.assertContains(self.page(self.district_east_user, self.district_east), "Waiting now")
