@@ -430,28 +430,7 @@ def union(trees, editions, withheld=False):
 
 def union_range(node, shown, sums):
     """The least and greatest a hidden count can be, given every sum and every mark."""
-    hidden = sorted((n for n, s in shown.items() if s.hidden), key=repr)
-    index = {n: i for i, n in enumerate(hidden)}
-    rows, rhs = [], []
-    for total, parts in sums:
-        row = np.zeros(len(hidden))
-        constant = 0
-        for member, sign in [(total, 1), *[(part, -1) for part in parts]]:
-            if member in index:
-                row[index[member]] += sign
-            else:
-                constant -= sign * shown[member].value
-        if row.any():
-            rows.append(row)
-            rhs.append(constant)
-    marks = {Reason.SMALL: (0, 4), Reason.COMPLEMENT: (5, BIG), Reason.WITHHELD: (0, BIG)}
-    bounds = [marks[shown[n].reason] for n in hidden]
-    target = np.zeros(len(hidden))
-    target[index[node]] = 1
-    low = linprog(target, A_eq=np.array(rows) if rows else None, b_eq=rhs or None, bounds=bounds)
-    high = linprog(-target, A_eq=np.array(rows) if rows else None, b_eq=rhs or None, bounds=bounds)
-    assert low.status == 0 and high.status == 0, "the true values must be a solution"
-    return low.fun, -high.fun
+    return split_range(node, shown, sums, public=frozenset())
 
 
 def worked_out(trees, editions):
