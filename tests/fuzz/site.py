@@ -36,6 +36,7 @@ from django.utils.regex_helper import normalize
 from accounts.tokens import set_password_token
 from contactpoints import notice_links
 from contactpoints.models import Application, NoticeRequest, Office, Room
+from figures.closing import close_months
 from figures.views import CSV_TABLES
 from groups import emails as group_mail
 from groups import links
@@ -342,6 +343,11 @@ class World(Personas):
         MonthlyFigure.objects.create(
             contact_point=cls.point_a, month=now.date().replace(day=1), signed_up=7, confirmed=6, groups_started=1
         )
+        # A year of Self-help in figures: last year's months, closed.
+        MonthlyFigure.objects.create(
+            contact_point=cls.point_a, month=datetime.date(now.year - 1, 3, 1), signed_up=9, confirmed=8
+        )
+        close_months()
 
     # The personas, by the names of PERSONAS.
     def users(self) -> dict[str, Model | None]:
@@ -370,15 +376,15 @@ class World(Personas):
             "token": [*self.tokens.values(), self.set_password_link["token"]],
             "uidb64": [self.set_password_link["uidb64"]],
             "table": sorted(CSV_TABLES),
-            # A language on the national office's list.
-            "code": ["ar"],
+            # A language on the national office's list; a language the pages are in.
+            "code": ["ar", "en"],
             "app_label": sorted({model._meta.app_label for model in admin_models()}),
             "content_type_id": [ContentType.objects.get_for_model(self.point_a).pk],
             "object_id": [self.point_a.pk],
             # One of a person's lists, by its contact point (leaving it, /p/<token>/trekk/<place>/).
             "place": [self.point_a.pk],
-            # A year of Self-help in figures.
-            "year": [timezone.localdate().year],
+            # A year of Self-help in figures, published.
+            "year": [timezone.localdate().year - 1],
             # The admin's last pattern catches every other path: without its slash, it sends you on.
             "url": ["contactpoints/contactpoint"],
         }
