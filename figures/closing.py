@@ -284,24 +284,6 @@ class OfficeMonth:
     waiting: dict[Node, Shown]  # over today's geography
 
 
-def office_month(geo: Geography, month: datetime.date, *, now: datetime.datetime | None = None) -> OfficeMonth:
-    """``geo`` is today's geography; everything counted now, nothing kept. A final month not yet closed is
-    closed now. The offices' pages take the same from ``office_figures``, counted at most once a minute."""
-    now = now or timezone.now()
-    waiting = selectors.waiting_now(geo)
-    if is_final(month, now):
-        found = ClosedMonth.objects.filter(month=month).values_list("pk", "made_at").first()
-        if found is None and close_months(now=now):
-            found = ClosedMonth.objects.filter(month=month).values_list("pk", "made_at").first()
-        if found is not None:
-            frozen = _decoded(_generation(), found, month)
-            return OfficeMonth(
-                geography=frozen.geography, figures=selectors.with_waiting(frozen.figures, waiting), waiting=waiting
-            )
-    figures = selectors.month_counts(geo, month).figures
-    return OfficeMonth(geography=geo, figures=selectors.with_waiting(figures, waiting), waiting=waiting)
-
-
 # What the offices' pages count live -- "waiting now", the months not final yet -- is counted at most
 # once a minute for everyone (``live``) and kept in Django's cache (Redis in production), as counts of
 # places only. A closed month never changes: each process decodes it once (``_decoded``).

@@ -178,13 +178,6 @@ def waiting_now(geo: Geography) -> dict[Node, Shown]:
     return suppress({("point", pk): waiting.get(pk, 0) for pk in geo.points}, geo.parents())
 
 
-def month_figures(geo: Geography, month: datetime.date) -> MonthFigures:
-    """Every count for one calendar month, as it is now, suppressed over the whole country: four queries."""
-    figures = month_counts(geo, month).figures
-    figures.shown[WAITING[0]] = waiting_now(geo)
-    return figures
-
-
 def with_waiting(figures: MonthFigures, waiting: dict[Node, Shown]) -> MonthFigures:
     """A month's figures with "waiting now" from one live suppression; a place it no longer knows says nothing."""
     nodes = figures.shown.get(MONTHLY[0][0], {})

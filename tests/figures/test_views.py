@@ -281,7 +281,7 @@ class MembersAtStartTests(OfficeTestCase):
         # One group of six: "6 members" would say a group started, and how big it was.
         MonthlyFigure.objects.filter(contact_point=self.point_a).update(groups_started=1, members_at_start=6)
         MonthlyFigure.objects.filter(contact_point=self.point_b).update(groups_started=1, members_at_start=7)
-        figures = selectors.month_figures(selectors.geography(), self.month)
+        figures = selectors.month_counts(selectors.geography(), self.month).figures
         point = ("point", self.point_a.pk)
         self.assertEqual(str(figures.shown["groups_started"][point]), "<5")
         self.assertTrue(figures.shown["members_at_start"][point].hidden)
@@ -292,7 +292,7 @@ class MembersAtStartTests(OfficeTestCase):
 
     def test_members_at_start_are_shown_where_the_number_of_groups_is(self):
         MonthlyFigure.objects.filter(contact_point=self.point_a).update(groups_started=5, members_at_start=31)
-        figures = selectors.month_figures(selectors.geography(), self.month)
+        figures = selectors.month_counts(selectors.geography(), self.month).figures
         self.assertEqual(str(figures.shown["members_at_start"][("point", self.point_a.pk)]), "31")
 
 
@@ -438,7 +438,7 @@ class WaysOfMeetingTests(OfficeTestCase):
         started(self.point_a, "in_person", 6, month=self.month)
         started(self.point_a, "video", 1, month=self.month)
         started(self.point_b, "in_person", 9, month=self.month)
-        figures = selectors.month_figures(selectors.geography(), self.month)
+        figures = selectors.month_counts(selectors.geography(), self.month).figures
         country = [str(figures.ways[way][selectors.COUNTRY]) for way, *_ in selectors.WAYS]
         east = [str(figures.ways[way][("district", self.district_east.pk)]) for way, *_ in selectors.WAYS]
 
