@@ -22,14 +22,18 @@ def file_name(*words: object) -> str:
     return "-".join(slugify(str(word), allow_unicode=True) for word in words) + ".csv"
 
 
-def csv_response(filename: str, header: list[str], rows: Iterable[list[object]]) -> HttpResponse:
-    """UTF-8 with a byte-order mark and semicolons, as Excel in Norway expects."""
+def csv_response(
+    filename: str, header: list[str], rows: Iterable[list[object]], *, for_excel: bool = True
+) -> HttpResponse:
+    """UTF-8 with a byte-order mark and semicolons, as Excel in Norway expects; or, not ``for_excel``,
+    plain RFC 4180: commas and no byte-order mark."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=";" if for_excel else ",", lineterminator="\r\n")
     writer.writerow([neutralise(cell) for cell in header])
     for row in rows:
         writer.writerow([neutralise(cell) for cell in row])
-    response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    mark = "\ufeff" if for_excel else ""
+    response = HttpResponse((mark + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
     # A name in Norwegian may hold æ, ø and å: sent as RFC 6266 says, so that browsers keep them.
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     return response

@@ -10,8 +10,6 @@ The files are open data under CC BY 4.0. The Excel file speaks the page's
 language; the comma file, the JSON and its schema are the same in every language.
 """
 
-import csv
-import io
 import json
 from typing import Any
 
@@ -20,12 +18,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone, translation
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from figures import charts, public
-from figures.csv import csv_response, file_name, neutralise
+from figures.csv import csv_response, file_name
 from figures.suppression import THRESHOLD, Reason, Shown
 from selvhjelp.context_processors import operator_details
 
@@ -265,25 +262,23 @@ def _excel_header() -> list[str]:
     ]
 
 
-def _comma_csv(year: public.Year) -> bytes:
-    """RFC 4180: commas, UTF-8 without a byte-order mark; hidden values empty, and said in ``*_shown``."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(MACHINE_HEADER)
+def _comma_rows(year: public.Year) -> list[list[object]]:
+    """Hidden values empty, and said in ``*_shown``."""
+    rows: list[list[object]] = []
     for area in _areas(year):
         counts = [getattr(area, count) for count in COUNTS]
-        writer.writerow(
+        rows.append(
             [
                 year.year,
                 f"{year.through:%Y-%m}",
                 area.code,
-                neutralise(area.name),
+                area.name,
                 *[cell for shown in counts for cell in ("" if shown.hidden else shown.value, SHOWN_AS[shown.reason])],
                 "" if area.median_weeks is None else area.median_weeks,
                 area.contact_points,
             ]
         )
-    return buffer.getvalue().encode("utf-8")
+    return rows
 
 
 # The chart is drawn narrow, each county's name above its bar, so that its words stay readable on a
@@ -347,11 +342,8 @@ def in_figures_csv(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_GET
 def in_figures_comma_csv(request: HttpRequest, year: int) -> HttpResponse:
-    body = _comma_csv(_in_the_files_language(year))
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8; header=present")
-    filename = f"selvhjelp-i-tall-{year}-komma.csv"
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    return _open_data(response)
+    rows = _comma_rows(_in_the_files_language(year))
+    return _open_data(csv_response(f"selvhjelp-i-tall-{year}-komma.csv", MACHINE_HEADER, rows, for_excel=False))
 
 
 @require_GET
