@@ -214,6 +214,11 @@ def close_places(query: str, index: Index, *, limit: int = 3) -> list[Place]:
 NATIONWIDE = Q(nationwide=True) & (Q(offers_telephone=True) | Q(offers_video=True))
 
 
+def is_nationwide_list(point: ContactPoint) -> bool:
+    """``NATIONWIDE``, said of a contact point in hand."""
+    return point.nationwide and (point.offers_telephone or point.offers_video)
+
+
 def nationwide_lists() -> "QuerySet[ContactPoint]":
     """The lists that take sign-ups for telephone or video groups from the whole country."""
     return ContactPoint.objects.taking_signups().filter(NATIONWIDE)

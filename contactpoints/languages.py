@@ -8,11 +8,11 @@ sign-up holds always has a name.
 
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from contactpoints.models import ContactPoint, Language
+from selvhjelp import pagecache
 
 # code, in itself, bokmål, nynorsk, English
 SEED: tuple[tuple[str, str, str, str, str], ...] = (
@@ -44,19 +44,28 @@ def seed_rows() -> list[dict[str, object]]:
     ]
 
 
-def all_languages(contact_point: ContactPoint | None = None) -> dict[str, Language]:
+def all_languages() -> dict[str, Language]:
     """Every language by code, in the list's order: the kept rows, and the seed for any missing.
-    With a contact point, each is marked ``ticked`` where the contact point ticked it: one query."""
-    rows = Language.objects.all()
-    if contact_point is not None:
-        ticked = ContactPoint.languages.through.objects.filter(
-            contactpoint_id=contact_point.pk, language_id=OuterRef("pk")
-        )
-        rows = rows.annotate(ticked=Exists(ticked))
-    kept = {language.code: language for language in rows}
+    Read once per generation of the public pages in a process (saving a language bumps it,
+    ``contactpoints/receivers.py``)."""
+    return dict(pagecache.per_generation("languages", _all_languages, size=64 << 10))
+
+
+def _all_languages() -> dict[str, Language]:
+    kept = {language.code: language for language in Language.objects.all()}
     for row in seed_rows():
         kept.setdefault(str(row["code"]), Language(**row))
     return dict(sorted(kept.items(), key=lambda item: (item[1].order, item[0])))
+
+
+def _ticked() -> dict[int, frozenset[str]]:
+    """The codes each contact point ticked, active or not: one query, once per generation in a process
+    (a contact point's ticks changing bumps it)."""
+    rows = ContactPoint.languages.through.objects.values_list("contactpoint_id", "language__code")
+    ticked: dict[int, set[str]] = {}
+    for point_id, code in rows:
+        ticked.setdefault(point_id, set()).add(code)
+    return {point_id: frozenset(codes) for point_id, codes in ticked.items()}
 
 
 def active_languages() -> dict[str, Language]:
@@ -69,10 +78,11 @@ def offered(contact_point: ContactPoint) -> list[str]:
 
 
 def every_and_offered(contact_point: ContactPoint) -> tuple[dict[str, Language], list[str]]:
-    """Every language, and the codes of those the contact point starts groups in: one query.
-    One whose staff have ticked none yet starts groups in the first three."""
-    every = all_languages(contact_point)
-    ticked = [code for code, language in every.items() if getattr(language, "ticked", False)]
+    """Every language, and the codes of those the contact point starts groups in, from what the
+    process keeps (``all_languages``, and every contact point's ticks). One whose staff have ticked
+    none yet starts groups in the first three."""
+    every = all_languages()
+    ticked = pagecache.per_generation("languages.ticked", _ticked, size=256 << 10).get(contact_point.pk)
     chosen = ticked or FIRST_THREE
     return every, [code for code, language in every.items() if code in chosen and language.is_active]
 

@@ -61,10 +61,9 @@ def admit_sign_up(
             if ratelimit.once_per_window(counter, "held-limit"):
                 threshold.hold_notices(contact_point=point, turned_away=True)
             return False
-    ratelimit.count(client)
+    ratelimit.count(client, *(counter for _point, counter in points))
     burst = settings.SIGNUP_BURST_PER_CONTACT_POINT
     for (point, counter), at_point in zip(points, at_points, strict=True):
-        ratelimit.count(counter)
         if burst > 0 and at_point + 1 > burst and ratelimit.once_per_window(counter, "held-burst"):
             threshold.hold_notices(contact_point=point, turned_away=False)
     return True

@@ -1,12 +1,13 @@
 """Reads about sign-ups. Each returns counts or words, never people."""
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 
 from django.db import IntegrityError
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from contactpoints import directory
@@ -24,6 +25,7 @@ from groups.models import (
     TimeOfDay,
 )
 from outbox.models import Email
+from selvhjelp import pagecache
 from selvhjelp.counts import SMALLEST_COUNT_SHOWN
 
 # The public page says how many wait as the offices' figures do: never an
@@ -113,10 +115,39 @@ class WaitingOverview:
 
 
 def waiting_overview(contact_point: ContactPoint) -> WaitingOverview:
-    """What staff see about the people waiting: numbers only, from one query."""
+    """What staff see about the people waiting: numbers only, from one query.
+
+    The overview follows from that query's counts and the contact point's settings alone, so each
+    process keeps what it worked out under a digest of exactly those (and the page's language): the
+    same counts give the same overview, and any change to them gives a new digest. What is kept holds
+    counts and group plans, never a person; the key holds the digest only."""
     buckets = matching.waiting_buckets(contact_point)
     every, offered = language_list.every_and_offered(contact_point)
     names = {code: language.name for code, language in every.items()}
+    seconds = pagecache.seconds()
+    if seconds <= 0:
+        return _overview(contact_point, buckets, offered, names)
+    inputs = (
+        matching.formats_offered(contact_point),
+        contact_point.threshold,
+        contact_point.seats,
+        offered,
+        names,
+        translation.get_language(),
+        buckets,
+    )
+    key = ("waiting-overview", contact_point.pk, hashlib.sha256(repr(inputs).encode()).hexdigest())
+    kept = pagecache.store.get(key)
+    if isinstance(kept, WaitingOverview):
+        return kept
+    overview = _overview(contact_point, buckets, offered, names)
+    pagecache.store.put(key, overview, size=4096 + 256 * len(overview.ready), timeout=seconds)
+    return overview
+
+
+def _overview(
+    contact_point: ContactPoint, buckets: list[matching.Bucket], offered: list[str], names: dict[str, str]
+) -> WaitingOverview:
     per_language = language_counts(buckets, offered, names)
     total = sum(int(b["n"]) for b in buckets)
     splits = []
@@ -164,21 +195,42 @@ class GroupSummary:
     pending: int
 
 
-def _with_counts(groups: "QuerySet[Group]") -> "QuerySet[Group]":
-    return groups.select_related("room").annotate(
+def _counted(groups: "QuerySet[Group]") -> "QuerySet[Group]":
+    return groups.annotate(
         n_accepted=Count("invitations", filter=Q(invitations__status=Invitation.Status.ACCEPTED)),
         n_pending=Count("invitations", filter=Q(invitations__status=Invitation.Status.PENDING)),
     )
 
 
+def _with_counts(groups: "QuerySet[Group]") -> "QuerySet[Group]":
+    return _counted(groups.select_related("room"))
+
+
+def _summary(group: Group) -> GroupSummary:
+    return GroupSummary(group=group, accepted=group.n_accepted, pending=group.n_pending)  # type: ignore[attr-defined]
+
+
 def group_summary(group: Group) -> GroupSummary:
-    g = _with_counts(Group.objects.filter(pk=group.pk)).get()
-    return GroupSummary(group=g, accepted=g.n_accepted, pending=g.n_pending)  # type: ignore[attr-defined]
+    return _summary(_with_counts(Group.objects.filter(pk=group.pk)).get())
+
+
+def group_summary_at(contact_point: ContactPoint, pk: int) -> GroupSummary:
+    """A group of ``contact_point``, with its room and its invitations counted: one query.
+    Raises ``Group.DoesNotExist`` for a group that is not the contact point's."""
+    group = _with_counts(Group.objects.filter(contact_point=contact_point)).get(pk=pk)
+    group.contact_point = contact_point
+    return _summary(group)
+
+
+# What the dashboard's table of groups shows of each group.
+SUMMARY_FIELDS = ("first_meeting", "status", "members_at_start", "declined", "expired", "seats")
 
 
 def group_summaries(contact_point: ContactPoint) -> list[GroupSummary]:
-    groups = _with_counts(Group.objects.filter(contact_point=contact_point)).order_by("-first_meeting")[:50]
-    return [GroupSummary(group=g, accepted=g.n_accepted, pending=g.n_pending) for g in groups]  # type: ignore[attr-defined]
+    """The contact point's latest groups as its dashboard lists them: each with the fields the table
+    shows (``SUMMARY_FIELDS``) and its invitations counted, from one query."""
+    groups = _counted(Group.objects.filter(contact_point=contact_point).only(*SUMMARY_FIELDS))
+    return [_summary(group) for group in groups.order_by("-first_meeting")[:50]]
 
 
 def undelivered_count(contact_point: ContactPoint) -> int:
@@ -302,23 +354,38 @@ class MoreLists:
 
 
 def more_lists(contact_point: ContactPoint) -> MoreLists:
-    """The lists a person signing up at ``contact_point`` may also put themselves on."""
-    open_points = ContactPoint.objects.taking_signups().exclude(pk=contact_point.pk)
+    """The lists a person signing up at ``contact_point`` may also put themselves on: nearby, those in
+    its municipality first; then the nationwide ones; each by name. Read from what the process keeps
+    (``_open_lists``), so a sign-up reads no table for them."""
+    by_county, nationwide = _open_lists()
     nearby: list[ContactPoint] = []
     if not contact_point.nationwide:
-        nearby = list(
-            open_points.filter(nationwide=False, municipality__county_id=contact_point.municipality.county_id)
-            .annotate(
-                elsewhere=Case(
-                    When(municipality_id=contact_point.municipality_id, then=Value(0)),
-                    default=Value(1),
-                    output_field=IntegerField(),
-                )
-            )
-            .order_by("elsewhere", "name")
+        county = contact_point.municipality.county_id
+        nearby = sorted(
+            (point for point in by_county.get(county, ()) if point.pk != contact_point.pk),
+            key=lambda point: point.municipality_id != contact_point.municipality_id,
         )
-    nationwide = list(nationwide_lists().exclude(pk=contact_point.pk).order_by("name"))
-    return MoreLists(nearby=nearby, nationwide=nationwide)
+    return MoreLists(nearby=nearby, nationwide=[point for point in nationwide if point.pk != contact_point.pk])
+
+
+def _open_lists() -> tuple[dict[int, list[ContactPoint]], list[ContactPoint]]:
+    """The listed contact points that take sign-ups, by name: the local ones by county, and the nationwide
+    lists. Made from the directory's index (``directory.listed_index``), once per generation in a process."""
+
+    def build() -> tuple[dict[int, list[ContactPoint]], list[ContactPoint]]:
+        by_county: dict[int, list[ContactPoint]] = {}
+        nationwide: list[ContactPoint] = []
+        for entry in directory.listed_index():
+            point = entry.point
+            if point.signups_paused_at is not None:
+                continue
+            if directory.is_nationwide_list(point):
+                nationwide.append(point)
+            if not point.nationwide:
+                by_county.setdefault(point.municipality.county_id, []).append(point)
+        return by_county, nationwide
+
+    return pagecache.per_generation("groups.open_lists", build, size=64 << 10)
 
 
 def meets_as_asked(contact_point: ContactPoint, way: str) -> bool:

@@ -55,7 +55,7 @@ def cache_from_url(url: str) -> dict[str, object]:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "selvhjelp"}
     if scheme in ("redis", "rediss", "unix"):
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "selvhjelp.cache.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": "selvhjelp",
             "OPTIONS": {

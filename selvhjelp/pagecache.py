@@ -29,6 +29,7 @@ address finds it again, and it is gone within a minute. If the shared cache cann
 nothing is kept and every page is made afresh.
 """
 
+import contextlib
 import contextvars
 import functools
 import logging
@@ -36,7 +37,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -90,6 +91,28 @@ def generation() -> int | None:
 def current_generation() -> int | None:
     """The generation this request read (``public_page_cache``), else the current one."""
     return _request_generation.get() or generation()
+
+
+@contextlib.contextmanager
+def reading(current: int | None) -> Iterator[None]:
+    """Within, everything kept per generation is read at ``current``: a page and the indexes it reads agree."""
+    token = _request_generation.set(current)
+    try:
+        yield
+    finally:
+        _request_generation.reset(token)
+
+
+def one_generation(view: View) -> View:
+    """For a view that reads several things kept per generation (the sign-up form): the generation is read
+    once for the whole request, not once for each. Only for views that change nothing a public page shows."""
+
+    @functools.wraps(view)
+    def reading_one_generation(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        with reading(generation()):
+            return view(request, *args, **kwargs)
+
+    return reading_one_generation
 
 
 def bump() -> None:
@@ -157,6 +180,10 @@ class LocalStore:
 
     def __len__(self) -> int:
         return len(self._items)
+
+    def keys(self) -> list[tuple[object, ...]]:
+        with self._lock:
+            return list(self._items)
 
 
 store = LocalStore(MAX_BYTES)
@@ -259,11 +286,8 @@ def public_page_cache(view: View) -> View:
         kept = store.get(full_key)
         if isinstance(kept, KeptPage):
             return kept.response()
-        token = _request_generation.set(current)
-        try:
+        with reading(current):
             response = view(request, *args, **kwargs)
-        finally:
-            _request_generation.reset(token)
         if may_keep(request, response):
             assert isinstance(response, HttpResponse)  # noqa: S101 - may_keep checked it
             page = KeptPage(response.status_code, tuple(response.items()), response.content)

@@ -18,7 +18,8 @@ import math
 import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
@@ -82,17 +83,37 @@ def peek(*counters: Counter) -> list[int] | None:
     ]
 
 
-def count(counter: Counter) -> None:
-    """Count one more request."""
-    current, _previous = counter._keys(time.time())
+def count(*counters: Counter) -> None:
+    """Count one more request on each counter: in one round trip where the cache is Redis."""
+    now = time.time()
     try:
-        # Two windows' time: the next window reads this one as its previous.
-        if not cache.add(current, 1, timeout=2 * counter.seconds):
-            cache.incr(current)
-    except ValueError:
-        cache.add(current, 1, timeout=2 * counter.seconds)  # expired between add and incr
+        backend = caches["default"]
+        if isinstance(backend, RedisCache):
+            _count_in_redis(backend, counters, now)
+            return
+        for counter in counters:
+            current, _previous = counter._keys(now)
+            # Two windows' time: the next window reads this one as its previous.
+            if not backend.add(current, 1, timeout=2 * counter.seconds):
+                try:
+                    backend.incr(current)
+                except ValueError:
+                    backend.add(current, 1, timeout=2 * counter.seconds)  # expired between add and incr
     except Exception as exc:
         logger.warning("A request was not counted: the cache did not answer (%s)", type(exc).__name__)
+
+
+def _count_in_redis(backend: RedisCache, counters: tuple[Counter, ...], now: float) -> None:
+    """Each window's key is made with its time to live if missing, then raised: both in one pipeline, so a
+    key never lives without an end. Django's Redis cache keeps whole numbers as they are, so ``peek``
+    reads them back."""
+    client = backend._cache.get_client(write=True)  # Django's own Redis client for this cache
+    with client.pipeline(transaction=False) as pipeline:
+        for counter in counters:
+            key = backend.make_and_validate_key(counter._keys(now)[0])
+            pipeline.set(key, 0, ex=2 * counter.seconds, nx=True)
+            pipeline.incr(key)
+        pipeline.execute()
 
 
 def once_per_window(counter: Counter, what: str) -> bool:

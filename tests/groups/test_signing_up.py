@@ -629,11 +629,12 @@ class PrivatePageTests(SignUpTestCase):
     def test_the_page_is_never_cached(self):
         self.assertIn("no-store", self.client.get(self.url)["Cache-Control"])
 
+    @override_settings(PUBLIC_PAGE_CACHE_SECONDS=60)
     def test_a_waiting_persons_page_takes_two_queries_however_many_wait(self):
         person = chose("en")
-        # The link with its sign-up and contact point (one join), the languages the contact point
-        # offers, then how many have waited longer.
-        with self.assertNumQueries(3):
+        person.get(self.url)  # the languages, read once per generation of the public pages in a process
+        # The link with its sign-up and contact point (one join), then how many have waited longer.
+        with self.assertNumQueries(2):
             response = person.get(self.url)
         self.assertContains(response, "You are among the first 5 on the list.")
         for n in range(25):
@@ -644,7 +645,7 @@ class PrivatePageTests(SignUpTestCase):
                 status=SignUp.Status.WAITING,
                 waiting_since=timezone.now() - datetime.timedelta(days=30 - n),
             )
-        with self.assertNumQueries(3):
+        with self.assertNumQueries(2):
             response = person.get(self.url)
         self.assertContains(response, "More than 20 people have waited longer than you.")
 

@@ -15,7 +15,7 @@ class CacheUrlTests(SimpleTestCase):
     def test_a_redis_url_is_used_with_short_timeouts(self):
         for url in ("redis://127.0.0.1:6379/1", "rediss://:secret@cache.internal:6380/0", "unix:///run/redis.sock"):
             cache = cache_from_url(url)
-            self.assertEqual(cache["BACKEND"], "django.core.cache.backends.redis.RedisCache")
+            self.assertEqual(cache["BACKEND"], "selvhjelp.cache.RedisCache")
             self.assertEqual(cache["LOCATION"], url)
             self.assertLessEqual(cache["OPTIONS"]["socket_timeout"], 2)  # type: ignore[index]
 

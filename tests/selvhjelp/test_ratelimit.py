@@ -61,3 +61,24 @@ class SlidingWindowTests(SimpleTestCase):
         self.assertTrue(ratelimit.once_per_window(self.counter, "held"))
         self.assertFalse(ratelimit.once_per_window(self.counter, "held"))
         self.assertTrue(ratelimit.once_per_window(self.counter, "something-else"))
+
+
+# A Redis database of the tests' own (the real-worker tests use 15).
+TEST_REDIS = "redis://127.0.0.1:6379/14"
+
+
+@override_settings(CACHES={"default": {"BACKEND": "selvhjelp.cache.RedisCache", "LOCATION": TEST_REDIS}})
+class SlidingWindowInRedisTests(SlidingWindowTests):
+    """The same counting where production counts: in Redis, every counter of a request in one round trip."""
+
+    def test_a_count_in_redis_ends_with_its_second_window(self):
+        from django.core.cache import caches
+
+        ratelimit.count(self.counter, ratelimit.Counter("test", "other", 60))
+        client = caches["default"]._cache.get_client(write=True)
+        keys = sorted(client.keys("*rate:test:*"))
+        self.assertEqual(len(keys), 2)
+        for key in keys:
+            self.assertEqual(int(client.get(key)), 1)
+            self.assertGreater(client.ttl(key), 0, "a counter that never ends would hold a client back for good")
+        self.assertLessEqual(max(client.ttl(key) for key in keys), 2 * 3600)
