@@ -30,6 +30,19 @@ def use_django_logging(**kwargs: object) -> None:
     logging.config.dictConfig(settings.LOGGING)
 
 
+@signals.worker_init.connect(dispatch_uid="selvhjelp.worker.niceness")
+def yield_the_cpu_to_the_web(**kwargs: object) -> None:
+    """A worker runs at a lower CPU priority (``WORKER_NICENESS``) than the web processes, as do the
+    processes it starts: on a machine running both, a person waiting for a page comes before a sign-up
+    waiting to be recorded or an email waiting to be sent. A burst of sign-ups is answered at once and
+    recorded as soon as the cores are free; on a machine of its own a worker runs at full speed."""
+    from django.conf import settings
+
+    niceness = int(settings.WORKER_NICENESS)
+    if niceness > 0:
+        os.nice(niceness)
+
+
 @signals.before_task_publish.connect(dispatch_uid="selvhjelp.request_id.publish")
 def send_request_id(headers: dict[str, object] | None = None, **kwargs: object) -> None:
     """A task queued while handling a request (or another task) carries that request's id."""

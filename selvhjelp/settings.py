@@ -293,6 +293,8 @@ ANYMAIL = {
 }
 
 # Background work. With no broker configured, tasks run in-process at once.
+# How much lower a worker's CPU priority is than the web's (nice(1), 0 to 19; selvhjelp/celery.py).
+WORKER_NICENESS = env_int("WORKER_NICENESS", 10)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 if not CELERY_BROKER_URL:
