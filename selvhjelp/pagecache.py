@@ -52,6 +52,8 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "public-pages:generation"
 # What one process keeps at most, pages and parts of pages together.
 MAX_BYTES = 32 * 1024 * 1024
+# How long a thread waits for another making the same page before it makes it too.
+MAKING_WAIT_SECONDS = 5.0
 # Headers a kept page may vary on: the language, and cookies (no cookie but the language one is cached).
 VARY_ALLOWED = frozenset({"accept-language", "cookie"})
 # Cache-Control words that say a response must not be kept for others.
@@ -146,6 +148,7 @@ class LocalStore:
         self._items: OrderedDict[tuple[object, ...], tuple[float, int, object]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        self._making: dict[tuple[object, ...], threading.Lock] = {}
 
     def get(self, key: tuple[object, ...]) -> object | None:
         with self._lock:
@@ -172,6 +175,23 @@ class LocalStore:
             while self._bytes > self.max_bytes:
                 _key, (_expires, dropped, _value) = self._items.popitem(last=False)
                 self._bytes -= dropped
+
+    @contextlib.contextmanager
+    def one_maker(self, key: tuple[object, ...]) -> Iterator[None]:
+        """While one thread of this process makes what is kept under ``key``, the others asking for it wait
+        (``MAKING_WAIT_SECONDS`` at most) and then find it kept: when a page runs out under load, it is
+        made once, not once per thread, each slowed by the others."""
+        with self._lock:
+            making = self._making.setdefault(key, threading.Lock())
+        mine = making.acquire(timeout=MAKING_WAIT_SECONDS)
+        try:
+            yield
+        finally:
+            if mine:
+                making.release()
+            with self._lock:
+                if self._making.get(key) is making and not making.locked():
+                    del self._making[key]
 
     def clear(self) -> None:
         with self._lock:
@@ -202,11 +222,13 @@ def per_generation(name: str, build: Callable[[], T], *, size: int = 1 << 20) ->
         return build()
     key = ("built", name, current)
     held = store.get(key)
-    if held is not None:
-        return cast(T, held)
-    value = build()
-    store.put(key, value, size=size, timeout=seconds())
-    return value
+    if held is None:
+        with store.one_maker(key):
+            held = store.get(key)
+            if held is None:
+                held = build()
+                store.put(key, held, size=size, timeout=seconds())
+    return cast(T, held)
 
 
 def fragment(key: tuple[object, ...], render: Callable[[], str]) -> str:
@@ -216,11 +238,13 @@ def fragment(key: tuple[object, ...], render: Callable[[], str]) -> str:
         return render()
     full_key = ("fragment", current, translation.get_language(), *key)
     held = store.get(full_key)
-    if isinstance(held, str):
-        return held
-    html = render()
-    store.put(full_key, html, size=len(html) * 2 + 200, timeout=seconds())
-    return html
+    if not isinstance(held, str):
+        with store.one_maker(full_key):
+            held = store.get(full_key)
+            if not isinstance(held, str):
+                held = render()
+                store.put(full_key, held, size=len(held) * 2 + 200, timeout=seconds())
+    return held
 
 
 # --- Pages ---------------------------------------------------------------------------------------
@@ -286,12 +310,16 @@ def public_page_cache(view: View) -> View:
         kept = store.get(full_key)
         if isinstance(kept, KeptPage):
             return kept.response()
-        with reading(current):
-            response = view(request, *args, **kwargs)
-        if may_keep(request, response):
-            assert isinstance(response, HttpResponse)  # noqa: S101 - may_keep checked it
-            page = KeptPage(response.status_code, tuple(response.items()), response.content)
-            store.put(full_key, page, size=len(page.content) + 500, timeout=seconds())
+        with store.one_maker(full_key):
+            kept = store.get(full_key)
+            if isinstance(kept, KeptPage):
+                return kept.response()
+            with reading(current):
+                response = view(request, *args, **kwargs)
+            if may_keep(request, response):
+                assert isinstance(response, HttpResponse)  # noqa: S101 - may_keep checked it
+                page = KeptPage(response.status_code, tuple(response.items()), response.content)
+                store.put(full_key, page, size=len(page.content) + 500, timeout=seconds())
         return response
 
     return cached_view

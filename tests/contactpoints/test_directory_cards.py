@@ -7,11 +7,17 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from groups.services import pausing_and_closing
+from selvhjelp import pagecache
 from tests.base import InEnglish, Personas
 
 
-@override_settings(PUBLIC_PAGE_CACHE_SECONDS=60)
 class KeptCardTests(InEnglish, Personas):
+    def setUp(self) -> None:
+        super().setUp()
+        keeping = override_settings(PUBLIC_PAGE_CACHE_SECONDS=60)  # after tests/conftest.py turned it off
+        keeping.enable()
+        self.addCleanup(keeping.disable)
+
     def search(self, **query: str) -> str:
         # A new address each time, so that no whole page is answered from memory: only its parts are.
         response = Client(HTTP_ACCEPT_LANGUAGE="en").get(reverse("directory"), query)
@@ -25,6 +31,8 @@ class KeptCardTests(InEnglish, Personas):
 
     def test_a_card_says_at_once_that_its_contact_point_pauses_sign_ups(self):
         self.assertNotIn("Not taking new sign-ups right now", self.card_of(self.search(q="Oslo"), "sentral-a"))
+        kept = [key for key in pagecache.store.keys() if key[0] == "fragment" and "directory-card" in key]
+        self.assertTrue(kept, "the card was kept")
         pausing_and_closing.pause_signups(contact_point=self.point_a, message="")
         self.assertIn("Not taking new sign-ups right now", self.card_of(self.search(q="Sentral"), "sentral-a"))
 

@@ -2,11 +2,14 @@
 when staff change what they show (selvhjelp/pagecache.py)."""
 
 import datetime
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from unittest import mock
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.test import Client, RequestFactory, override_settings
+from django.test import Client, RequestFactory, SimpleTestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -229,3 +232,39 @@ class DirectorySearchTests(PageCacheTestCase):
             slug="ny", name="Ny sentral", kind=ContactPoint.Kind.FRIVILLIGSENTRAL, municipality=self.kautokeino
         )
         self.assertEqual({p.slug for p in directory.find_contact_points(query="Kautokeino")}, {"sentral-b", "ny"})
+
+
+class MadeOnceTests(SimpleTestCase):
+    def setUp(self) -> None:
+        keeping = override_settings(PUBLIC_PAGE_CACHE_SECONDS=60)  # after tests/conftest.py turned it off
+        keeping.enable()
+        self.addCleanup(keeping.disable)
+
+    def test_threads_asking_at_once_for_what_ran_out_wait_for_one_to_make_it(self) -> None:
+        pagecache.clear()
+        made: list[int] = []
+        started = threading.Barrier(8)
+
+        def build() -> str:
+            made.append(1)
+            time.sleep(0.2)  # long enough that every thread asks while it is being made
+            return "the directory's index"
+
+        def ask() -> str:
+            started.wait()
+            return pagecache.per_generation("made-once", build, size=100)
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            answers = list(pool.map(lambda _n: ask(), range(8)))
+        self.assertEqual(answers, ["the directory's index"] * 8)
+        self.assertEqual(len(made), 1)
+
+    def test_a_thread_that_fails_to_make_it_lets_the_next_one_try(self) -> None:
+        pagecache.clear()
+
+        def broken() -> str:
+            raise RuntimeError("the database went away")
+
+        with self.assertRaises(RuntimeError):
+            pagecache.per_generation("made-after-a-failure", broken, size=100)
+        self.assertEqual(pagecache.per_generation("made-after-a-failure", lambda: "made", size=100), "made")
