@@ -130,6 +130,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages go out compressed to browsers that ask (static files already are, by WhiteNoise, above).
+    # Django pads each compressed page with random bytes, and masks form tokens anew each time,
+    # so the size of a page tells nothing about a secret in it (BREACH).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "selvhjelp.i18n.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
