@@ -100,6 +100,14 @@ def _listed_index() -> list[Listed]:
     ]
 
 
+def listed_point(slug: str) -> ContactPoint | None:
+    """The listed contact point with this short name, from the index (``listed_index``): no query."""
+    by_slug = pagecache.per_generation(
+        "directory.by_slug", lambda: {entry.point.slug: entry.point for entry in listed_index()}, size=64 << 10
+    )
+    return by_slug.get(slug)
+
+
 def _starting_groups_in(code: str) -> frozenset[int]:
     """The contact points that start groups in a language (``starts_groups_in``): one query, kept like the index."""
     return pagecache.per_generation(

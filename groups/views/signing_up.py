@@ -6,7 +6,7 @@ link changes nothing; only a button does."""
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from contactpoints import directory
 from contactpoints.models import ContactPoint
 from groups import limits, links, selectors
 from groups.forms import PreferencesForm, SignUpForm
@@ -45,7 +46,9 @@ def signup(request: HttpRequest, slug: str) -> HttpResponse:
     """The public form. A known address and a new one get the same answer
     from the same work (``signing_up.receive``); what a program sends is
     answered as if it were taken, and dropped."""
-    contact_point = get_object_or_404(ContactPoint.objects.listed().select_related("municipality"), slug=slug)
+    contact_point = directory.listed_point(slug)
+    if contact_point is None:
+        raise Http404
     if contact_point.signups_paused:
         # Nothing is recorded while new sign-ups are paused, whatever is posted.
         return render(request, "groups/signups_paused.html", {"contact_point": contact_point})
