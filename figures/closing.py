@@ -33,6 +33,7 @@ import uuid
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, is_dataclass, replace
+from enum import Enum
 from functools import partial
 from typing import Any, cast
 
@@ -100,6 +101,7 @@ def close_month(*, month: datetime.date, now: datetime.datetime | None = None) -
             if ClosedMonth.objects.filter(month=month).exists():
                 return False
             ClosedMonth.objects.create(month=month, made_at=now, tables=_tables(month))
+            transaction.on_commit(_forget_closed_months)
     except IntegrityError:
         return False  # Another worker closed it in the meantime.
     return True
@@ -150,16 +152,59 @@ def geography_of(tables: Tables) -> Geography:
 
 def figures_of(month: datetime.date, tables: Tables) -> MonthFigures:
     """A closed month's figures as its tables show them, without "waiting now"."""
+    shared = _Shared()
 
     def cells(encoded: Mapping[str, list[object]]) -> dict[Node, Shown]:
-        return {node_of(key): decode_cell(cell) for key, cell in encoded.items()}
+        return {shared.node_of(key): shared.decoded(cell) for key, cell in encoded.items()}
 
     return MonthFigures(
         month=month,
         shown={name: cells(tables["cells"][name]) for name, _label in selectors.MONTHLY},
-        medians={node_of(key): median for key, median in tables["medians"].items()},
+        medians={shared.node_of(key): median for key, median in tables["medians"].items()},
         ways={way: cells(encoded) for way, encoded in tables["ways"].items()},
     )
+
+
+class _Shared:
+    """One object for each place and each cell that are equal: a month's thousands of cells hold a few hundred
+    different ones, so that what is kept is made, pickled and read back once for each (a ``Shown`` never
+    changes)."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[Node, Node] = {}
+        self.keys: dict[str, Node] = {}
+        self.shown: dict[tuple[object, Reason], Shown] = {}
+        self.encoded: dict[tuple[object, object], Shown] = {}
+
+    def node(self, node: Node) -> Node:
+        return self.nodes.setdefault(node, node)
+
+    def cell(self, cell: Shown) -> Shown:
+        return self.shown.setdefault((cell.value, cell.reason), cell)
+
+    def cells(self, cells: Mapping[Node, Shown]) -> dict[Node, Shown]:
+        return {self.node(node): self.cell(cell) for node, cell in cells.items()}
+
+    def figures(self, figures: MonthFigures) -> MonthFigures:
+        return MonthFigures(
+            month=figures.month,
+            shown={name: self.cells(cells) for name, cells in figures.shown.items()},
+            medians={self.node(node): median for node, median in figures.medians.items()},
+            ways={way: self.cells(cells) for way, cells in figures.ways.items()},
+        )
+
+    def node_of(self, key: str) -> Node:
+        found = self.keys.get(key)
+        if found is None:
+            found = self.keys[key] = self.node(node_of(key))
+        return found
+
+    def decoded(self, encoded: list[object]) -> Shown:
+        value, reason = encoded
+        found = self.encoded.get((value, reason))
+        if found is None:
+            found = self.encoded[(value, reason)] = self.cell(decode_cell(encoded))
+        return found
 
 
 def _union(counts: selectors.MonthCounts, measure: str) -> Tables:
@@ -289,7 +334,9 @@ class OfficeMonth:
 # places only. A closed month never changes: each process decodes it once (``_decoded``).
 LIVE_SECONDS = 60
 KEEP_SECONDS = 60 * 60
-MEMO_SIZE = 64
+# Enough for the live count, the months an office can choose (24) and each office's cell in the twelve
+# months of the trend: most of it a few numbers, a decoded month under a megabyte.
+MEMO_SIZE = 256
 _memo: OrderedDict[tuple[object, ...], Any] = OrderedDict()
 _memo_lock = threading.Lock()
 
@@ -308,10 +355,33 @@ def _remembered(key: tuple[object, ...], make: Callable[[], Any]) -> Any:
     return value
 
 
-def _generation() -> str:
+GENERATION = "figures:generation"
+# Every closed month's id and time of closing, by month: read with the live count, in one round trip.
+CLOSED = "figures:closed"
+
+
+def _generation(kept: Mapping[str, Any] | None = None) -> str:
     """A token as long-lived as the cache: kept copies from before it was cleared (a new database, a
     test) are not used again, even where a new closed month has an old one's id."""
-    return cast(str, cache.get_or_set("figures:generation", lambda: uuid.uuid4().hex, timeout=None))
+    found = (kept or {}).get(GENERATION)
+    if found is not None:
+        return cast(str, found)
+    return cast(str, cache.get_or_set(GENERATION, lambda: uuid.uuid4().hex, timeout=None))
+
+
+def _closed_months(kept: Mapping[str, Any]) -> dict[datetime.date, tuple[int, datetime.datetime]]:
+    """Every closed month, by id: kept a minute in the cache, and forgotten there whenever a month closes."""
+    index = kept.get(CLOSED)
+    if index is None:
+        index = {
+            month: (pk, made_at) for month, pk, made_at in ClosedMonth.objects.values_list("month", "pk", "made_at")
+        }
+        cache.set(CLOSED, index, LIVE_SECONDS)
+    return cast(dict[datetime.date, tuple[int, datetime.datetime]], index)
+
+
+def _forget_closed_months() -> None:
+    cache.delete(CLOSED)
 
 
 @dataclass(frozen=True)
@@ -353,26 +423,32 @@ def count_live(*, now: datetime.datetime | None = None) -> Live:
     current = month_of(now)
     previous = (current - datetime.timedelta(days=1)).replace(day=1)
     months = [current, *([previous] if not is_final(previous, now) else [])]
+    shared = _Shared()  # kept in the cache and read back by every worker: small and quick to read
     counted = Live(
         geography=geo,
-        waiting=selectors.waiting_now(geo),
-        open_months={month: selectors.month_counts(geo, month).figures for month in months},
+        waiting=shared.cells(selectors.waiting_now(geo)),
+        open_months={month: shared.figures(selectors.month_counts(geo, month).figures) for month in months},
         first_month=MonthlyFigure.objects.aggregate(first=Min("month"))["first"],
-        nothing_started=suppress({("point", pk): 0 for pk in geo.points}, geo.parents()),
+        nothing_started=shared.cells(suppress({("point", pk): 0 for pk in geo.points}, geo.parents())),
         care=selectors.care_of_points(),
     )
     return replace(counted, version=digest(counted))
 
 
-def live(*, now: datetime.datetime | None = None) -> Live:
+def _live_key(now: datetime.datetime) -> str:
+    return f"figures:live:{month_of(now):%Y-%m}"
+
+
+def live(*, now: datetime.datetime | None = None, kept: Mapping[str, Any] | None = None) -> Live:
     """What the offices' pages count live, counted at most once a minute.
 
     Kept under the open month and its version: the version for a minute, the figures
     for an hour. While one worker counts anew, the others show the last count.
+    ``kept``: the cache's answer for the version and the last one, if read already.
     """
     now = now or timezone.now()
-    key = f"figures:live:{month_of(now):%Y-%m}"
-    found = cache.get_many([key, f"{key}:last"])
+    key = _live_key(now)
+    found = kept if kept is not None else cache.get_many([key, f"{key}:last"])
     version = found.get(key)
     if version is None and not cache.add(f"{key}:counting", 1, LIVE_SECONDS):
         version = found.get(f"{key}:last")  # another worker is counting: the last count will do
@@ -395,16 +471,30 @@ def digest(value: object) -> str:
     return hashlib.blake2b(repr(_canonical(value)).encode(), digest_size=12).hexdigest()
 
 
+_PLAIN = (str, int, float, type(None), datetime.date, Enum)
+
+
 def _canonical(value: object) -> object:
-    if is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__name__, *(_canonical(getattr(value, part.name)) for part in fields(value)))
-    if isinstance(value, Mapping):
-        return tuple(sorted(((_canonical(k), _canonical(v)) for k, v in value.items()), key=repr))
-    if isinstance(value, set | frozenset):
-        return tuple(sorted((_canonical(item) for item in value), key=repr))
+    """``value`` as plain tuples, mappings and sets in a fixed order. The commonest first: a version is a
+    digest of the whole country's live figures, thousands of counts."""
+    if isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, Shown):
+        return ("Shown", value.value, value.reason)
     if isinstance(value, list | tuple):
         return tuple(_canonical(item) for item in value)
+    if isinstance(value, Mapping):
+        # A mapping's keys differ from each other, so that its items are in a fixed order by their keys.
+        return tuple(sorted(((_canonical(k), _canonical(v)) for k, v in value.items()), key=_by_key))
+    if isinstance(value, set | frozenset):
+        return tuple(sorted((_canonical(item) for item in value), key=repr))
+    if is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__, *(_canonical(getattr(value, part.name)) for part in fields(value)))
     return value
+
+
+def _by_key(item: tuple[object, object]) -> str:
+    return repr(item[0])
 
 
 TREND_MONTHS = 12
@@ -445,7 +535,7 @@ class OfficeFigures:
         """Groups started and time to start, month by month, for the office's area: a closed month as it
         closed, an open one as it was counted last. At most one query, for closed months not seen before."""
         key: Node = COUNTRY if office.is_national else ("district", office.pk)
-        cells = self._closed_trend(node_key(key))
+        cells = self._closed_trend([node_key(key)])[node_key(key)]
         points = []
         for month in self.trend_months:
             if month in cells:
@@ -459,43 +549,53 @@ class OfficeFigures:
             points.append(selectors.TrendPoint(month=month, groups_started=started, median_days=median))
         return points
 
-    def _closed_trend(self, key: str) -> dict[datetime.date, tuple[Any, Any]]:
+    def _closed_trend(self, keys: list[str]) -> dict[str, dict[datetime.date, tuple[Any, Any]]]:
+        """Each place's groups started and median in the closed months of the trend: at most one query."""
         wanted = {month: self.closed[month] for month in self.trend_months if month in self.closed}
-        found: dict[datetime.date, tuple[Any, Any]] = {}
-        missing = {}
+        found: dict[str, dict[datetime.date, tuple[Any, Any]]] = {key: {} for key in keys}
+        missing: dict[int, tuple[datetime.date, datetime.datetime, list[str]]] = {}
         for month, (pk, made_at) in wanted.items():
-            with _memo_lock:
-                memo = _memo.get(("trend", self.generation, pk, made_at, key))
-            if memo is None:
-                missing[pk] = (month, made_at)
-            else:
-                found[month] = memo
+            for key in keys:
+                with _memo_lock:
+                    memo = _memo.get(("trend", self.generation, pk, made_at, key))
+                if memo is None:
+                    missing.setdefault(pk, (month, made_at, []))[2].append(key)
+                else:
+                    found[key][month] = memo
         if missing:
-            for pk, cell, median in ClosedMonth.objects.filter(pk__in=missing).values_list(
-                "pk",
-                KeyTransform(key, KeyTransform("groups_started", KeyTransform("cells", "tables"))),
-                KeyTransform(key, KeyTransform("medians", "tables")),
+            asked = sorted({key for _month, _made_at, unknown in missing.values() for key in unknown})
+            started = KeyTransform("groups_started", KeyTransform("cells", "tables"))
+            medians = KeyTransform("medians", "tables")
+            for pk, *parts in ClosedMonth.objects.filter(pk__in=missing).values_list(
+                "pk", *[KeyTransform(key, started) for key in asked], *[KeyTransform(key, medians) for key in asked]
             ):
-                month, made_at = missing[pk]
-                found[month] = _remembered(("trend", self.generation, pk, made_at, key), partial(tuple, (cell, median)))
+                month, made_at, unknown = missing[pk]
+                for key in unknown:
+                    cell, median = parts[asked.index(key)], parts[len(asked) + asked.index(key)]
+                    found[key][month] = _remembered(
+                        ("trend", self.generation, pk, made_at, key), partial(tuple, (cell, median))
+                    )
         return found
+
+    def warm_up(self, offices: list[Office]) -> None:
+        """Read in the closed months the offices' pages of this month show: the month, if closed, and
+        each office's trend."""
+        if self.month in self.closed:
+            _decoded(self.generation, self.closed[self.month], self.month)
+        self._closed_trend([node_key(COUNTRY if office.is_national else ("district", office.pk)) for office in offices])
 
 
 def office_figures(month: datetime.date, *, now: datetime.datetime | None = None) -> OfficeFigures:
     """What an office's page of ``month`` is made from: the live count (at most a minute old) and the
-    closed months, found by id in one query. A final month not yet closed is closed first, so that a
-    newly closed month shows at once, as it closed."""
+    closed months, by id, read with it from the cache in one round trip. A final month not yet closed is
+    closed first, so that a newly closed month shows at once, as it closed."""
     now = now or timezone.now()
-    counted = live(now=now)
+    key = _live_key(now)
+    kept = cache.get_many([key, f"{key}:last", GENERATION, CLOSED])
+    counted = live(now=now, kept=kept)
     wanted = {month, *selectors.recent_months(TREND_MONTHS, month)}
-
-    def closed() -> dict[datetime.date, tuple[int, datetime.datetime]]:
-        return {
-            found: (pk, made_at)
-            for found, pk, made_at in ClosedMonth.objects.filter(month__in=wanted).values_list("month", "pk", "made_at")
-        }
-
-    found = closed()
+    index = _closed_months(kept)
+    found = {closed: index[closed] for closed in wanted if closed in index}
     first = counted.first_month
     closable = [
         wanted_month
@@ -504,6 +604,32 @@ def office_figures(month: datetime.date, *, now: datetime.datetime | None = None
         and is_final(wanted_month, now)
         and (first is None or wanted_month >= first.replace(month=1, day=1))
     ]
-    if closable and close_months(now=now):
-        found = closed()
-    return OfficeFigures(month=month, live=counted, closed=found, generation=_generation(), now=now)
+    if closable:
+        # Closed now, or by another worker a moment ago: read from the database, not from what was kept.
+        close_months(now=now)
+        index = _closed_months({})
+        found = {closed: index[closed] for closed in wanted if closed in index}
+    return OfficeFigures(month=month, live=counted, closed=found, generation=_generation(kept), now=now)
+
+
+def warm_up(*, now: datetime.datetime | None = None) -> None:
+    """Read into this process what the offices' pages ask first, so that a new worker's first pages are as
+    quick as the rest: the live count as the cache keeps it, and the closed months of this month's and last
+    month's pages (the month, each office's trend). Counts nothing: without a live count in the cache, the
+    first page counts, as it would have."""
+    now = now or timezone.now()
+    key = _live_key(now)
+    kept = cache.get_many([key, f"{key}:last", GENERATION, CLOSED])
+    version = kept.get(key) or kept.get(f"{key}:last")
+    counted = cache.get(f"{key}@{version}") if version else None
+    if counted is None:
+        return
+    _remembered(("live", key, version), lambda: counted)
+    offices = list(Office.objects.all())
+    index = _closed_months(kept)
+    previous = (month_of(now) - datetime.timedelta(days=1)).replace(day=1)
+    for month in (month_of(now), previous):
+        wanted = {month, *selectors.recent_months(TREND_MONTHS, month)}
+        closed = {closed: index[closed] for closed in wanted if closed in index}
+        shown = OfficeFigures(month=month, live=counted, closed=closed, generation=_generation(kept), now=now)
+        shown.warm_up(offices)

@@ -11,14 +11,27 @@ import datetime
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, Max
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contactpoints.models import ContactPoint, County, Municipality, NoticeRequest, Office
+from contactpoints.models import (
+    Application,
+    ContactPoint,
+    County,
+    Municipality,
+    NoticeRequest,
+    Office,
+    applications_handled_by,
+)
 from figures.suppression import Reason, Shown, Split, suppress, suppress_split
 from groups.models import Format, Group, MonthlyFigure, SignUp
+from materials.models import Order
+from materials.selectors import orders_for_office
 
 # The counts kept per contact point and month (see groups.models.MonthlyFigure),
 # and "waiting now", which is counted live.
@@ -380,16 +393,47 @@ def decode_cell(cell: list[object]) -> Shown:
     return Shown(None if value is None else int(str(value)), Reason(reason))
 
 
-def municipalities_asked(geo: Geography, office: Office) -> Shown:
-    """In how many municipalities of the office's counties people confirmed that they want to hear when a
-    contact point opens: a count of places, never of people, and from 0 to 4 shown as "<5"."""
-    count = (
+@dataclass(frozen=True)
+class OfficeCounts:
+    """What an office's page counts anew on every request, in one query."""
+
+    # In how many municipalities of the office's counties people confirmed that they want to hear when a
+    # contact point opens: a count of places, never of people, and from 0 to 4 shown as "<5".
+    municipalities_asked: Shown
+    pending_applications: int  # applications the office decides, waiting for a decision
+    open_orders: int  # material orders the office sends, not sent yet
+
+
+def office_counts(geo: Geography, office: Office) -> OfficeCounts:
+    """``OfficeCounts`` of ``office``, the office's counties as in ``geo``: one query."""
+    asked, pending, orders = counts(
         NoticeRequest.objects.filter(confirmed_at__isnull=False, municipality__county_id__in=scope(office, geo))
         .values("municipality")
-        .distinct()
-        .count()
+        .distinct(),
+        applications_handled_by(office).filter(status=Application.Status.PENDING).values("pk"),
+        orders_for_office(office).filter(status=Order.Status.ORDERED).values("pk"),
     )
-    return suppress({"asked": count}, {})["asked"]
+    return OfficeCounts(
+        municipalities_asked=suppress({"asked": asked}, {})["asked"],
+        pending_applications=pending,
+        open_orders=orders,
+    )
+
+
+def counts(*queries: "QuerySet[Any]") -> list[int]:
+    """How many rows each query finds, all in one round trip to the database."""
+    made: list[tuple[str, tuple[Any, ...]]] = []
+    for query in queries:
+        try:
+            made.append(query.order_by().query.sql_with_params())
+        except EmptyResultSet:  # a filter such as "in no county": no row, and no SQL for it
+            made.append(("SELECT 1 WHERE 1 = 0", ()))
+    # Only SQL that Django made from the queries, their parameters passed apart.
+    sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM ({part}) counted)" for part, _ in made)  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [param for _, params in made for param in params])
+        row = cursor.fetchone()
+    return [int(count) for count in row]
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,13 @@ office in the URL gets a 404, as if it did not exist.
 """
 
 import datetime
-from functools import partial
+from functools import lru_cache, partial
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import get_template
 from django.utils import formats, timezone
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import get_language, gettext_lazy
@@ -20,20 +20,46 @@ from django.views.decorators.http import require_GET
 
 from accounts.http import SignedInRequest
 from contactpoints.access import office_view as members_of_office
-from contactpoints.models import Application, Office, applications_handled_by
+from contactpoints.models import Office
 from figures import charts, closing, selectors
 from figures.csv import csv_response, file_name
-from materials.selectors import open_order_count
+from figures.kept import kept
 from selvhjelp.access import View, own_places
 from selvhjelp.forms import field_of
 
 MONTHS_BACK = 24
-# How long a rendered part of a page or a CSV file is kept: its key changes with the figures anyway.
-KEEP_SECONDS = closing.KEEP_SECONDS
+
+
+# The templates of the office pages, with every part they include.
+TEMPLATES = [
+    "base.html",
+    "figures/office.html",
+    "figures/_office_nav.html",
+    "figures/_table.html",
+    "figures/_ways.html",
+    "figures/_chart.html",
+]
+
+
+def warm_up() -> None:
+    """Before a new process serves its first office page: its templates read and compiled, and what the
+    pages ask first read from the cache and the closed months (``closing.warm_up``)."""
+    for name in TEMPLATES:
+        get_template(name)
+    closing.warm_up()
 
 
 def office_view(view: View) -> View:
     return members_of_office(require_GET(view))
+
+
+@lru_cache(maxsize=64)
+def _month_choices(language: str | None, latest: datetime.date) -> tuple[tuple[str, str], ...]:
+    """The months to choose from, named in ``language`` (the one active): the same the whole month."""
+    return tuple(
+        (month.strftime("%Y-%m"), formats.date_format(month, "F Y"))
+        for month in selectors.recent_months(MONTHS_BACK, latest)
+    )
 
 
 class MonthForm(forms.Form):
@@ -44,9 +70,7 @@ class MonthForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.months = selectors.recent_months(MONTHS_BACK)
-        field_of(self, "month", forms.ChoiceField).choices = [
-            (month.strftime("%Y-%m"), formats.date_format(month, "F Y")) for month in self.months
-        ]
+        field_of(self, "month", forms.ChoiceField).choices = _month_choices(get_language(), self.months[0])
 
     def chosen(self) -> datetime.date:
         value = self.cleaned_data.get("month") if self.is_valid() else None
@@ -148,11 +172,8 @@ def office(request: SignedInRequest, office: Office) -> HttpResponse:
         "month_label": formats.date_format(month, "F Y"),
         "columns": [label for _, label in selectors.COLUMNS],
         "kept_for": _kept_for(office, shown),
-        "kept_seconds": KEEP_SECONDS,
         **page.context(),
-        "municipalities_asked": selectors.municipalities_asked(shown.live.geography, office),
-        "pending_applications": applications_handled_by(office).filter(status=Application.Status.PENDING).count(),
-        "open_orders": open_order_count(office),
+        **vars(selectors.office_counts(shown.live.geography, office)),  # counted anew, in one query
     }
     return render(request, "figures/office.html", context)
 
@@ -196,13 +217,12 @@ def office_csv(request: SignedInRequest, office: Office, table: str) -> HttpResp
         raise Http404
     month = MonthForm(request.GET or None).chosen()
     shown = closing.office_figures(month)
-    key = f"figures:csv:{_kept_for(office, shown, table)}"
-    kept = cache.get(key)
-    if kept is None:
+
+    def made() -> tuple[bytes, str]:
         response = _csv(office, table, OfficePage(office, shown), month)
-        cache.set(key, (response.content, response["Content-Disposition"]), KEEP_SECONDS)
-        return response
-    content, disposition = kept
+        return response.content, response["Content-Disposition"]
+
+    content, disposition = kept(f"csv:{_kept_for(office, shown, table)}", made, lambda file: len(file[0]))
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = disposition
     return response

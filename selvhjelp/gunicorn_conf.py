@@ -4,6 +4,8 @@ Options given on the command line win over these.
 """
 
 import os
+import time
+from typing import Any
 
 from selvhjelp.env import env_int, env_str
 
@@ -20,9 +22,11 @@ threads = env_int("WEB_THREADS", 4)
 timeout = env_int("WEB_TIMEOUT", 30)
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then, so that a slow leak never takes a machine down.
-max_requests = 50000
-max_requests_jitter = 5000
+# Recycle a worker only after a million requests or so, as a guard against a slow leak taking a machine
+# down: a worker's memory stays level (all it keeps is bounded), and while a new one starts, the other
+# worker serves alone.
+max_requests = 1_000_000
+max_requests_jitter = 50_000
 # gunicorn's control socket has one default path per user, which a second
 # gunicorn on the machine would fight over; the app needs none.
 control_socket_disable = True
@@ -32,3 +36,36 @@ control_socket_disable = True
 # client address, no user agent and no query string.
 logconfig_dict = settings.LOGGING
 access_log_format = "%(m)s %(U)s %(s)s %(B)s %(M)sms request_id=%({x-request-id}o)s"
+
+
+def post_worker_init(worker: Any) -> None:
+    """Before a new worker takes its first request, read in what every request needs the first time: each
+    page's code (the URLs, with the views they import), the translations, and what each app says its pages
+    need first (an app config's ``warm_up``: ``figures.apps``). So the first pages a new worker serves are as
+    quick as the rest. None of it is needed: if the database or the cache cannot be reached, the worker
+    starts all the same, and its first requests do the rest."""
+    from django.apps import apps
+    from django.db import connections
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    started = time.monotonic()
+    try:
+        resolver = get_resolver()
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):  # reads the language's catalogue; URLs are reversed per language
+                _ = resolver.reverse_dict
+                for _prefix, namespace in resolver.namespace_dict.values():
+                    _ = namespace.reverse_dict
+    except Exception:  # noqa: BLE001 - a worker serves without it
+        worker.log.warning("The worker could not read in the pages' code before its first request", exc_info=True)
+    for config in apps.get_app_configs():
+        warm_up = getattr(config, "warm_up", None)
+        if warm_up is None:
+            continue
+        try:
+            warm_up()
+        except Exception:  # noqa: BLE001 - a worker serves without it
+            worker.log.warning("%s: nothing read in before the first request", config.label, exc_info=True)
+    connections.close_all()  # the requests' threads open their own
+    worker.log.info("Worker ready in %.0f ms", (time.monotonic() - started) * 1000)

@@ -2,13 +2,18 @@
 date are made once, from the data of that moment, and never change afterwards."""
 
 import datetime
+import pickle
+from dataclasses import replace
 
+from django.core.cache import cache
+from django.db import connection
 from django.test import Client, TransactionTestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from contactpoints.models import ContactPoint, County, Municipality
-from figures import closing, selectors, tasks
+from figures import closing, kept, selectors, tasks
 from figures.models import ClosedMonth
 from figures.suppression import Reason, Shown
 from groups.models import MonthlyFigure
@@ -200,3 +205,84 @@ class TwoWorkersTests(TransactionTestCase):
         self.assertEqual([type(result) for result in results], [int, int])
         self.assertEqual(sum(results), 8)  # January to August, each by one worker
         self.assertEqual(ClosedMonth.objects.count(), 8)
+
+
+class NewWorkerTests(Personas):
+    """A new worker reads in what the offices' pages ask first (``closing.warm_up``), and what is kept of the
+    live count is small and quick to read back."""
+
+    def setUp(self):
+        super().setUp()
+        for month in selectors.recent_months(14)[1:]:
+            MonthlyFigure.objects.create(contact_point=self.point_a, month=month, confirmed=9, groups_started=1)
+        closing.close_months()
+        self.client = Client()
+        sign_in(self.client, self.district_east_user)
+        self.url = reverse("figures:office", args=[self.district_east.slug])
+
+    def as_a_new_process(self):
+        with closing._memo_lock:
+            closing._memo.clear()
+        kept.forget()
+
+    def test_a_new_worker_reads_in_what_the_first_page_needs(self):
+        self.client.get(self.url, headers={"Accept-Language": "en"})  # counted live, kept in the cache
+        self.as_a_new_process()
+        with CaptureQueriesContext(connection) as warming:
+            closing.warm_up()
+        self.assertFalse([query for query in warming.captured_queries if '"groups_' in query["sql"]])  # counts nothing
+
+        # A page never rendered before (in another language) reads no closed month and counts nothing.
+        with CaptureQueriesContext(connection) as first:
+            response = self.client.get(self.url, headers={"Accept-Language": "nb"})
+        self.assertContains(response, "Venter nå")
+        self.assertFalse([query for query in first.captured_queries if "figures_closedmonth" in query["sql"]])
+        self.assertFalse([query for query in first.captured_queries if '"groups_' in query["sql"]])
+
+    def test_without_a_live_count_in_the_cache_a_new_worker_counts_nothing(self):
+        self.as_a_new_process()
+        cache.clear()
+        with CaptureQueriesContext(connection) as warming:
+            closing.warm_up()
+        self.assertEqual(warming.captured_queries, [])
+        self.assertEqual(self.client.get(self.url).status_code, 200)  # the first page counts, as before
+
+    def test_which_months_are_closed_is_kept_and_forgotten_when_one_closes(self):
+        month = selectors.recent_months(16)[15]
+        self.client.get(self.url)
+        with CaptureQueriesContext(connection) as kept_index:
+            closing.office_figures(selectors.recent_months(1)[0])
+        self.assertFalse([query for query in kept_index.captured_queries if "figures_closedmonth" in query["sql"]])
+        MonthlyFigure.objects.create(contact_point=self.point_a, month=month, confirmed=9)
+        ClosedMonth.objects.filter(month__year=month.year).delete()
+        with self.captureOnCommitCallbacks(execute=True):
+            self.assertTrue(closing.close_month(month=month))
+        self.assertIsNone(cache.get(closing.CLOSED))
+        shown = closing.office_figures(month)
+        self.assertIn(month, shown.closed)
+        self.assertEqual(shown.closed[month][0], ClosedMonth.objects.get(month=month).pk)
+
+    def test_equal_cells_of_the_live_count_are_one_object(self):
+        counted = closing.count_live()
+        cells = [
+            *counted.waiting.values(),
+            *counted.nothing_started.values(),
+            *(
+                cell
+                for figures in counted.open_months.values()
+                for shown in figures.shown.values()
+                for cell in shown.values()
+            ),
+        ]
+        self.assertGreater(len(cells), len(set(cells)))
+        self.assertEqual(len({id(cell) for cell in cells}), len(set(cells)))
+        restored = pickle.loads(pickle.dumps(counted))  # noqa: S301 - as the cache keeps it
+        self.assertEqual(restored, counted)
+        self.assertEqual(closing.digest(replace(restored, version="")), counted.version)
+
+    def test_a_digest_is_of_the_content_whatever_its_order(self):
+        one = {("point", 2): Shown(7), ("point", 1): Shown(None, Reason.SMALL), "when": MARCH}
+        other = dict(reversed(list(one.items())))
+        self.assertEqual(closing.digest(one), closing.digest(other))
+        self.assertNotEqual(closing.digest(one), closing.digest({**one, ("point", 2): Shown(8)}))
+        self.assertNotEqual(closing.digest(one), closing.digest({**one, ("point", 2): Shown(7, Reason.COMPLEMENT)}))

@@ -1,0 +1,42 @@
+"""gunicorn's settings: workers recycled only as a guard, and a new worker ready before its first request."""
+
+import types
+from unittest import mock
+
+from django.db import OperationalError
+from django.test import TestCase
+
+from figures import closing
+from selvhjelp import gunicorn_conf
+
+
+def a_worker():
+    return types.SimpleNamespace(log=mock.Mock())
+
+
+class GunicornConfTests(TestCase):
+    def test_a_worker_is_recycled_only_after_about_a_million_requests(self):
+        self.assertEqual(gunicorn_conf.max_requests, 1_000_000)
+        self.assertEqual(gunicorn_conf.max_requests_jitter, 50_000)
+
+    def test_a_new_worker_reads_in_what_the_apps_need_first(self):
+        worker = a_worker()
+        with mock.patch.object(closing, "warm_up", wraps=closing.warm_up) as warm_up:
+            gunicorn_conf.post_worker_init(worker)
+        warm_up.assert_called_once_with()
+        worker.log.warning.assert_not_called()
+        worker.log.info.assert_called_once()
+
+    def test_a_worker_starts_all_the_same_when_the_database_cannot_be_reached(self):
+        worker = a_worker()
+        with mock.patch.object(closing, "warm_up", side_effect=OperationalError("could not connect")):
+            gunicorn_conf.post_worker_init(worker)
+        worker.log.warning.assert_called_once()
+        self.assertIn("figures", worker.log.warning.call_args.args[1])
+        worker.log.info.assert_called_once()
+
+    def test_a_new_worker_leaves_no_connection_of_its_own_open(self):
+        worker = a_worker()
+        with mock.patch("django.db.connections.close_all") as close_all:  # the requests' threads open their own
+            gunicorn_conf.post_worker_init(worker)
+        close_all.assert_called_once_with()
