@@ -7,18 +7,27 @@ staff at the contact point in the URL gets a 404, as if it did not exist.
 Staff see counts and act; they never see a person.
 """
 
+import datetime
+import hashlib
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import SignedInRequest
-from contactpoints.access import staff_view
+from contactpoints.access import staff_view, staff_view_reading
 from contactpoints.models import ContactPoint, responsible_office
 from groups import selectors
 from groups.services import threshold
+from selvhjelp import pagecache
 from selvhjelp.access import own_places
 
 
@@ -28,22 +37,106 @@ def home(request: SignedInRequest) -> HttpResponse:
     return own_places(request, points, url_name="staff:dashboard", template="staff/home.html")
 
 
-@staff_view
-def dashboard(request: SignedInRequest, contact_point: ContactPoint) -> HttpResponse:
-    hold = selectors.notice_hold(contact_point)
-    return render(
-        request,
-        "staff/dashboard.html",
-        {
-            "contact_point": contact_point,
-            "overview": selectors.waiting_overview(contact_point),
-            "groups": selectors.group_summaries(contact_point),
-            "undelivered": selectors.undelivered_count(contact_point),
-            "hold": hold,
-            # Named in the held notice: the office to talk to.
-            "coordinator": responsible_office(contact_point.municipality) if hold else None,
-        },
+@dataclass(frozen=True)
+class PointFacts:
+    """What the dashboard says about its contact point."""
+
+    slug: str
+    name: str
+    threshold: int
+    is_active: bool
+    is_closed: bool
+    closed_at: datetime.datetime | None
+    signups_paused: bool
+    details_check_pending: bool
+    public_url: str
+
+    @classmethod
+    def of(cls, contact_point: ContactPoint) -> "PointFacts":
+        return cls(
+            slug=contact_point.slug,
+            name=contact_point.name,
+            threshold=contact_point.threshold,
+            is_active=contact_point.is_active,
+            is_closed=contact_point.is_closed,
+            closed_at=contact_point.closed_at,
+            signups_paused=contact_point.signups_paused,
+            details_check_pending=contact_point.details_check_pending,
+            public_url=contact_point.get_absolute_url(),
+        )
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """One line of the dashboard's table of groups."""
+
+    pk: int
+    first_meeting: datetime.datetime
+    status: str
+    is_forming: bool
+    accepted: int
+    pending: int
+    members_at_start: int | None
+    declined_or_expired: int
+    seats: int
+
+
+def _row(summary: selectors.GroupSummary) -> GroupRow:
+    group = summary.group
+    return GroupRow(
+        pk=group.pk,
+        first_meeting=group.first_meeting,
+        status=group.get_status_display(),
+        is_forming=group.is_forming,
+        accepted=summary.accepted,
+        pending=summary.pending,
+        members_at_start=group.members_at_start,
+        declined_or_expired=group.declined + group.expired,
+        seats=group.seats,
     )
+
+
+@staff_view_reading(selectors.with_dashboard_counts)
+def dashboard(request: SignedInRequest, contact_point: ContactPoint) -> HttpResponse:
+    counts = selectors.dashboard_counts(contact_point)
+    overview = selectors.waiting_overview(contact_point)
+    groups = selectors.group_summaries(contact_point) if counts.groups else []
+    facts = {
+        "contact_point": PointFacts.of(contact_point),
+        "overview": overview,
+        "groups": [_row(summary) for summary in groups],
+        "undelivered": counts.undelivered,
+    }
+    if counts.hold is None:
+        content = _kept_content(facts)
+    else:
+        # Named in the held notice: the office to talk to. The notice has a form, so it is made afresh.
+        office = responsible_office(contact_point.municipality)
+        content = render_to_string(CONTENT, {**facts, "hold": counts.hold, "coordinator": office}, request)
+    context = {"contact_point": contact_point, "overview": overview, "content": content}
+    return render(request, "staff/dashboard.html", context)
+
+
+# The dashboard's content: made from the facts the view passes it alone.
+CONTENT = "staff/_dashboard.html"
+
+
+def _kept_content(facts: dict[str, object]) -> str:
+    """The dashboard's content, kept in this process under a digest of everything it shows (``facts``,
+    which hold counts and dates, never a person) and the language and time zone it is written in:
+    the same facts make the same content, and any change makes a new digest. Without a held notice
+    it holds no form, so it is the same for every colleague at the contact point."""
+    seconds = pagecache.seconds()
+    if seconds <= 0:
+        return render_to_string(CONTENT, facts)
+    said = (translation.get_language(), timezone.get_current_timezone_name(), get_script_prefix(), facts)
+    key = ("staff-dashboard", hashlib.sha256(repr(said).encode()).hexdigest())
+    kept = pagecache.store.get(key)
+    if isinstance(kept, SafeString):
+        return kept
+    content = render_to_string(CONTENT, facts)
+    pagecache.store.put(key, content, size=len(content) * 2 + 200, timeout=seconds)
+    return content
 
 
 @staff_view

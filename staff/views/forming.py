@@ -6,8 +6,8 @@ each have a page of their own (``changing``)."""
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -52,38 +52,43 @@ def start_group(request: SignedInRequest, contact_point: ContactPoint) -> HttpRe
     )
 
 
-def _group_page(request: SignedInRequest, group: Group, seats_form: SeatsForm | None = None) -> HttpResponse:
+def _group_page(
+    request: SignedInRequest, summary: selectors.GroupSummary, seats_form: SeatsForm | None = None
+) -> HttpResponse:
+    group = summary.group
     context = {
         "contact_point": group.contact_point,
         "group": group,
-        "summary": selectors.group_summary(group),
+        "summary": summary,
         "seats_form": seats_form or SeatsForm(initial={"seats": group.seats}),
         "now": timezone.now(),
     }
     return render(request, "staff/group.html", context)
 
 
-def _change_seats(request: SignedInRequest, group: Group) -> HttpResponse:
+def _change_seats(request: SignedInRequest, summary: selectors.GroupSummary) -> HttpResponse:
+    group = summary.group
     form = SeatsForm(request.POST, initial={"seats": group.seats})
     if not form.is_valid():
-        return _group_page(request, group, form)
+        return _group_page(request, summary, form)
     try:
         forming.change_seats(group=group, seats=form.cleaned_data["seats"])
     except forming.GroupError as error:
         form.add_error("seats", str(error))
-        return _group_page(request, group, form)
+        return _group_page(request, summary, form)
     invited = forming.refill(group=group)
     messages.success(request, _("The number of seats is changed.") + " " + _invited_text(invited))
     return redirect("staff:group", group.contact_point.slug, group.pk)
 
 
-def _fill_empty_seats(request: SignedInRequest, group: Group) -> HttpResponse:
+def _fill_empty_seats(request: SignedInRequest, summary: selectors.GroupSummary) -> HttpResponse:
+    group = summary.group
     messages.success(request, _invited_text(forming.refill(group=group)))
     return redirect("staff:group", group.contact_point.slug, group.pk)
 
 
 # The group page's buttons, by the ``action`` each one sends.
-GROUP_ACTIONS: dict[str, Callable[[SignedInRequest, Group], HttpResponse]] = {
+GROUP_ACTIONS: dict[str, Callable[[SignedInRequest, selectors.GroupSummary], HttpResponse]] = {
     "seats": _change_seats,
     "refill": _fill_empty_seats,
 }
@@ -92,11 +97,13 @@ GROUP_ACTIONS: dict[str, Callable[[SignedInRequest, Group], HttpResponse]] = {
 @staff_view
 @require_http_methods(["GET", "POST"])
 def group(request: SignedInRequest, contact_point: ContactPoint, pk: int) -> HttpResponse:
-    instance = get_object_or_404(Group.objects.select_related("room"), pk=pk, contact_point=contact_point)
-    instance.contact_point = contact_point
+    try:
+        summary = selectors.group_summary_at(contact_point, pk)
+    except Group.DoesNotExist:
+        raise Http404 from None
     if request.method == "POST":
         action = GROUP_ACTIONS.get(request.POST.get("action", ""))
         if action is None:
             return render(request, "400.html", status=400)
-        return action(request, instance)
-    return _group_page(request, instance)
+        return action(request, summary)
+    return _group_page(request, summary)

@@ -2,12 +2,17 @@
 someone whose contact point closed, and the nationwide lists offered to someone who has
 waited long, each meeting the way the person asked for (in person, by telephone, by video)."""
 
+import datetime
+import uuid
+
 from django.template.loader import render_to_string
+from django.test import override_settings
 from django.utils import timezone, translation
 
 from contactpoints.models import ContactPoint
 from groups import selectors
-from groups.models import SignUp
+from groups.models import Group, NoticeHold, SignUp
+from outbox.models import Email
 from tests.base import Personas, waiting_person
 
 
@@ -155,3 +160,74 @@ class MoreListsTests(MoveTestCase):
         self.assertEqual([place.signup.contact_point.slug for place in places], ["sentral-a", "landet-video"])
         with translation.override("en"):
             self.assertEqual(selectors.places_of(kari)[0].in_words, "You are among the first 5 on the list.")
+
+
+class WaitingOverviewTests(Personas):
+    """What staff see about the people waiting is worked out once for the same counts, in each process."""
+
+    def keep(self) -> None:
+        keeping = override_settings(PUBLIC_PAGE_CACHE_SECONDS=60)
+        keeping.enable()
+        self.addCleanup(keeping.disable)
+
+    def test_the_same_counts_give_the_overview_kept_and_any_change_a_new_one(self):
+        self.keep()
+        for n in range(5):
+            waiting_person(self.point_a, f"p{n}@example.org")
+        first = selectors.waiting_overview(self.point_a)
+        self.assertIs(selectors.waiting_overview(self.point_a), first)
+        self.assertEqual((first.total, first.suggestions[0].fit), (5, 5))
+        waiting_person(self.point_a, "one-more@example.org")
+        more = selectors.waiting_overview(self.point_a)
+        self.assertEqual((more.total, more.suggestions[0].fit), (6, 6))
+        self.point_a.threshold = 7
+        self.assertEqual(selectors.waiting_overview(self.point_a).suggestions, [], "too few for seven")
+        with translation.override("en"):
+            english = selectors.waiting_overview(self.point_a)
+        with translation.override("nb"):
+            bokmal = selectors.waiting_overview(self.point_a)
+        self.assertEqual((english.splits[0].label, bokmal.splits[0].label), ("How to meet", "Møteform"))
+
+    def test_nothing_is_kept_where_the_public_pages_are_not(self):
+        waiting_person(self.point_a, "kari@example.org")
+        first = selectors.waiting_overview(self.point_a)
+        again = selectors.waiting_overview(self.point_a)
+        self.assertIsNot(again, first)
+        self.assertEqual(again, first)
+
+
+class DashboardCountsTests(Personas):
+    def group(self, point: ContactPoint) -> Group:
+        return Group.objects.create(
+            contact_point=point,
+            format="in_person",
+            time_of_day="evening",
+            language="no",
+            age_group="30-44",
+            first_meeting=timezone.now() + datetime.timedelta(days=7),
+            seats=6,
+            request_key=uuid.uuid4(),
+        )
+
+    def counts(self, point: ContactPoint) -> selectors.DashboardCounts:
+        return selectors.dashboard_counts(selectors.with_dashboard_counts(ContactPoint.objects.all()).get(pk=point.pk))
+
+    def test_the_counts_come_with_the_contact_point_and_are_its_own(self):
+        self.assertEqual(self.counts(self.point_a), selectors.DashboardCounts(hold=None, undelivered=0, groups=0))
+        hold = NoticeHold.objects.create(contact_point=self.point_a)
+        NoticeHold.objects.create(contact_point=self.point_a, released_at=timezone.now())
+        now = timezone.now()
+        for n, failed_at in enumerate((now, now, None)):
+            Email.objects.create(kind="message", dedupe_key=f"m{n}", contact_point=self.point_a, failed_at=failed_at)
+        self.group(self.point_a)
+        self.group(self.point_a)
+        self.group(self.point_b)
+        self.assertEqual(self.counts(self.point_a), selectors.DashboardCounts(hold=hold, undelivered=2, groups=2))
+        self.assertEqual(self.counts(self.point_b), selectors.DashboardCounts(hold=None, undelivered=0, groups=1))
+
+    def test_a_group_is_summed_up_only_at_its_own_contact_point(self):
+        group = self.group(self.point_a)
+        summary = selectors.group_summary_at(self.point_a, group.pk)
+        self.assertEqual((summary.group, summary.accepted, summary.pending), (group, 0, 0))
+        with self.assertRaises(Group.DoesNotExist):
+            selectors.group_summary_at(self.point_b, group.pk)

@@ -4,12 +4,14 @@ import datetime
 import html
 import re
 
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from groups.models import ANY, Group, Invitation, SignUp
-from groups.services import signing_up
+from contactpoints.models import ContactPoint
+from groups.models import ANY, Group, Invitation, NoticeHold, SignUp
+from groups.services import answering, signing_up
+from outbox.models import Email
 from tests.base import waiting_person
 from tests.signin import sign_in
 from tests.staff.base import StaffTestCase, future
@@ -29,17 +31,126 @@ class DashboardTests(StaffTestCase):
 
     def test_the_dashboard_uses_a_fixed_number_of_queries(self):
         self.fill(self.point_a, 6, time_of_day="evening", language="no", age_group="30-44")
-        self.start()
         client = self.as_staff_a()
         url = reverse("staff:dashboard", args=[self.point_a.slug])
         client.get(url)
-        # Session, user, the verified second factor, then the page's own six (one for the languages).
-        with self.assertNumQueries(9):
+        # Session, user, the verified second factor; the contact point with its counts (emails not
+        # delivered, an open hold, groups); the people waiting, counted; the languages and which the
+        # contact point ticked (read each time here: the tests keep nothing between requests).
+        with self.assertNumQueries(7):
+            client.get(url)
+        self.start()
+        # ... and, once it has groups, the groups.
+        with self.assertNumQueries(8):
             client.get(url)
         self.fill(self.point_a, 12)
         self.start(first_meeting=future(9))
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(8):
             client.get(url)
+        # A held notice, and the office it names, are read on their own, only while there is one.
+        NoticeHold.objects.create(contact_point=self.point_a)
+        with self.assertNumQueries(10):
+            client.get(url)
+
+    def test_the_table_of_groups_says_what_each_group_has_come_to(self):
+        self.fill(self.point_a, 11, time_of_day="evening", language="no", age_group="30-44")
+        forming_group = self.start(seats=6)
+        for invitation in Invitation.objects.filter(group=forming_group)[:2]:
+            answering.answer(signup=invitation.signup, reply="yes")
+        Group.objects.filter(pk=forming_group.pk).update(declined=1, expired=2)
+        handed_off = self.start(first_meeting=future(9), seats=5)
+        Group.objects.filter(pk=handed_off.pk).update(status=Group.Status.HANDED_OFF, members_at_start=5, declined=3)
+        page = self.english().get(reverse("staff:dashboard", args=[self.point_a.slug])).content.decode()
+        rows = [re.sub(r"\s+", " ", row) for row in re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</tr>", page, re.S)]
+        self.assertEqual(len(rows), 2, "the latest first meeting first")
+        link = reverse("staff:group", args=[self.point_a.slug, handed_off.pk])
+        self.assertIn(f'href="{link}"', rows[0])
+        self.assertIn(
+            '<td>Started</td> <td class="number">5</td> <td class="number">–</td> <td class="number">3</td>'
+            ' <td class="number">5</td>',
+            rows[0],
+        )
+        self.assertIn(
+            '<td>Inviting members</td> <td class="number">2</td> <td class="number">4</td> <td class="number">3</td>'
+            ' <td class="number">6</td>',
+            rows[1],
+        )
+
+    def english(self) -> Client:
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        sign_in(client, self.staff_a)
+        return client
+
+
+class KeptContentTests(StaffTestCase):
+    """The dashboard's content is kept in the process under a digest of all it shows: a page the same as
+    the last is not made again, and any change, even one made behind the workflows' back, shows at once."""
+
+    CONTENT = "staff/_dashboard.html"
+
+    def setUp(self):
+        super().setUp()
+        # The tests keep nothing (tests/conftest.py); these do, as production does.
+        keeping = override_settings(PUBLIC_PAGE_CACHE_SECONDS=60)
+        keeping.enable()
+        self.addCleanup(keeping.disable)
+        self.client_a = self.as_staff_a()
+        self.url = reverse("staff:dashboard", args=[self.point_a.slug])
+
+    def content_made(self, response) -> bool:
+        return self.CONTENT in [template.name for template in response.templates]
+
+    def test_the_same_page_again_is_not_made_again_and_is_the_same(self):
+        self.fill(self.point_a, 6, time_of_day="evening")
+        self.start()
+        first = self.client_a.get(self.url)
+        again = self.client_a.get(self.url)
+        self.assertTrue(self.content_made(first))
+        self.assertFalse(self.content_made(again), "kept: not made again")
+        token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')  # the sign-out form's, new every time
+        self.assertEqual(token.sub("", again.content.decode()), token.sub("", first.content.decode()))
+        self.assertIn("no-store", again["Cache-Control"])
+
+    def test_every_change_shows_at_once(self):
+        self.fill(self.point_a, 6, time_of_day="evening")
+        self.assertContains(self.client_a.get(self.url), "6 personer venter")
+        waiting_person(self.point_a, "one-more@example.org")
+        self.assertContains(self.client_a.get(self.url), "7 personer venter")
+        group = self.start(seats=6)
+        page = self.client_a.get(self.url)
+        self.assertContains(page, reverse("staff:group", args=[self.point_a.slug, group.pk]))
+        self.assertContains(page, "1 person venter")
+        Group.objects.filter(pk=group.pk).update(seats=9)  # behind the workflows' back
+        self.assertContains(self.client_a.get(self.url), '<td class="number">9</td>', html=False)
+        ContactPoint.objects.filter(pk=self.point_a.pk).update(signups_paused_at=timezone.now())
+        self.assertContains(self.client_a.get(self.url), "Nye påmeldinger er satt på pause")
+        failed_at = timezone.now()
+        Email.objects.create(kind="message", dedupe_key="failed-1", contact_point=self.point_a, failed_at=failed_at)
+        self.assertContains(self.client_a.get(self.url), "1 e-post kunne ikke leveres")
+
+    def test_each_language_has_its_own(self):
+        self.fill(self.point_a, 6)
+        self.client_a.get(self.url)
+        english = Client(HTTP_ACCEPT_LANGUAGE="en")
+        sign_in(english, self.staff_a)
+        page = english.get(self.url)
+        self.assertContains(page, "6 people waiting")
+        self.assertNotContains(page, "personer venter")
+
+    def test_a_held_notice_with_its_form_is_made_afresh_every_time(self):
+        NoticeHold.objects.create(contact_point=self.point_a)
+        for _n in range(2):
+            page = self.client_a.get(self.url)
+            self.assertTrue(self.content_made(page))
+            self.assertContains(page, reverse("staff:release_notices", args=[self.point_a.slug]))
+            self.assertContains(page, "csrfmiddlewaretoken")
+
+    def test_a_kept_page_opens_for_the_contact_points_own_staff_only(self):
+        self.fill(self.point_a, 6)
+        self.client_a.get(self.url)
+        other = Client()
+        sign_in(other, self.staff_b)
+        self.assertEqual(other.get(self.url).status_code, 404)
 
 
 class SuggestionTests(StaffTestCase):

@@ -98,9 +98,9 @@ class GroupPageTests(StaffTestCase):
         url = reverse("staff:group", args=[self.point_a.slug, group.pk])
         client.get(url)
         # Session, user, the verified second factor; the contact point, if it is this user's;
-        # the group with its room; the group again, its invitations counted (accepted, pending);
-        # the name of its language.
-        with self.assertNumQueries(7):
+        # the group with its room and its invitations counted (accepted, pending); the name of
+        # its language (read each time here: the tests keep nothing between requests).
+        with self.assertNumQueries(6):
             client.get(url)
         with self.captureOnCommitCallbacks(execute=True):
             for n in range(5):
@@ -109,9 +109,21 @@ class GroupPageTests(StaffTestCase):
         self.assertEqual(forming.refill(group=group), 5)
         for invitation in Invitation.objects.filter(group=group)[:3]:
             answering.answer(signup=invitation.signup, reply="yes")
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(6):
             response = client.get(url)
         self.assertEqual((response.context["summary"].accepted, response.context["summary"].pending), (3, 7))
+        self.assertContains(response, "<dd>3</dd>", html=False)
+        self.assertContains(response, "<dd>7</dd>", html=False)
+
+    def test_a_group_of_another_contact_point_is_not_found_under_ones_own(self):
+        plan = IN_PERSON_EVENING.as_query()
+        self.fill(self.point_b, 5, **plan)
+        theirs = self.start(point=self.point_b, seats=5)
+        client = self.as_staff_a()
+        for method in (client.get, client.post):
+            response = method(reverse("staff:group", args=[self.point_a.slug, theirs.pk]), {"action": "refill"})
+            self.assertEqual(response.status_code, 404)
+        self.assertEqual(Invitation.objects.filter(group=theirs).count(), 5)
 
 
 class StartVideoGroupPageTests(StaffTestCase):
