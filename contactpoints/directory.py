@@ -72,6 +72,11 @@ class Listed:
 
     point: ContactPoint
     names: tuple[str, ...]
+    # The names on one line each: a search looks for its folded words in this, once (fold leaves no line break).
+    haystack: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "haystack", "\n".join(self.names))
 
 
 def listed_index() -> list[Listed]:
@@ -137,7 +142,7 @@ def find_contact_points(
         found = [entry for entry in found if entry.point.pk in starting]
     wanted = fold(query)
     if wanted:
-        found = [entry for entry in found if any(wanted in name for name in entry.names)]
+        found = [entry for entry in found if wanted in entry.haystack]
     return [entry.point for entry in found]
 
 

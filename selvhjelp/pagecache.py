@@ -43,7 +43,9 @@ from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import translation
 
@@ -91,8 +93,35 @@ def generation() -> int | None:
 
 
 def current_generation() -> int | None:
-    """The generation this request read (``public_page_cache``), else the current one."""
-    return _request_generation.get() or generation()
+    """The generation this request read (``public_page_cache``), else the one read once in this request
+    (``_read_in_request``), else the current one."""
+    fixed = _request_generation.get()
+    if fixed is not None:
+        return fixed
+    memo = _read_in_request.get()
+    if memo is None:
+        return generation()
+    if not memo:
+        memo.append(generation())
+    return memo[0]
+
+
+# The generation as first read in this request: every part a page reads agrees, at one read. It is
+# forgotten when the request ends, and when the request raises the generation itself. Outside a
+# request (a worker, a command) it is read each time.
+_read_in_request: contextvars.ContextVar[list[int | None] | None] = contextvars.ContextVar(
+    "public_page_generation_read", default=None
+)
+
+
+@receiver(request_started, dispatch_uid="selvhjelp.pagecache.request_started")
+def _request_starts(**kwargs: object) -> None:
+    _read_in_request.set([])
+
+
+@receiver(request_finished, dispatch_uid="selvhjelp.pagecache.request_finished")
+def _request_ends(**kwargs: object) -> None:
+    _read_in_request.set(None)
 
 
 @contextlib.contextmanager
@@ -103,18 +132,6 @@ def reading(current: int | None) -> Iterator[None]:
         yield
     finally:
         _request_generation.reset(token)
-
-
-def one_generation(view: View) -> View:
-    """For a view that reads several things kept per generation (the sign-up form): the generation is read
-    once for the whole request, not once for each. Only for views that change nothing a public page shows."""
-
-    @functools.wraps(view)
-    def reading_one_generation(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        with reading(generation()):
-            return view(request, *args, **kwargs)
-
-    return reading_one_generation
 
 
 def bump() -> None:
@@ -128,6 +145,9 @@ def bump() -> None:
 
 
 def _raise_generation() -> None:
+    memo = _read_in_request.get()
+    if memo is not None:
+        memo.clear()  # this request reads the new generation from now on
     try:
         try:
             cache.incr(GENERATION_KEY)
@@ -303,7 +323,7 @@ def public_page_cache(view: View) -> View:
     @functools.wraps(view)
     def cached_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         key = page_key(request)
-        current = generation() if key is not None else None
+        current = current_generation() if key is not None else None
         if key is None or current is None:
             return view(request, *args, **kwargs)
         full_key = ("page", current, *key)

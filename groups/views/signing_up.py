@@ -24,7 +24,7 @@ from groups.views.answering import answer_invitation
 from groups.views.moving import move
 from groups.views.withdrawing import LANGUAGE_PARAMETER, confirmation
 from selvhjelp.i18n import speak_their_language
-from selvhjelp.pagecache import one_generation, public_page_cache
+from selvhjelp.pagecache import public_page_cache
 
 
 @require_GET
@@ -41,7 +41,6 @@ def contact_point(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@one_generation
 def signup(request: HttpRequest, slug: str) -> HttpResponse:
     """The public form. A known address and a new one get the same answer
     from the same work (``signing_up.receive``); what a program sends is

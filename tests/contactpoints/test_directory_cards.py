@@ -5,6 +5,7 @@ import re
 
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils.html import escape
 
 from groups.services import pausing_and_closing
 from selvhjelp import pagecache
@@ -51,3 +52,17 @@ class KeptCardTests(InEnglish, Personas):
         none = self.search(q="c")
         self.assertRegex(none, r'<option value="" selected>')
         self.assertNotRegex(none, rf'<option value="({self.oslo_county.pk}|{self.finnmark.pk})" selected>')
+
+    def test_the_search_box_shows_each_search_its_own_words_escaped_as_django_would(self):
+        def box(page: str) -> str:
+            return re.search(r'<input type="text" name="q"[^>]*>', page).group(0)
+
+        for typed in ("Tromsø", 'Oslo "sentrum" <b>&', "  Kárášjohka  ", ""):
+            with self.subTest(typed=typed):
+                kept = self.search(q=typed)
+                with override_settings(PUBLIC_PAGE_CACHE_SECONDS=0):
+                    fresh = self.search(q=typed)
+                self.assertEqual(box(kept), box(fresh))
+                if typed:
+                    self.assertIn(f'value="{escape(typed)}"', box(kept))
+                self.assertNotIn("kept-search-words", kept)

@@ -268,3 +268,27 @@ class MadeOnceTests(SimpleTestCase):
         with self.assertRaises(RuntimeError):
             pagecache.per_generation("made-after-a-failure", broken, size=100)
         self.assertEqual(pagecache.per_generation("made-after-a-failure", lambda: "made", size=100), "made")
+
+
+class OneReadPerRequestTests(PageCacheTestCase):
+    def test_a_request_reads_the_generation_once_for_all_it_keeps(self) -> None:
+        form = reverse("signup", args=[self.point_a.slug])  # its contact point, languages and other lists
+        with mock.patch.object(pagecache, "generation", wraps=pagecache.generation) as read:
+            self.page(form)
+        self.assertEqual(read.call_count, 1)
+
+    def test_what_one_request_changes_shows_in_the_next_at_once(self) -> None:
+        self.page(reverse("directory"))
+        staff = self.client_for(self.staff_a)
+        with self.captureOnCommitCallbacks(execute=True):
+            answer = staff.post(
+                reverse("staff:pause", args=[self.point_a.slug]), {"action": "pause", "message": "Back in May."}
+            )
+        self.assertEqual(answer.status_code, 302)
+        self.assertIn("Not taking new sign-ups right now", self.page(reverse("directory")))
+
+    def test_outside_a_request_every_read_asks_the_shared_cache(self) -> None:
+        with mock.patch.object(pagecache, "generation", wraps=pagecache.generation) as read:
+            pagecache.per_generation("outside-a", lambda: 1, size=10)
+            pagecache.per_generation("outside-b", lambda: 2, size=10)
+        self.assertEqual(read.call_count, 2)
