@@ -3,11 +3,11 @@
 One machine, the production stack: gunicorn (selvhjelp/gunicorn_conf.py) with
 DEBUG=0 on a PostgreSQL database of its own (selvhjelp_bench, made and
 dropped here), loaded with seed_demo and generate_large_dataset; Redis (a
-private redis-server when one is installed) and one Celery worker; mail
+private redis-server when one is installed), one Celery worker and beat; mail
 written by Django's file backend into a temporary folder. A second database
 (selvhjelp_bench_1y: the same logins and contact points, one year of history
-instead of ten) is served at the end, to see whether the office pages grow
-with history.
+instead of ten) is served at the end, with a worker, beat and cache of its
+own, to see whether the office pages grow with history.
 
 The load comes from wrk, a separate process, at a few concurrency levels, for
 each page and for a bare view served by the same gunicorn (bench/urls.py), so
@@ -596,18 +596,7 @@ class Bench:
 
     def start_app(self, env: dict[str, str]) -> None:
         self.start_gunicorn("gunicorn", env)
-        concurrency = env.get("WORKER_CONCURRENCY", "2")
-        self.processes.start(
-            "worker",
-            [
-                *[PYTHON, "-m", "celery", "-A", "selvhjelp", "--quiet", "worker"],
-                *["--concurrency", concurrency, "--without-gossip", "--without-mingle", "-n", "bench@%h"],
-            ],
-            env,
-        )
-        worker_log = self.processes.log_of("worker")
-        if not wait_for(lambda: "ready" in worker_log.read_text(errors="replace"), timeout=60, interval=0.3):
-            raise RuntimeError("the Celery worker did not start:\n" + self.tail("worker"))
+        self.start_background(env)
         config = run(
             [
                 PYTHON,
@@ -622,7 +611,30 @@ class Bench:
         )
         if self.options.gunicorn_arg:
             self.facts["gunicorn"] += ", overridden by " + " ".join(f"`{a}`" for a in self.options.gunicorn_arg)
-        self.facts["Celery worker"] = f"1 worker, concurrency {concurrency} (prefork)"
+        concurrency = env.get("WORKER_CONCURRENCY", "2")
+        self.facts["Celery worker"] = (
+            f"1 worker, concurrency {concurrency} (prefork), at its default lower CPU priority "
+            "(`WORKER_NICENESS`); beat, as in production"
+        )
+
+    def start_background(self, env: dict[str, str]) -> None:
+        """The Celery worker and beat, as in production: the periodic work (the relays, the offices'
+        live count) runs during the load."""
+        concurrency = env.get("WORKER_CONCURRENCY", "2")
+        self.processes.start(
+            "worker",
+            [
+                *[PYTHON, "-m", "celery", "-A", "selvhjelp", "--quiet", "worker"],
+                *["--concurrency", concurrency, "--without-gossip", "--without-mingle", "-n", "bench@%h"],
+            ],
+            env,
+        )
+        worker_log = self.processes.log_of("worker")
+        if not wait_for(lambda: "ready" in worker_log.read_text(errors="replace"), timeout=60, interval=0.3):
+            raise RuntimeError("the Celery worker did not start:\n" + self.tail("worker"))
+        schedule = self.tmp / f"celerybeat-schedule-{len(self.processes.running)}"
+        beat = [PYTHON, "-m", "celery", "-A", "selvhjelp", "--quiet", "beat", "--schedule", str(schedule)]
+        self.processes.start("beat", beat, env)
 
     def tail(self, name: str) -> str:
         return self.processes.log_of(name).read_text(errors="replace")[-4000:]
@@ -1127,7 +1139,15 @@ class Bench:
             found = [r for r in self.results if r.scenario == scenario.key and r.concurrency == 1]
             ten[scenario.key] = found[0] if found else self.measure(scenario, 1)
         self.processes.stop("gunicorn")
-        self.start_gunicorn("gunicorn-1y", {**env, "DATABASE_URL": self.history_database_url})
+        self.processes.stop("beat")
+        self.processes.stop("worker")
+        # The one-year data with a worker and beat of its own, and a cache of its own: nothing counted
+        # or kept for the ten years is read for the one.
+        base, _slash, number = self.cache_url.rpartition("/")
+        history_cache = f"{base}/{(int(number) + 1) % 16}"
+        history_env = {**env, "DATABASE_URL": self.history_database_url, "CACHE_URL": history_cache}
+        self.start_gunicorn("gunicorn-1y", history_env)
+        self.start_background(history_env)
         log(f"gunicorn on {self.history_database}: the office pages at c=1")
         roles = {"district": ("district", DISTRICT), "national": ("national", NATIONAL), "csv": ("national", NATIONAL)}
         for scenario in pages:

@@ -495,4 +495,6 @@ CELERY_BEAT_SCHEDULE = {
     },
     "offer-a-nationwide-list-to-long-waiters": {"task": "groups.tasks.offer_moves", "schedule": 60 * 60.0},
     "close-final-months": {"task": "figures.tasks.close_months", "schedule": 60 * 60.0},
+    # Within the minute an office page's live count is kept (figures.closing.RECOUNT_SECONDS).
+    "count-office-figures-ahead-of-the-pages": {"task": "figures.tasks.recount_live", "schedule": 30.0},
 }

@@ -4,7 +4,9 @@ date are made once, from the data of that moment, and never change afterwards.""
 import datetime
 import pickle
 from dataclasses import replace
+from unittest import mock
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client, TransactionTestCase, override_settings
@@ -286,3 +288,30 @@ class NewWorkerTests(Personas):
         self.assertEqual(closing.digest(one), closing.digest(other))
         self.assertNotEqual(closing.digest(one), closing.digest({**one, ("point", 2): Shown(8)}))
         self.assertNotEqual(closing.digest(one), closing.digest({**one, ("point", 2): Shown(7, Reason.COMPLEMENT)}))
+
+
+class CountedAheadTests(Personas):
+    """The worker counts what the offices' pages show live every half minute (``closing.recount_live``), so a
+    page never waits for the count."""
+
+    def setUp(self):
+        super().setUp()
+        self.client = Client()
+        sign_in(self.client, self.district_east_user)
+        self.url = reverse("figures:office", args=[self.district_east.slug])
+
+    def test_after_the_recount_a_page_counts_nothing_and_shows_who_waits_now(self):
+        cache.clear()
+        before = closing.recount_live()
+        waiting_person(self.point_a, "someone@example.org")
+        after = closing.recount_live()
+        self.assertNotEqual(before, after, "a new waiting person makes a new count")
+        with mock.patch.object(closing, "count_live", wraps=closing.count_live) as counting:
+            self.assertEqual(self.client.get(self.url).status_code, 200)
+        counting.assert_not_called()
+        self.assertEqual(closing.live().version, after)
+
+    def test_the_beat_runs_it_within_the_minute_a_count_is_kept(self):
+        entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "figures.tasks.recount_live")
+        self.assertLessEqual(entry["schedule"], closing.LIVE_SECONDS / 2)
+        self.assertEqual(tasks.recount_live(), closing.live().version)
