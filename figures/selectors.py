@@ -429,7 +429,7 @@ def counts(*queries: "QuerySet[Any]") -> list[int]:
         except EmptyResultSet:  # a filter such as "in no county": no row, and no SQL for it
             made.append(("SELECT 1 WHERE 1 = 0", ()))
     # Only SQL that Django made from the queries, their parameters passed apart.
-    sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM ({part}) counted)" for part, _ in made)  # noqa: S608
+    sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM ({part}) counted)" for part, _ in made)  # noqa: S608  # nosec B608
     with connection.cursor() as cursor:
         cursor.execute(sql, [param for _, params in made for param in params])
         row = cursor.fetchone()
