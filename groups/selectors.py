@@ -1,7 +1,6 @@
 """Reads about sign-ups. Each returns counts or words, never people."""
 
 import datetime
-import hashlib
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection
@@ -125,10 +124,8 @@ def waiting_overview(contact_point: ContactPoint) -> WaitingOverview:
     buckets = matching.waiting_buckets(contact_point)
     every, offered = language_list.every_and_offered(contact_point)
     names = {code: language.name for code, language in every.items()}
-    seconds = pagecache.seconds()
-    if seconds <= 0:
-        return _overview(contact_point, buckets, offered, names)
     inputs = (
+        contact_point.pk,
         matching.formats_offered(contact_point),
         contact_point.threshold,
         contact_point.seats,
@@ -137,13 +134,12 @@ def waiting_overview(contact_point: ContactPoint) -> WaitingOverview:
         translation.get_language(),
         buckets,
     )
-    key = ("waiting-overview", contact_point.pk, hashlib.sha256(repr(inputs).encode()).hexdigest())
-    kept = pagecache.store.get(key)
-    if isinstance(kept, WaitingOverview):
-        return kept
-    overview = _overview(contact_point, buckets, offered, names)
-    pagecache.store.put(key, overview, size=4096 + 256 * len(overview.ready), timeout=seconds)
-    return overview
+    return pagecache.kept_by_content(
+        "waiting-overview",
+        inputs,
+        lambda: _overview(contact_point, buckets, offered, names),
+        size=lambda overview: 4096 + 256 * len(overview.ready),
+    )
 
 
 def _overview(

@@ -32,6 +32,7 @@ nothing is kept and every page is made afresh.
 import contextlib
 import contextvars
 import functools
+import hashlib
 import logging
 import re
 import threading
@@ -249,6 +250,21 @@ def per_generation(name: str, build: Callable[[], T], *, size: int = 1 << 20) ->
                 held = build()
                 store.put(key, held, size=size, timeout=seconds())
     return cast(T, held)
+
+
+def kept_by_content(name: str, content: object, make: Callable[[], T], *, size: Callable[[T], int]) -> T:
+    """``make()``, kept in this process under a digest of everything it is made from (``content``, whose
+    ``repr`` must show all of it): the same content gives what was made before, any change a new digest,
+    so it is never stale. For what staff pages work out from counts, never for anything about a person."""
+    if seconds() <= 0:
+        return make()
+    key = (name, hashlib.sha256(repr(content).encode()).hexdigest())
+    held = store.get(key)
+    if held is not None:
+        return cast(T, held)
+    value = make()
+    store.put(key, value, size=size(value), timeout=seconds())
+    return value
 
 
 def fragment(key: tuple[object, ...], render: Callable[[], str]) -> str:

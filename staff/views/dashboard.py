@@ -8,7 +8,6 @@ Staff see counts and act; they never see a person.
 """
 
 import datetime
-import hashlib
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -18,7 +17,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils import timezone, translation
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -123,20 +121,12 @@ CONTENT = "staff/_dashboard.html"
 
 def _kept_content(facts: dict[str, object]) -> str:
     """The dashboard's content, kept in this process under a digest of everything it shows (``facts``,
-    which hold counts and dates, never a person) and the language and time zone it is written in:
-    the same facts make the same content, and any change makes a new digest. Without a held notice
-    it holds no form, so it is the same for every colleague at the contact point."""
-    seconds = pagecache.seconds()
-    if seconds <= 0:
-        return render_to_string(CONTENT, facts)
+    which hold counts and dates, never a person) and the language and time zone it is written in.
+    Without a held notice it holds no form, so it is the same for every colleague at the contact point."""
     said = (translation.get_language(), timezone.get_current_timezone_name(), get_script_prefix(), facts)
-    key = ("staff-dashboard", hashlib.sha256(repr(said).encode()).hexdigest())
-    kept = pagecache.store.get(key)
-    if isinstance(kept, SafeString):
-        return kept
-    content = render_to_string(CONTENT, facts)
-    pagecache.store.put(key, content, size=len(content) * 2 + 200, timeout=seconds)
-    return content
+    return pagecache.kept_by_content(
+        "staff-dashboard", said, lambda: render_to_string(CONTENT, facts), size=lambda html: len(html) * 2 + 200
+    )
 
 
 @staff_view

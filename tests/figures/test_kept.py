@@ -40,7 +40,7 @@ class KeptTests(SimpleTestCase):
         self.assertEqual(self.made, 3)
 
     def test_a_process_keeps_at_most_its_share_the_oldest_forgotten_first(self):
-        with mock.patch.object(kept, "PROCESS_BYTES", 10):
+        with mock.patch.object(kept._process, "max_bytes", 10):
             kept.kept("a", self.make("aaaa"), len)
             kept.kept("b", self.make("bbbb"), len)
             kept.kept("a", self.make(), len)  # used again: the newest now
