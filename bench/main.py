@@ -1579,6 +1579,8 @@ py-spy sampled the gunicorn workers while wrk loaded the page.
             log(f"sign-up page: {self.page.first_bytes} B first visit, {self.page.repeat_bytes} B repeat visit")
             self.write_queries()
             scenarios = self.scenarios()
+            if self.options.only:
+                scenarios = [scenario for scenario in scenarios if scenario.key in {"bare", *self.options.only}]
             self.count_queries(scenarios)
             self.quiet()
             log(f"load: {len(scenarios)} scenarios × c={self.options.concurrency}, {self.options.duration:g} s each")
@@ -1664,6 +1666,14 @@ def parse(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--no-profile", action="store_true", help="do not profile the pages that miss a target")
     parser.add_argument("--profile-all", action="store_true", help="profile every page")
+    parser.add_argument(
+        "--only",
+        type=lambda text: set(text.split(",")),
+        default=set(),
+        help="measure only these pages (and the bare view), by key, comma-separated: "
+        "home, directory, point, search, signup, staff, group, district, national, csv; "
+        "writes to a temporary file unless --output is given",
+    )
     parser.add_argument("--keep-logs", action="store_true", help="keep the temporary folder (logs, mail)")
     parser.add_argument(
         "--smoke", action="store_true", help="a quick check: 1 s runs at c=8, small data set, one profile"
@@ -1671,6 +1681,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     options = parser.parse_args(argv)
     if not re.fullmatch(r"[a-z_][a-z0-9_]{0,59}", options.database):
         parser.error("--database: lower-case letters, digits and _ only")
+    if options.only and options.output == parser.get_default("output"):
+        options.output = Path(tempfile.gettempdir()) / "selvhjelp-bench-only.md"
     if options.smoke:
         options.duration, options.concurrency, options.dataset = 1, [8], "small"
         if options.output == parser.get_default("output"):

@@ -1,30 +1,21 @@
 """Background work on sign-ups and groups. Tasks take ids only, never an
 address, and are idempotent: run twice, they do the work once."""
 
-import logging
-
 from celery import shared_task
 
 from groups.services import address_exchange, forming, hand_off, moving, reminding, signing_up, upkeep
 
-logger = logging.getLogger(__name__)
-
 
 @shared_task
-def record_sign_up(incoming_id: int) -> bool:
-    return signing_up.record_incoming(incoming_id=incoming_id)
+def record_sign_ups() -> int:
+    """Record every sign-up the form accepted; woken by the form, once for many."""
+    return signing_up.record_waiting()
 
 
 @shared_task
 def record_due_sign_ups() -> int:
-    """Record sign-ups the form accepted whose task never ran, for example because the broker was down."""
-    due = signing_up.incoming_due()
-    for incoming_id in due:
-        try:
-            signing_up.record_incoming(incoming_id=incoming_id)
-        except Exception as exc:
-            logger.warning("Recording sign-up %s failed (%s); trying again later", incoming_id, type(exc).__name__)
-    return len(due)
+    """Record sign-ups the form accepted that no task recorded in time, for example because the broker was down."""
+    return signing_up.record_waiting(older_than=signing_up.RECORD_INCOMING_AFTER)
 
 
 @shared_task

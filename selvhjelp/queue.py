@@ -1,8 +1,10 @@
-"""Background work is queued after commit, with ids only."""
+"""Background work is queued after commit, with ids only; or, where many
+requests leave work of one kind, one task is woken to do all of it."""
 
 import logging
 
 from celery import Task, current_app
+from django.core.cache import cache
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -30,3 +32,42 @@ def enqueue(task: "Task[..., object] | str", *ids: int) -> None:
         runner.delay(*ids)
     except Exception:
         logger.warning("Could not queue %s %s; the relay will do it", runner.name, ids, exc_info=True)
+
+
+def wake_after_commit(task: "Task[..., object] | str", *, flag: str, seconds: int) -> None:
+    """Wake ``task``, which takes no arguments and does all the work of its kind
+    that is waiting, once the current transaction commits (at once outside one):
+    unless it was woken already and has not started yet.
+
+    ``flag`` is a cache key set (with an end, ``seconds``) when the task is
+    queued; the task clears it with ``woken`` before it looks for work. So work
+    written before a wake that found the flag set is seen by the task that set
+    it, and a burst of requests queues one task instead of one each. If the
+    cache does not answer, the task is queued anyway; if the broker does not,
+    the flag is cleared for the next request, and the task's relay on the beat
+    schedule finds the work in time.
+    """
+
+    transaction.on_commit(lambda: _wake(task, flag, seconds), robust=True)
+
+
+def _wake(task: "Task[..., object] | str", flag: str, seconds: int) -> None:
+    try:
+        if not cache.add(flag, 1, timeout=seconds):
+            return  # Woken already, and not yet started: it will find this work too.
+    except Exception as exc:
+        logger.warning("The cache did not answer (%s); queueing the task anyway", type(exc).__name__)
+    runner = current_app.tasks[task] if isinstance(task, str) else task
+    try:
+        runner.delay()
+    except Exception:
+        logger.warning("Could not queue %s; the relay will do it", runner.name, exc_info=True)
+        woken(flag)
+
+
+def woken(flag: str) -> None:
+    """Said by a task ``wake_after_commit`` woke, before it looks for work: from now on, new work wakes it again."""
+    try:
+        cache.delete(flag)
+    except Exception as exc:
+        logger.warning("The cache did not answer (%s)", type(exc).__name__)

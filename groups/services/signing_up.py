@@ -3,6 +3,7 @@ person confirms it from their inbox, changes their wishes, keeps their place
 or withdraws. Nobody but the person can do any of it."""
 
 import datetime
+import logging
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
@@ -21,7 +22,9 @@ from groups.services.locking import lock_signups
 from groups.services.threshold import check_enough_waiting
 from outbox import services as outbox
 from selvhjelp.crypto import address_hash, normalise_address
-from selvhjelp.queue import enqueue_after_commit
+from selvhjelp.queue import wake_after_commit, woken
+
+logger = logging.getLogger(__name__)
 
 # A person who submits the form again for an address already on the list gets
 # at most one reminder in this window, so the form cannot be used to flood an inbox.
@@ -31,8 +34,13 @@ RESEND_WINDOW = datetime.timedelta(hours=1)
 # A sign-up the form accepted whose task has not recorded it by then (the
 # broker was down, say) is recorded by the relay.
 RECORD_INCOMING_AFTER = datetime.timedelta(minutes=1)
-# The task that records it (named, for the task module imports this one).
-RECORD_SIGN_UP = "groups.tasks.record_sign_up"
+# The task that records every sign-up waiting to be recorded (named, for the
+# task module imports this one), and the cache key that says it is woken.
+RECORD_SIGN_UPS = "groups.tasks.record_sign_ups"
+RECORDER_WOKEN = "groups:record-sign-ups:woken"
+RECORDER_WOKEN_SECONDS = 60
+# How many waiting sign-ups are read at a time.
+RECORDING_BATCH = 500
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,21 +74,43 @@ def receive(
     record it in the background (``record_incoming``). ``also_at``: the ids of
     at most two more contact points whose lists the person chose too.
 
-    This does the same for every address: one row written, one task queued
-    after commit. Whether the address is already signed up here is found out
-    only in the background, so neither the page, nor its timing, nor its work
-    in the database can tell anyone.
+    This does the same for every address: one row written, and the recorder
+    woken unless it is woken already (``record_waiting``), which depends on
+    other sign-ups only. Whether the address is already signed up here is
+    found out only in the background, so neither the page, nor its timing, nor
+    its work in the database can tell anyone. In a burst, one task records
+    many sign-ups, rather than one task being queued for each.
     """
-    with transaction.atomic():
-        incoming = IncomingSignUp.objects.create(
-            contact_point=contact_point,
-            email=normalise_address(email),
-            nickname=nickname,
-            **asdict(preferences),
-            locale=locale,
-            also_at=list(also_at)[:MORE_LISTS],
-        )
-        enqueue_after_commit(RECORD_SIGN_UP, incoming.pk)
+    IncomingSignUp.objects.create(
+        contact_point=contact_point,
+        email=normalise_address(email),
+        nickname=nickname,
+        **asdict(preferences),
+        locale=locale,
+        also_at=list(also_at)[:MORE_LISTS],
+    )
+    wake_after_commit(RECORD_SIGN_UPS, flag=RECORDER_WOKEN, seconds=RECORDER_WOKEN_SECONDS)
+
+
+def record_waiting(*, older_than: datetime.timedelta | None = None) -> int:
+    """Record the sign-ups the form accepted, oldest first: all of them (the
+    woken recorder), or those no task recorded in time (``older_than``, the
+    relay). One that fails is logged and left for the relay; the rest go on.
+    Returns how many were recorded here."""
+    if older_than is None:
+        woken(RECORDER_WOKEN)  # Before looking: a sign-up sent from now on wakes the recorder again.
+    waiting = IncomingSignUp.objects.order_by("pk")
+    if older_than is not None:
+        waiting = waiting.filter(received_at__lt=timezone.now() - older_than)
+    recorded, after = 0, 0
+    while batch := list(waiting.filter(pk__gt=after).values_list("pk", flat=True)[:RECORDING_BATCH]):
+        for incoming_id in batch:
+            try:
+                recorded += record_incoming(incoming_id=incoming_id)
+            except Exception as exc:
+                logger.warning("Recording sign-up %s failed (%s); trying again later", incoming_id, type(exc).__name__)
+        after = batch[-1]
+    return recorded
 
 
 def record_incoming(*, incoming_id: int) -> bool:
@@ -116,14 +146,6 @@ def record_incoming(*, incoming_id: int) -> bool:
         )
         incoming.delete()
     return True
-
-
-def incoming_due(*, now: datetime.datetime | None = None) -> list[int]:
-    """Accepted sign-ups that no task has recorded in good time."""
-    before = (now or timezone.now()) - RECORD_INCOMING_AFTER
-    return list(
-        IncomingSignUp.objects.filter(received_at__lt=before).order_by("received_at").values_list("pk", flat=True)[:500]
-    )
 
 
 def sign_up(

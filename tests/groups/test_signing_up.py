@@ -721,6 +721,77 @@ class ServiceTests(SignUpTestCase):
         self.assertEqual(SignUp.objects.count(), 1)
 
 
+class RecordingInTheBackgroundTests(SignUpTestCase):
+    """The form keeps what it is sent and wakes one recorder for all of it; the relay records what no
+    recorder did in time."""
+
+    def send(self, address: str) -> list:
+        """Sign up through the form; returns the callbacks queued after commit, not run."""
+        with self.captureOnCommitCallbacks() as queued:
+            response = self.client.post(reverse("signup", args=[self.point_a.slug]), signup_data(email=address))
+        self.assertEqual(response.status_code, 302)
+        return queued
+
+    def test_a_burst_of_sign_ups_wakes_one_recorder_which_records_them_all_once(self):
+        with mock.patch.object(tasks.record_sign_ups, "delay") as broker:
+            for n in range(4):
+                for callback in self.send(f"p{n}@example.org"):
+                    callback()
+        broker.assert_called_once_with()  # no argument at all, so never an address
+        with self.captureOnCommitCallbacks(execute=True):
+            self.assertEqual(tasks.record_sign_ups(), 4)
+            self.assertEqual(tasks.record_sign_ups(), 0, "run twice, it does the work once")
+        self.assertFalse(IncomingSignUp.objects.exists())
+        self.assertEqual(
+            sorted(SignUp.objects.values_list("email", flat=True)), [f"p{n}@example.org" for n in range(4)]
+        )
+        self.assertEqual(len(mail.outbox), 4)
+
+    def test_a_sign_up_sent_once_the_recorder_has_started_wakes_it_again(self):
+        with mock.patch.object(tasks.record_sign_ups, "delay") as broker:
+            for callback in self.send("first@example.org"):
+                callback()
+            with self.captureOnCommitCallbacks(execute=True):
+                tasks.record_sign_ups()
+            for callback in self.send("second@example.org"):
+                callback()
+        self.assertEqual(broker.call_count, 2)
+        self.assertEqual(IncomingSignUp.objects.count(), 1)
+
+    def test_one_that_cannot_be_recorded_is_left_for_the_relay_and_the_others_are_recorded(self):
+        for address in ("a@example.org", "b@example.org", "c@example.org"):
+            self.send(address)
+        failing = IncomingSignUp.objects.order_by("pk")[1].pk
+        real = signing_up.sign_up
+
+        def sign_up(**kwargs):
+            if kwargs["email"] == "b@example.org":
+                raise ConnectionError("the database went away")
+            return real(**kwargs)
+
+        with (
+            mock.patch.object(signing_up, "sign_up", side_effect=sign_up),
+            self.assertLogs("groups.services.signing_up", "WARNING") as logs,
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            self.assertEqual(tasks.record_sign_ups(), 2)
+        self.assertIn(f"Recording sign-up {failing} failed (ConnectionError)", logs.output[0])
+        self.assertNotIn("b@example.org", logs.output[0])
+        self.assertEqual(list(IncomingSignUp.objects.values_list("pk", flat=True)), [failing])
+
+    def test_the_relay_records_only_what_no_recorder_recorded_in_time(self):
+        self.send("late@example.org")
+        self.send("fresh@example.org")
+        late = IncomingSignUp.objects.order_by("pk").first()
+        IncomingSignUp.objects.filter(pk=late.pk).update(
+            received_at=timezone.now() - signing_up.RECORD_INCOMING_AFTER - datetime.timedelta(seconds=1)
+        )
+        with self.captureOnCommitCallbacks(execute=True):
+            self.assertEqual(tasks.record_due_sign_ups(), 1)
+        self.assertEqual(list(SignUp.objects.values_list("email", flat=True)), ["late@example.org"])
+        self.assertEqual(list(IncomingSignUp.objects.values_list("email", flat=True)), ["fresh@example.org"])
+
+
 @pytest.mark.postgres
 class ConcurrentRecordingTests(TransactionTestCase):
     """Two workers record sign-ups at one contact point at the same moment."""
@@ -736,7 +807,7 @@ class ConcurrentRecordingTests(TransactionTestCase):
         preferences = signing_up.Preferences(
             format="any", time_of_day="any", languages=("en", "no", "se"), age_group="any"
         )
-        with mock.patch.object(signing_up, "enqueue_after_commit"):
+        with mock.patch.object(signing_up, "wake_after_commit"):
             signing_up.receive(
                 contact_point=self.point, email=address, nickname="", preferences=preferences, locale="nb"
             )
