@@ -5,7 +5,8 @@ identity number, problem, diagnosis or referrer.
 """
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
@@ -13,6 +14,8 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.utils.choices import BaseChoiceIterator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from contactpoints import languages as language_list
@@ -21,6 +24,7 @@ from groups.matching import PREFERENCE_FIELDS, formats_offered
 from groups.models import ANY, AgeGroup, Format, SignUp, TimeOfDay
 from groups.selectors import meets_as_asked, more_lists
 from groups.services.signing_up import Preferences
+from selvhjelp import pagecache
 from selvhjelp.forms import field_of, no_control_characters
 
 
@@ -125,6 +129,55 @@ def stamp_age(stamp: str) -> float | None:
 NOT_A_LIST = _("That list cannot be chosen here. Choose one of those shown, or none.")
 
 
+class _Choices(BaseChoiceIterator):
+    """Choices made once and shared by every form that offers them: a field takes them as they are,
+    without going through them again (``normalize_choices``)."""
+
+    def __init__(self, choices: list[tuple[str, object]]) -> None:
+        self.choices = choices
+
+    def __iter__(self) -> Iterator[tuple[str, object]]:
+        return iter(self.choices)
+
+
+@dataclass(frozen=True)
+class _ListsOffered:
+    """The other lists the form at one contact point offers, each kind as choices (None: none to offer),
+    and the contact points behind them by the value a choice sends."""
+
+    nearby: _Choices | None
+    nationwide: _Choices | None
+    points: dict[str, ContactPoint]
+
+
+def _lists_offered(contact_point: ContactPoint, ways: tuple[str, ...]) -> _ListsOffered:
+    """What ``more_lists`` offers at ``contact_point`` to a form whose ways to meet are ``ways``: worked out
+    once per generation in a process (a change to any contact point makes a new one), not for every form."""
+
+    def build() -> _ListsOffered:
+        lists = more_lists(contact_point)
+        nearby, nationwide = (
+            [point for point in points if any(meets_as_asked(point, way) for way in ways)]
+            for points in (lists.nearby, lists.nationwide)
+        )
+        return _ListsOffered(
+            nearby=_choices(nearby),
+            nationwide=_choices(nationwide),
+            points={str(point.pk): point for point in [*nearby, *nationwide]},
+        )
+
+    return pagecache.per_generation(f"groups.lists_offered:{contact_point.pk}:{','.join(ways)}", build, size=4 << 10)
+
+
+def _choices(points: list[ContactPoint]) -> _Choices | None:
+    if not points:
+        return None
+    return _Choices([("", NO_THANK_YOU), *((str(point.pk), point.name) for point in points)])
+
+
+NO_THANK_YOU = _("No, thank you")
+
+
 class SignUpForm(PreferencesMixin):
     email = forms.EmailField(
         label=_("Your email address"),
@@ -168,38 +221,37 @@ class SignUpForm(PreferencesMixin):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.limit_formats(contact_point)
         self.limit_languages(contact_point)
-        more = self.offer_more_lists(contact_point)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.more_offered = self.offer_more_lists(contact_point)
+        # Set by clean(): the honeypot was filled in, so a program sent this.
+        self.sent_by_a_program = False
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """How the form is laid out: made only when it is shown, not for a form that is only checked."""
+        helper = FormHelper()
+        helper.form_tag = False
+        more = self.more_offered
+        helper.layout = Layout(
             Fieldset(_("About you"), "email", "for_myself", "adult", "privacy"),
             Fieldset(_("Your wishes for the group"), *PREFERENCE_LAYOUT),
             *([Fieldset(_("Also put me on the list at"), *more)] if more else []),
         )
-        # Set by clean(): the honeypot was filled in, so a program sent this.
-        self.sent_by_a_program = False
+        return helper
 
     def offer_more_lists(self, contact_point: ContactPoint) -> list[str]:
         """Offer the lists a person may also join from here; a field with none to offer is left out."""
-        lists = more_lists(contact_point)
         # Only lists that meet one of the ways this form lets a person choose.
-        ways = [value for value, _label in field_of(self, "format", forms.ChoiceField).widget.choices]
-        nearby, nationwide = (
-            [p for p in points if any(meets_as_asked(p, way) for way in ways)]
-            for points in (lists.nearby, lists.nationwide)
-        )
-        self.more_points = {str(point.pk): point for point in [*nearby, *nationwide]}
-        offered = []
-        for name, points in (("also_nearby", nearby), ("also_nationwide", nationwide)):
-            if not points:
+        ways = tuple(value for value, _label in field_of(self, "format", forms.ChoiceField).widget.choices)
+        offered = _lists_offered(contact_point, ways)
+        self.more_points = offered.points
+        names = []
+        for name, choices in (("also_nearby", offered.nearby), ("also_nationwide", offered.nationwide)):
+            if choices is None:
                 del self.fields[name]
                 continue
-            field_of(self, name, forms.ChoiceField).choices = [
-                ("", _("No, thank you")),
-                *((str(point.pk), point.name) for point in points),
-            ]
-            offered.append(name)
-        return offered
+            field_of(self, name, forms.ChoiceField).choices = choices
+            names.append(name)
+        return names
 
     def clean_more_lists(self) -> None:
         """One list of each kind at most, and only one that meets the way the person asked for."""

@@ -1,8 +1,10 @@
 """The Celery app: ``celery -A selvhjelp worker`` and ``celery -A selvhjelp beat``."""
 
+import contextlib
 import logging.config
 import os
 import uuid
+from pathlib import Path
 
 from celery import Celery, signals
 
@@ -41,6 +43,25 @@ def yield_the_cpu_to_the_web(**kwargs: object) -> None:
     niceness = int(settings.WORKER_NICENESS)
     if niceness > 0:
         os.nice(niceness)
+        lower_the_session_too(niceness)
+
+
+# Where Linux keeps the niceness of a process's session as a whole (sched(7), "autogroup").
+AUTOGROUP = Path("/proc/self/autogroup")
+
+
+def lower_the_session_too(niceness: int) -> None:
+    """Where Linux groups processes by session for the CPU (sched(7), "autogroup": most distributions
+    turn it on), a process's niceness counts only against the others in its session: a worker started
+    in a session of its own (by a service manager or ``setsid``) would still get as
+    much CPU as all the web processes together. So a worker that leads its own session lowers the
+    session's niceness as well. One that shares its session with others (a shell running the web
+    too, say) leaves it, so as not to slow them down; there its own niceness is enough. Without
+    autogroups (or where they cannot be changed) there is nothing more to do."""
+    if os.getsid(0) != os.getpid():
+        return
+    with contextlib.suppress(OSError):
+        AUTOGROUP.write_text(str(niceness))
 
 
 @signals.before_task_publish.connect(dispatch_uid="selvhjelp.request_id.publish")

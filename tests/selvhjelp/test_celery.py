@@ -4,19 +4,25 @@ import os
 import subprocess
 import sys
 
+from pathlib import Path
+
 from django.conf import settings
 from django.test import SimpleTestCase
 
 RUN_AS_A_WORKER_STARTS = (
     "import os, django; django.setup();"
-    "from selvhjelp.celery import app, yield_the_cpu_to_the_web;"
+    "from selvhjelp.celery import app, yield_the_cpu_to_the_web, AUTOGROUP;"
     "from celery import signals;"
     "signals.worker_init.send(sender=None);"
+    "print(AUTOGROUP.read_text().split()[-1] if AUTOGROUP.exists() else '-');"
     "print(os.getpriority(os.PRIO_PROCESS, 0))"
 )
+# Linux's per-session CPU groups (sched(7), "autogroup"), where this machine has them.
+AUTOGROUP = Path("/proc/self/autogroup")
 
 
-def niceness_of_a_starting_worker(**env: str) -> int:
+def a_starting_worker(*, own_session: bool = False, **env: str) -> tuple[int, str]:
+    """A process that starts as a worker does: its niceness, and its session's (``-`` without autogroups)."""
     output = subprocess.run(  # noqa: S603 - this interpreter, a fixed program
         [sys.executable, "-c", RUN_AS_A_WORKER_STARTS],
         env={**os.environ, **env},
@@ -24,8 +30,14 @@ def niceness_of_a_starting_worker(**env: str) -> int:
         text=True,
         check=True,
         timeout=60,
+        start_new_session=own_session,
     ).stdout
-    return int(output.strip().splitlines()[-1])
+    session, own = output.strip().splitlines()[-2:]
+    return int(own), session
+
+
+def niceness_of_a_starting_worker(**env: str) -> int:
+    return a_starting_worker(**env)[0]
 
 
 class WorkerNicenessTests(SimpleTestCase):
@@ -35,3 +47,19 @@ class WorkerNicenessTests(SimpleTestCase):
 
     def test_an_operator_can_keep_a_worker_at_the_webs_priority(self):
         self.assertEqual(niceness_of_a_starting_worker(WORKER_NICENESS="0"), os.getpriority(os.PRIO_PROCESS, 0))
+
+    def test_a_worker_in_a_session_of_its_own_lowers_the_sessions_share_of_the_cpu_too(self):
+        # Under autogroups a process's niceness counts only inside its session: a worker started
+        # by a service manager would otherwise get as much CPU as the web processes together.
+        if not AUTOGROUP.exists():
+            self.skipTest("this kernel groups no processes by session; the niceness alone counts")
+        own, session = a_starting_worker(own_session=True)
+        self.assertEqual(own, os.getpriority(os.PRIO_PROCESS, 0) + 10)
+        self.assertEqual(session, "10")
+
+    def test_a_worker_sharing_its_session_with_others_leaves_the_session_as_it_was(self):
+        before = AUTOGROUP.read_text() if AUTOGROUP.exists() else "-"
+        own, session = a_starting_worker()
+        self.assertEqual(own, os.getpriority(os.PRIO_PROCESS, 0) + 10)
+        self.assertEqual(session, before.split()[-1] if AUTOGROUP.exists() else "-")
+        self.assertEqual(AUTOGROUP.read_text() if AUTOGROUP.exists() else "-", before, "the tests' own session")
