@@ -481,7 +481,11 @@ def recount_live(*, now: datetime.datetime | None = None) -> str:
     ``RECOUNT_SECONDS``): a page then reads a count that is at most a minute old and never
     counts itself, unless the worker or beat has stopped. Returns the count's version."""
     now = now or timezone.now()
-    return _count_and_keep(_live_key(now), now).version
+    key = _live_key(now)
+    # Counting may take a while on a busy machine (the worker yields the CPU to the web): should the
+    # last count run out meanwhile, pages show it rather than count too.
+    cache.set(f"{key}:counting", 1, LIVE_SECONDS)
+    return _count_and_keep(key, now).version
 
 
 def digest(value: object) -> str:
