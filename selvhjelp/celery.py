@@ -53,11 +53,11 @@ AUTOGROUP = Path("/proc/self/autogroup")
 def lower_the_session_too(niceness: int) -> None:
     """Where Linux groups processes by session for the CPU (sched(7), "autogroup": most distributions
     turn it on), a process's niceness counts only against the others in its session: a worker started
-    in a session of its own (by a service manager or ``setsid``) would still get as
-    much CPU as all the web processes together. So a worker that leads its own session lowers the
-    session's niceness as well. One that shares its session with others (a shell running the web
-    too, say) leaves it, so as not to slow them down; there its own niceness is enough. Without
-    autogroups (or where they cannot be changed) there is nothing more to do."""
+    in a session of its own (by a service manager or ``setsid``) would still get as much CPU as all the
+    web processes together. So a worker that leads its own session lowers the session's niceness as
+    well. One that shares its session with others (a shell running the web too, say) leaves it, so as
+    not to slow them down; there its own niceness is enough. Without autogroups (or where they cannot
+    be changed) there is nothing more to do."""
     if os.getsid(0) != os.getpid():
         return
     with contextlib.suppress(OSError):
