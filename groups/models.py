@@ -141,6 +141,9 @@ class IncomingSignUp(models.Model):
     # The ids of at most two more contact points whose lists the person asked to be on as well.
     also_at = models.JSONField(default=list, blank=True)
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The id of the request that sent it (a random token, never about the person): the lines the worker
+    # logs while recording it, and the tasks it queues, carry it, as if the request had queued them.
+    request_id = models.CharField(max_length=64, blank=True)
 
     def __str__(self) -> str:
         return f"incoming sign-up {self.pk}"

@@ -22,6 +22,7 @@ from groups.services.locking import lock_signups
 from groups.services.threshold import check_enough_waiting
 from outbox import services as outbox
 from selvhjelp.crypto import address_hash, normalise_address
+from selvhjelp.logging import request_id
 from selvhjelp.queue import wake_after_commit, woken
 
 logger = logging.getLogger(__name__)
@@ -88,6 +89,7 @@ def receive(
         **asdict(preferences),
         locale=locale,
         also_at=list(also_at)[:MORE_LISTS],
+        request_id=request_id.get() or "",
     )
     wake_after_commit(RECORD_SIGN_UPS, flag=RECORDER_WOKEN, seconds=RECORDER_WOKEN_SECONDS)
 
@@ -115,37 +117,47 @@ def record_waiting(*, older_than: datetime.timedelta | None = None) -> int:
 
 def record_incoming(*, incoming_id: int) -> bool:
     """Record a sign-up the form accepted, once: a new sign-up and its
-    confirmation email, or, for an address already here, a reminder."""
-    with transaction.atomic():
-        # Only this row is locked (of=self): another sign-up being recorded at
-        # the same contact point holds the contact point's row, and must not
-        # make this one skip.
-        incoming = (
-            IncomingSignUp.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("contact_point")
-            .filter(pk=incoming_id)
-            .first()
-        )
-        if incoming is None:
-            return False  # Recorded already, or being recorded right now.
-        if incoming.contact_point.is_closed:
-            incoming.delete()  # Sent in the seconds before the contact point closed: nothing is kept.
-            return True
-        sign_up(
-            contact_point=incoming.contact_point,
-            email=incoming.email,
-            nickname=incoming.nickname,
-            preferences=Preferences(
-                format=incoming.format,
-                time_of_day=incoming.time_of_day,
-                languages=tuple(incoming.languages),
-                age_group=incoming.age_group,
-            ),
-            locale=incoming.locale,
-            also_at=incoming.also_at,
-        )
-        incoming.delete()
-    return True
+    confirmation email, or, for an address already here, a reminder.
+
+    What the worker logs while recording it, and the email task queued when it
+    commits, carry the id of the request that sent it: one recorder records
+    many sign-ups, and each can still be followed from its request to its email."""
+    token = None
+    try:
+        with transaction.atomic():
+            # Only this row is locked (of=self): another sign-up being recorded at
+            # the same contact point holds the contact point's row, and must not
+            # make this one skip.
+            incoming = (
+                IncomingSignUp.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("contact_point")
+                .filter(pk=incoming_id)
+                .first()
+            )
+            if incoming is None:
+                return False  # Recorded already, or being recorded right now.
+            if incoming.contact_point.is_closed:
+                incoming.delete()  # Sent in the seconds before the contact point closed: nothing is kept.
+                return True
+            token = request_id.set(incoming.request_id or request_id.get())
+            sign_up(
+                contact_point=incoming.contact_point,
+                email=incoming.email,
+                nickname=incoming.nickname,
+                preferences=Preferences(
+                    format=incoming.format,
+                    time_of_day=incoming.time_of_day,
+                    languages=tuple(incoming.languages),
+                    age_group=incoming.age_group,
+                ),
+                locale=incoming.locale,
+                also_at=incoming.also_at,
+            )
+            incoming.delete()
+        return True
+    finally:
+        if token is not None:
+            request_id.reset(token)
 
 
 def sign_up(

@@ -26,6 +26,7 @@ from groups.services import forming, signing_up
 from outbox import tasks as outbox_tasks
 from outbox.models import Email
 from selvhjelp.crypto import address_hash
+from selvhjelp.logging import request_id
 from tests.base import Personas, in_threads, link_token, signup_data, start_group, waiting_person
 
 ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -832,6 +833,25 @@ class ConcurrentRecordingTests(TransactionTestCase):
         self.assertIs(recorded, True)
         self.assertFalse(IncomingSignUp.objects.exists())
         self.assertEqual(SignUp.objects.get().email_hash, address_hash("kari@example.org"))
+
+    def test_each_sign_up_is_recorded_under_the_id_of_the_request_that_sent_it(self):
+        # One recorder records many: each confirmation email's task still carries its own request's id.
+        sent_by = {}
+        for number, rid in enumerate(("a1b2c3d4e5f60001", "a1b2c3d4e5f60002")):
+            token = request_id.set(rid)
+            try:
+                sent_by[f"p{number}@example.org"] = rid
+                self.receive(f"p{number}@example.org")
+            finally:
+                request_id.reset(token)
+        self.assertEqual(sorted(IncomingSignUp.objects.values_list("request_id", flat=True)), sorted(sent_by.values()))
+        carried = []
+        with mock.patch.object(
+            outbox_tasks.send_email, "delay", side_effect=lambda *ids: carried.append(request_id.get())
+        ):
+            self.assertEqual(tasks.record_sign_ups(), 2)
+        self.assertEqual(sorted(carried), sorted(sent_by.values()))
+        self.assertIsNone(request_id.get(), "the recorder's own id is back once it is done")
 
     def test_two_workers_recording_at_one_contact_point_record_both_once(self):
         first, second = self.receive("a@example.org"), self.receive("b@example.org")
