@@ -25,13 +25,16 @@ def enqueue_after_commit(task: "Task[..., object] | str", *ids: int) -> None:
     transaction.on_commit(lambda: enqueue(task, *ids), robust=True)
 
 
-def enqueue(task: "Task[..., object] | str", *ids: int) -> None:
-    """Queue ``task`` now: for a relay, which writes nothing itself. A broker outage is logged."""
+def enqueue(task: "Task[..., object] | str", *ids: int) -> bool:
+    """Queue ``task`` now: for a relay, which writes nothing itself. A broker outage is logged;
+    returns whether the broker took it."""
     runner = current_app.tasks[task] if isinstance(task, str) else task
     try:
         runner.delay(*ids)
     except Exception:
         logger.warning("Could not queue %s %s; the relay will do it", runner.name, ids, exc_info=True)
+        return False
+    return True
 
 
 def wake_after_commit(task: "Task[..., object] | str", *, flag: str, seconds: int) -> None:
@@ -57,12 +60,8 @@ def _wake(task: "Task[..., object] | str", flag: str, seconds: int) -> None:
             return  # Woken already, and not yet started: it will find this work too.
     except Exception as exc:
         logger.warning("The cache did not answer (%s); queueing the task anyway", type(exc).__name__)
-    runner = current_app.tasks[task] if isinstance(task, str) else task
-    try:
-        runner.delay()
-    except Exception:
-        logger.warning("Could not queue %s; the relay will do it", runner.name, exc_info=True)
-        woken(flag)
+    if not enqueue(task):
+        woken(flag)  # The next request tries again.
 
 
 def woken(flag: str) -> None:
