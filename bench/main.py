@@ -540,7 +540,7 @@ class Bench:
         run([*manage, "migrate", "--noinput", "--verbosity", "0"], env)
         run([*manage, "collectstatic", "--noinput", "--verbosity", "0"], env)
         started = time.monotonic()
-        output = run([*manage, "seed_demo", "--password", self.password], env)
+        output = run([*manage, "seed_demo", f"--password={self.password}"], env)
         for line in output.splitlines():
             parts = line.split("\t")
             if len(parts) == 4:
