@@ -12,6 +12,7 @@ Nothing a signed-in session is sent is kept by a browser's cache or a proxy
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,6 +21,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp import middleware as otp_middleware
 
 # A sign-in between its steps: whose code to ask for next (accounts/views.py).
 PENDING = "sign_in_pending"
@@ -70,6 +73,27 @@ class SessionLimitsMiddleware:
         if now - seen_at >= SEEN_RESOLUTION:
             session[SEEN_AT] = now
         return None
+
+
+class OTPMiddleware(otp_middleware.OTPMiddleware):
+    """django-otp's: ``request.user.is_verified()`` says whether the session passed the second step.
+    The code app it passed with was read with the account (``accounts.backends.AccountBackend``), so
+    this asks for it again only for a device read otherwise (recovery codes)."""
+
+    def _verify_user_sync(self, request: HttpRequest, user: Any) -> Any:
+        self._init_user_fields(user)
+        if user.is_authenticated:
+            persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+            device = None
+            if persistent_id:
+                persistent_id = self._normalize_persistent_id(persistent_id)
+                code_apps = getattr(user, "code_apps", {})
+                if persistent_id in code_apps:
+                    device = code_apps[persistent_id]
+                else:
+                    device = self._device_from_persistent_id(persistent_id)
+            user.otp_device = self._finalize_device(request, user, device)
+        return user
 
 
 def _signing_in_or_signed_in(request: HttpRequest) -> bool:

@@ -162,7 +162,7 @@ def set_password(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
         if request.user.is_authenticated:
             auth.logout(request)
         messages.success(request, _("Your password is saved."))
-        return _passed_the_password(request, user, backend="django.contrib.auth.backends.ModelBackend", next_url="")
+        return _passed_the_password(request, user, backend="accounts.backends.AccountBackend", next_url="")
     return render(request, "accounts/set_password.html", {"form": form, "account": user})
 
 

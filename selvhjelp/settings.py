@@ -139,7 +139,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.OTPMiddleware",
     # Nothing sent to a signed-in session (or one signing in) is kept by a browser's cache or a proxy.
     "accounts.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -205,7 +205,8 @@ LOGOUT_REDIRECT_URL = "home"
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out client is refused before a password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading a signed-in request's account and code app in one query.
+    "accounts.backends.AccountBackend",
 ]
 
 # Signing in: a password, then a code from an authenticator app (or a
@@ -214,6 +215,8 @@ AUTHENTICATION_BACKENDS = [
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
 SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+# Django's database sessions, read with one statement made once per process.
+SESSION_ENGINE = "selvhjelp.sessions"
 # Between the password and the code: how long the first step is remembered.
 SIGN_IN_CODE_MINUTES = 5
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "selvhjelp")

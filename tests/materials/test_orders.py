@@ -226,11 +226,11 @@ class QueryCountTests(OrderTestCase):
             )
         Order.objects.filter(pk__in=Order.objects.all()[:3].values("pk")).update(status=Order.Status.SENT)
         east, staff = self.as_user(self.district_east_user), self.as_user(self.staff_a)
-        # session, user, second factor, office, open orders and their lines, sent orders and their lines
-        with self.assertNumQueries(8):
+        # session, user with second factor, office, open orders and their lines, sent orders and their lines
+        with self.assertNumQueries(7):
             east.get(reverse("materials:office_orders", args=["ost"]))
-        # session, user, second factor, contact point, orders + lines, is anything orderable, who posts them
-        with self.assertNumQueries(8):
+        # session, user with second factor, contact point, orders + lines, is anything orderable, who posts them
+        with self.assertNumQueries(7):
             staff.get(reverse("materials:orders", args=[self.point_a.slug]))
 
 

@@ -34,22 +34,22 @@ class DashboardTests(StaffTestCase):
         client = self.as_staff_a()
         url = reverse("staff:dashboard", args=[self.point_a.slug])
         client.get(url)
-        # Session, user, the verified second factor; the contact point with its counts (emails not
+        # Session; user with the verified second factor; the contact point with its counts (emails not
         # delivered, an open hold, groups); the people waiting, counted; the languages and which the
         # contact point ticked (read each time here: the tests keep nothing between requests).
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(6):
             client.get(url)
         self.start()
         # ... and, once it has groups, the groups.
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(7):
             client.get(url)
         self.fill(self.point_a, 12)
         self.start(first_meeting=future(9))
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(7):
             client.get(url)
         # A held notice, and the office it names, are read on their own, only while there is one.
         NoticeHold.objects.create(contact_point=self.point_a)
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(9):
             client.get(url)
 
     def test_the_table_of_groups_says_what_each_group_has_come_to(self):

@@ -97,10 +97,10 @@ class GroupPageTests(StaffTestCase):
         client = self.as_staff_a()
         url = reverse("staff:group", args=[self.point_a.slug, group.pk])
         client.get(url)
-        # Session, user, the verified second factor; the contact point, if it is this user's;
+        # Session; user with the verified second factor; the contact point, if it is this user's;
         # the group with its room and its invitations counted (accepted, pending); the name of
         # its language (read each time here: the tests keep nothing between requests).
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(5):
             client.get(url)
         with self.captureOnCommitCallbacks(execute=True):
             for n in range(5):
@@ -109,7 +109,7 @@ class GroupPageTests(StaffTestCase):
         self.assertEqual(forming.refill(group=group), 5)
         for invitation in Invitation.objects.filter(group=group)[:3]:
             answering.answer(signup=invitation.signup, reply="yes")
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(5):
             response = client.get(url)
         self.assertEqual((response.context["summary"].accepted, response.context["summary"].pending), (3, 7))
         self.assertContains(response, "<dd>3</dd>", html=False)
