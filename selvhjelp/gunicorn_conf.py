@@ -7,6 +7,8 @@ import os
 import time
 from typing import Any
 
+from gunicorn import systemd
+
 from selvhjelp.env import env_int, env_str
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "selvhjelp.settings")
@@ -19,6 +21,11 @@ bind = [env_str("WEB_BIND", "127.0.0.1:8000")]
 workers = env_int("WEB_CONCURRENCY", 2)
 worker_class = "gthread"
 threads = env_int("WEB_THREADS", 4)
+# Each worker listens on a socket of its own (SO_REUSEPORT) and the kernel spreads new connections over
+# them evenly. On one socket shared by all, whichever worker wakes first takes what arrives: a proxy's or
+# a few browsers' keep-alive connections could all land on one worker and leave the other cores idle.
+# Only for addresses that are host and port (``spread_connections_where_we_can``).
+reuse_port = True
 timeout = env_int("WEB_TIMEOUT", 30)
 graceful_timeout = 30
 keepalive = 5
@@ -36,6 +43,18 @@ control_socket_disable = True
 # client address, no user agent and no query string.
 logconfig_dict = settings.LOGGING
 access_log_format = "%(m)s %(U)s %(s)s %(B)s %(M)sms request_id=%({x-request-id}o)s"
+
+
+def spread_connections_where_we_can(server: Any) -> None:
+    """A Unix socket, a socket given by file descriptor or one handed over by systemd is one socket
+    whoever listens on it: there the workers share it, as without ``reuse_port``."""
+    if systemd.listen_fds(unset_environment=False) or not all(
+        isinstance(address, tuple) for address in server.cfg.address
+    ):
+        server.cfg.set("reuse_port", False)
+
+
+on_starting = spread_connections_where_we_can
 
 
 def post_worker_init(worker: Any) -> None:

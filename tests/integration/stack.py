@@ -56,7 +56,9 @@ class RealStack:
     """Start real processes in production settings against the test database:
     a private Redis, gunicorn web processes and Celery workers."""
 
-    def start_stack(self, *, webs: int = 2, workers: int = 2, env: dict[str, str] | None = None) -> None:
+    def start_stack(
+        self, *, webs: int = 2, workers: int = 2, web_workers: int = 1, env: dict[str, str] | None = None
+    ) -> None:
         self.assertIsNotNone(REDIS_SERVER, "redis-server is not installed")
         self.tmp = Path(self.enterContext(tempfile.TemporaryDirectory()))
         self.mail_dir = self.tmp / "mail"
@@ -95,7 +97,7 @@ class RealStack:
                     "--bind",
                     f"127.0.0.1:{port}",
                     "--workers",
-                    "1",
+                    str(web_workers),
                     "--threads",
                     "4",
                     "--graceful-timeout",

@@ -1,10 +1,13 @@
-"""gunicorn's settings: workers recycled only as a guard, and a new worker ready before its first request."""
+"""gunicorn's settings: workers recycled only as a guard, a new worker ready before its first request, and
+connections spread over the workers."""
 
+import os
 import types
 from unittest import mock
 
 from django.db import OperationalError
-from django.test import TestCase
+from django.test import SimpleTestCase, TestCase
+from gunicorn.config import Config
 
 from figures import closing
 from selvhjelp import gunicorn_conf
@@ -40,3 +43,34 @@ class GunicornConfTests(TestCase):
         with mock.patch("django.db.connections.close_all") as close_all:  # the requests' threads open their own
             gunicorn_conf.post_worker_init(worker)
         close_all.assert_called_once_with()
+
+
+def a_server(*binds: str):
+    cfg = Config()
+    cfg.set("bind", list(binds))
+    cfg.set("reuse_port", gunicorn_conf.reuse_port)
+    return types.SimpleNamespace(cfg=cfg)
+
+
+class ConnectionsSpreadTests(SimpleTestCase):
+    """Each worker listens on a socket of its own where the address allows it (tests/integration/test_web_workers.py
+    shows the kernel spreading connections over them)."""
+
+    def test_workers_listen_on_sockets_of_their_own_on_a_host_and_port(self):
+        server = a_server("127.0.0.1:8000", "[::1]:8000")
+        gunicorn_conf.on_starting(server)
+        self.assertTrue(server.cfg.reuse_port)
+
+    def test_workers_share_a_unix_socket_or_one_given_by_file_descriptor(self):
+        for bind in ("unix:/run/selvhjelp/web.sock", "fd://3"):
+            with self.subTest(bind):
+                server = a_server("127.0.0.1:8000", bind)
+                gunicorn_conf.on_starting(server)
+                self.assertFalse(server.cfg.reuse_port)
+
+    def test_workers_share_the_sockets_systemd_hands_over(self):
+        server = a_server("127.0.0.1:8000")
+        with mock.patch.dict(os.environ, {"LISTEN_PID": str(os.getpid()), "LISTEN_FDS": "1"}):
+            gunicorn_conf.on_starting(server)
+            self.assertEqual(os.environ["LISTEN_FDS"], "1", "left for gunicorn to take")
+        self.assertFalse(server.cfg.reuse_port)
