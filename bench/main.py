@@ -1068,11 +1068,12 @@ class Bench:
     def load(self, scenarios: list[Scenario]) -> None:
         for scenario in scenarios:
             self.check(scenario)
-        signup = next(scenario for scenario in scenarios if scenario.method == "POST")
-        browser = Browser(self.base)
-        form = browser.get(signup.path)
-        self.csrf_cookie = f"csrftoken={browser.cookies['csrftoken']}"
-        self.csrf_token = form.csrf_token()
+        signup = next((scenario for scenario in scenarios if scenario.method == "POST"), None)
+        if signup is not None:  # not measured with --only, unless named
+            browser = Browser(self.base)
+            form = browser.get(signup.path)
+            self.csrf_cookie = f"csrftoken={browser.cookies['csrftoken']}"
+            self.csrf_token = form.csrf_token()
         for concurrency in self.options.concurrency:
             for scenario in scenarios:
                 self.results.append(self.measure(scenario, concurrency))
