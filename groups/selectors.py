@@ -119,11 +119,14 @@ def waiting_overview(contact_point: ContactPoint) -> WaitingOverview:
 
     The overview follows from that query's counts and the contact point's settings alone, so each
     process keeps what it worked out under a digest of exactly those (and the page's language): the
-    same counts give the same overview, and any change to them gives a new digest. What is kept holds
-    counts and group plans, never a person; the key holds the digest only."""
-    buckets = matching.waiting_buckets(contact_point)
+    same counts give the same overview, and any change to them gives a new digest. PostgreSQL makes the
+    counts' digest (``matching.waiting_digest``), so while they stay the same a page reads one short row
+    instead of the counts. What is kept holds counts and group plans, never a person; the key holds the
+    digest only."""
     every, offered = language_list.every_and_offered(contact_point)
     names = {code: language.name for code, language in every.items()}
+    if not pagecache.keeping():
+        return _overview(contact_point, matching.waiting_buckets(contact_point), offered, names)
     inputs = (
         contact_point.pk,
         matching.formats_offered(contact_point),
@@ -132,12 +135,13 @@ def waiting_overview(contact_point: ContactPoint) -> WaitingOverview:
         offered,
         names,
         translation.get_language(),
-        buckets,
+        # The counts themselves are read only when their digest is new.
+        matching.waiting_digest(contact_point),
     )
     return pagecache.kept_by_content(
         "waiting-overview",
         inputs,
-        lambda: _overview(contact_point, buckets, offered, names),
+        lambda: _overview(contact_point, matching.waiting_buckets(contact_point), offered, names),
         size=lambda overview: 4096 + 256 * len(overview.ready),
     )
 

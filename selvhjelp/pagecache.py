@@ -74,6 +74,11 @@ def seconds() -> int:
     return int(settings.PUBLIC_PAGE_CACHE_SECONDS)
 
 
+def keeping() -> bool:
+    """Whether this process keeps anything (``PUBLIC_PAGE_CACHE_SECONDS`` above 0)."""
+    return seconds() > 0
+
+
 # --- The generation ------------------------------------------------------------------------------
 
 

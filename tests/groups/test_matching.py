@@ -11,7 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contactpoints.models import Language
-from groups.matching import PREFERENCE_FIELDS, Plan, concrete_plans, plan_counts, suggest, suggestions
+from groups.matching import (
+    PREFERENCE_FIELDS,
+    Plan,
+    concrete_plans,
+    plan_counts,
+    suggest,
+    suggestions,
+    waiting_digest,
+)
 from groups.models import ANY, AgeGroup, Format, Invitation, SignUp, TimeOfDay
 from tests.base import Personas, waiting_person
 from tests.staff.base import StaffTestCase
@@ -19,6 +27,7 @@ from tests.staff.base import StaffTestCase
 FORMATS = [Format.IN_PERSON.value, Format.TELEPHONE.value]
 LANGUAGES = ["no", "en", "ar", "pl"]
 NOW = datetime.datetime(2026, 12, 1, 12, tzinfo=datetime.UTC)
+ONE_DAY = datetime.timedelta(days=1)
 
 
 def one_per_wish(buckets: list[dict]) -> list[dict]:
@@ -192,6 +201,39 @@ class SuggestionsForAContactPoint(Personas):
         found = suggestions(self.point_a)
         self.assertEqual([s.fit for s in found], [5, 5])
         self.assertEqual({s.plan.age_group for s in found}, {"18-29", "60-74"})
+
+
+class WaitingDigestTests(Personas):
+    """PostgreSQL's digest of a contact point's waiting counts: read instead of the counts while they stay
+    the same (``waiting_overview``), so it must change whenever they do."""
+
+    def test_the_same_counts_give_the_same_digest_and_any_change_a_new_one(self):
+        self.assertEqual(waiting_digest(self.point_a), "", "nobody waits")
+        first = waiting_person(self.point_a, "first@example.org", days_ago=3, languages=["en", "no"])
+        waiting_person(self.point_a, "second@example.org", days_ago=3, languages=["en", "no"])
+        seen = {waiting_digest(self.point_a)}
+        self.assertEqual(waiting_digest(self.point_a), next(iter(seen)), "nothing changed")
+        changes = [
+            lambda: waiting_person(self.point_a, "third@example.org", days_ago=1),
+            lambda: SignUp.objects.filter(pk=first.pk).update(time_of_day=TimeOfDay.EVENING),
+            lambda: SignUp.objects.filter(pk=first.pk).update(languages=["no"]),
+            lambda: SignUp.objects.filter(pk=first.pk).update(age_group="30-44"),
+            lambda: SignUp.objects.filter(pk=first.pk).update(format=Format.TELEPHONE),
+            lambda: SignUp.objects.filter(pk=first.pk).update(waiting_since=first.waiting_since - ONE_DAY),
+            lambda: SignUp.objects.filter(pk=first.pk).update(status=SignUp.Status.INVITED),
+        ]
+        for change in changes:
+            change()
+            digest = waiting_digest(self.point_a)
+            self.assertNotIn(digest, seen)
+            seen.add(digest)
+
+    def test_it_is_of_one_contact_points_counts_alone(self):
+        waiting_person(self.point_a, "here@example.org")
+        before = waiting_digest(self.point_a)
+        waiting_person(self.point_b, "there@example.org")
+        self.assertEqual(waiting_digest(self.point_a), before)
+        self.assertNotEqual(waiting_digest(self.point_b), "")
 
 
 class OpenGroups(StaffTestCase):

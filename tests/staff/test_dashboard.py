@@ -4,7 +4,9 @@ import datetime
 import html
 import re
 
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -127,6 +129,18 @@ class KeptContentTests(StaffTestCase):
         failed_at = timezone.now()
         Email.objects.create(kind="message", dedupe_key="failed-1", contact_point=self.point_a, failed_at=failed_at)
         self.assertContains(self.client_a.get(self.url), "1 e-post kunne ikke leveres")
+
+    def test_counts_that_did_not_change_are_not_read_again(self):
+        self.fill(self.point_a, 6, time_of_day="evening")
+        self.client_a.get(self.url)
+        with CaptureQueriesContext(connection) as again:
+            self.assertContains(self.client_a.get(self.url), "6 personer venter")
+        counts = [query["sql"] for query in again.captured_queries if query["sql"].startswith('SELECT "groups_signup"')]
+        self.assertEqual(counts, [], "only their digest is read")
+        SignUp.objects.filter(contact_point=self.point_a).update(time_of_day="daytime")  # behind the workflows' back
+        page = self.client_a.get(self.url)
+        self.assertContains(page, "6 personer venter")
+        self.assertEqual(page.context["overview"].splits[1].counts[:2], [("På dagtid", 6), ("På kvelden", 0)])
 
     def test_each_language_has_its_own(self):
         self.fill(self.point_a, 6)
