@@ -50,6 +50,7 @@ from figures.selectors import COUNTRY, Geography, MonthFigures, Node, decode_cel
 from figures.suppression import MonthCounts, Reason, Shown, below, suppress, suppress_year_to_date
 from groups.models import Group, MonthlyFigure
 from groups.monthly import is_final, month_of, next_month
+from selvhjelp.pagecache import Makers
 
 # The counts published for the year to date, and what the public pages call them.
 YEAR_TO_DATE = ("confirmed", "groups_started", "members_at_start")
@@ -339,19 +340,25 @@ KEEP_SECONDS = 60 * 60
 MEMO_SIZE = 256
 _memo: OrderedDict[tuple[object, ...], Any] = OrderedDict()
 _memo_lock = threading.Lock()
+_makers = Makers()
 
 
 def _remembered(key: tuple[object, ...], make: Callable[[], Any]) -> Any:
-    """This process's copy of something that never changes under its key: made once, the oldest forgotten."""
+    """This process's copy of something that never changes under its key: made once (by one thread, the
+    others asking for it waiting), the oldest forgotten."""
     with _memo_lock:
         if key in _memo:
             _memo.move_to_end(key)
             return _memo[key]
-    value = make()
-    with _memo_lock:
-        _memo[key] = value
-        while len(_memo) > MEMO_SIZE:
-            _memo.popitem(last=False)
+    with _makers.one(key):
+        with _memo_lock:
+            if key in _memo:
+                return _memo[key]
+        value = make()
+        with _memo_lock:
+            _memo[key] = value
+            while len(_memo) > MEMO_SIZE:
+                _memo.popitem(last=False)
     return value
 
 

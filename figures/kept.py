@@ -3,7 +3,9 @@
 A key names the office, the version of the figures, the language and the day
 (``figures.views``), never the user, so that what is kept under a key never
 changes: each process keeps its own copy of the parts it served last, and every
-process finds the others' in the cache, where they are kept for an hour.
+process finds the others' in the cache, where they are kept for an hour. When
+the figures change, one thread of a process makes the new parts while the
+others asking for them wait.
 """
 
 from collections.abc import Callable
@@ -28,11 +30,16 @@ def kept(key: str, make: Callable[[], T], size: Callable[[T], int]) -> T:
     held = _process.get((name,))
     if held is not None:
         return cast(T, held)
-    value = cache.get(name)
-    if value is None:
-        value = make()
-        cache.set(name, value, KEEP_SECONDS)
-    _process.put((name,), value, size=size(value), timeout=KEEP_SECONDS)
+    # New figures are rendered by one thread of the process; the others wait for it, not render too.
+    with _process.one_maker((name,)):
+        held = _process.get((name,))
+        if held is not None:
+            return cast(T, held)
+        value = cache.get(name)
+        if value is None:
+            value = make()
+            cache.set(name, value, KEEP_SECONDS)
+        _process.put((name,), value, size=size(value), timeout=KEEP_SECONDS)
     return cast(T, value)
 
 

@@ -38,7 +38,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -166,6 +166,30 @@ def _raise_generation() -> None:
 # --- This process's memory -----------------------------------------------------------------------
 
 
+class Makers:
+    """One maker at a time per key: while one thread of this process makes what is kept under a key, the
+    others asking for it wait (``MAKING_WAIT_SECONDS`` at most) and then find it kept. When something
+    runs out under load, it is made once, not once per thread, each slowed by the others."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._making: dict[Hashable, threading.Lock] = {}
+
+    @contextlib.contextmanager
+    def one(self, key: Hashable) -> Iterator[None]:
+        with self._lock:
+            making = self._making.setdefault(key, threading.Lock())
+        mine = making.acquire(timeout=MAKING_WAIT_SECONDS)
+        try:
+            yield
+        finally:
+            if mine:
+                making.release()
+            with self._lock:
+                if self._making.get(key) is making and not making.locked():
+                    del self._making[key]
+
+
 class LocalStore:
     """What this process keeps: at most ``max_bytes``, the least recently used going first, each for a time."""
 
@@ -174,7 +198,7 @@ class LocalStore:
         self._items: OrderedDict[tuple[object, ...], tuple[float, int, object]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
-        self._making: dict[tuple[object, ...], threading.Lock] = {}
+        self._makers = Makers()
 
     def get(self, key: tuple[object, ...]) -> object | None:
         with self._lock:
@@ -202,22 +226,9 @@ class LocalStore:
                 _key, (_expires, dropped, _value) = self._items.popitem(last=False)
                 self._bytes -= dropped
 
-    @contextlib.contextmanager
-    def one_maker(self, key: tuple[object, ...]) -> Iterator[None]:
-        """While one thread of this process makes what is kept under ``key``, the others asking for it wait
-        (``MAKING_WAIT_SECONDS`` at most) and then find it kept: when a page runs out under load, it is
-        made once, not once per thread, each slowed by the others."""
-        with self._lock:
-            making = self._making.setdefault(key, threading.Lock())
-        mine = making.acquire(timeout=MAKING_WAIT_SECONDS)
-        try:
-            yield
-        finally:
-            if mine:
-                making.release()
-            with self._lock:
-                if self._making.get(key) is making and not making.locked():
-                    del self._making[key]
+    def one_maker(self, key: tuple[object, ...]) -> contextlib.AbstractContextManager[None]:
+        """``Makers.one``: what runs out under load is made once, while the other threads wait for it."""
+        return self._makers.one(key)
 
     def clear(self) -> None:
         with self._lock:

@@ -3,11 +3,14 @@ date are made once, from the data of that moment, and never change afterwards.""
 
 import datetime
 import pickle
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from unittest import mock
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test import Client, TransactionTestCase, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -331,6 +334,29 @@ class CountedAheadTests(Personas):
         self.assertEqual(seen, [last])
         self.assertNotEqual(new, last)
         self.assertEqual(closing.live().version, new)
+
+    def test_threads_asking_at_once_for_a_new_count_read_it_once(self):
+        cache.clear()
+        version = closing.recount_live()
+        closing._memo.clear()  # as a process that has not read this count yet
+        reads, started = [], threading.Barrier(6)
+        backend = type(caches["default"])  # each thread has its own
+        read = backend.get
+
+        def slowly(self, key, *args, **kwargs):
+            if key.endswith(f"@{version}"):
+                reads.append(key)
+                time.sleep(0.2)  # long enough that every thread asks while it is being read
+            return read(self, key, *args, **kwargs)
+
+        def a_page(_n):
+            started.wait()
+            return closing.live().version
+
+        with mock.patch.object(backend, "get", slowly), ThreadPoolExecutor(max_workers=6) as pool:
+            versions = list(pool.map(a_page, range(6)))
+        self.assertEqual(versions, [version] * 6)
+        self.assertEqual(len(reads), 1)
 
     def test_the_beat_runs_it_within_the_minute_a_count_is_kept(self):
         entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "figures.tasks.recount_live")

@@ -1,6 +1,9 @@
 """A rendered part of an office's page or a CSV file is made once for its key, kept in the cache for
 every process, and by each process for itself."""
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from unittest import mock
 
 from django.core.cache import cache
@@ -51,3 +54,20 @@ class KeptTests(SimpleTestCase):
             self.assertEqual(kept.kept("c", self.make("new c"), len), "cccc")
             self.assertEqual(kept.kept("b", self.make("new b"), len), "new b")
             self.assertEqual(kept.kept("d", self.make("new d"), len), "new d")
+
+    def test_threads_asking_at_once_for_new_figures_wait_for_one_to_render_them(self):
+        started = threading.Barrier(6)
+
+        def slow():
+            self.made += 1
+            time.sleep(0.2)  # long enough that every thread asks while it is being made
+            return "the national office's tables"
+
+        def ask(_n):
+            started.wait()
+            return kept.kept("office-figures:new-version", slow, len)
+
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            answers = list(pool.map(ask, range(6)))
+        self.assertEqual(answers, ["the national office's tables"] * 6)
+        self.assertEqual(self.made, 1)
