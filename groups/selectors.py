@@ -27,6 +27,7 @@ from groups.models import (
 from outbox.models import Email
 from selvhjelp import pagecache
 from selvhjelp.counts import SMALLEST_COUNT_SHOWN
+from selvhjelp.prepared import Prepared
 
 # The public page says how many wait as the offices' figures do: never an
 # exact count below SMALLEST_COUNT_SHOWN, and from a snapshot taken at most
@@ -220,10 +221,16 @@ def group_summary(group: Group) -> GroupSummary:
     return _summary(_with_counts(Group.objects.filter(pk=group.pk)).get())
 
 
+# Every visit to a group's page asks for it: SQL the ORM builds once per process.
+_group_at = Prepared(lambda point, pk: _with_counts(Group.objects.filter(contact_point=point, pk=pk)))
+
+
 def group_summary_at(contact_point: ContactPoint, pk: int) -> GroupSummary:
     """A group of ``contact_point``, with its room and its invitations counted: one query.
     Raises ``Group.DoesNotExist`` for a group that is not the contact point's."""
-    group = _with_counts(Group.objects.filter(contact_point=contact_point)).get(pk=pk)
+    group = _group_at.first(contact_point.pk, pk)
+    if group is None:
+        raise Group.DoesNotExist(f"no group {pk} at {contact_point.slug}")
     group.contact_point = contact_point
     return _summary(group)
 

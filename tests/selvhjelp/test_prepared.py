@@ -73,3 +73,10 @@ class PreparedTests(Personas):
             prepared.all("sentral-a", str(self.staff_a.pk))
         with self.assertRaises(TypeError):
             Prepared(points_of).all("sentral-a", None)
+
+    def test_a_number_beyond_every_id_finds_nothing(self):
+        prepared = Prepared(lambda pk: Office.objects.filter(pk=pk))
+        self.assertEqual(prepared.first(self.district_east.pk), self.district_east)
+        for number in (2**31, 2**63, 10**30):
+            with self.subTest(number):
+                self.assertIsNone(prepared.first(number))
