@@ -8,7 +8,6 @@ their age. So everyone in a group who gave an age is in the same age band
 """
 
 import datetime
-import functools
 import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -20,6 +19,7 @@ from django.db.models import Count, Min, Q, QuerySet
 from contactpoints import languages as language_list
 from contactpoints.models import ContactPoint
 from groups.models import ANY, GROUP_AGES, LANGUAGE_OPEN_LABEL, AgeGroup, Format, SignUp, TimeOfDay
+from selvhjelp.prepared import Prepared
 
 # A person's wishes, as a sign-up holds them, and a group's plan.
 PREFERENCE_FIELDS = ("format", "time_of_day", "languages", "age_group")
@@ -147,27 +147,17 @@ def waiting_buckets(contact_point: ContactPoint) -> list[Bucket]:
     return list(_buckets(contact_point.pk))
 
 
-# Stands for a contact point's id while the digest's statement is made: no contact point has it.
-_ANY_POINT = -7321
-
-
-@functools.cache
-def _digest_statement() -> tuple[str, list[Any], int]:
-    """``waiting_buckets``'s query, made by the ORM once per process, inside one that digests its rows
-    in a fixed order; and where in its parameters the contact point's id goes."""
-    sql, params = _buckets(_ANY_POINT).query.sql_with_params()
-    (at,) = [index for index, param in enumerate(params) if param == _ANY_POINT]
-    digest = f"SELECT md5(string_agg(counted::text, ',' ORDER BY counted::text)) FROM ({sql}) counted"  # noqa: S608  # nosec B608 - SQL the ORM made
-    return digest, list(params), at
+# ``waiting_buckets``'s query, made by the ORM once per process, for ``waiting_digest`` to digest.
+_counts = Prepared(_buckets)
 
 
 def waiting_digest(contact_point: ContactPoint) -> str:
     """A digest of what ``waiting_buckets`` would return, made by PostgreSQL: the same counts give the
     same digest and any change to them a new one, and reading it costs one short row, not the counts."""
-    sql, params, at = _digest_statement()
-    params = [*params[:at], contact_point.pk, *params[at + 1 :]]
+    sql, params = _counts.sql(contact_point.pk)
+    digest = f"SELECT md5(string_agg(counted::text, ',' ORDER BY counted::text)) FROM ({sql}) counted"  # noqa: S608  # nosec B608 - SQL the ORM made
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(digest, params)
         row = cursor.fetchone()
     return str(row[0] or "") if row else ""
 

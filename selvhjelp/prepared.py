@@ -4,7 +4,7 @@ For the short queries every signed-in page runs (is this contact point the user'
 SQL costs the ORM more than PostgreSQL takes to answer. ``Prepared(build)`` asks the ORM for the SQL and
 for how to make objects of its rows once, the first time it is used; after that a call only sends the
 SQL with its own values and makes the objects as the ORM would (``select_related`` and annotations
-included).
+included); or gives the SQL with the call's values, for a query of one's own around it (``sql``).
 
 ``build(*values)`` returns the query set for those values, each of which must reach the SQL as itself,
 as in ``filter(slug=slug)``. To find where each one goes, the query is built twice, with two different
@@ -41,12 +41,9 @@ def _stand_ins(values: Sequence[Value], turn: int) -> list[Value]:
 
 
 @dataclass(frozen=True)
-class _Statement:
-    using: str
-    sql: str
-    params: tuple[Any, ...]
-    slots: tuple[tuple[int, int], ...]  # (where in the parameters, which value)
-    types: tuple[type, ...]
+class _Objects:
+    """How the ORM makes objects of the rows: the model's own columns, the related objects, the annotations."""
+
     compiler: Any
     model: type[Model]
     fields: tuple[int, int]  # the model's own columns: from, to
@@ -54,56 +51,93 @@ class _Statement:
     populators: list[Any]
     annotations: dict[str, int]
 
+    @classmethod
+    def of(cls, queryset: "QuerySet[Any]", compiler: Any) -> "_Objects | None":
+        if queryset._iterable_class is not ModelIterable or queryset._known_related_objects:  # type: ignore[attr-defined]
+            return None
+        klass_info = compiler.klass_info
+        select_fields = klass_info["select_fields"]
+        start, end = select_fields[0], select_fields[-1] + 1
+        return cls(
+            compiler=compiler,
+            model=klass_info["model"],
+            fields=(start, end),
+            names=[column[0].target.attname for column in compiler.select[start:end]],
+            populators=get_related_populators(klass_info, compiler.select, queryset.db),  # type: ignore[call-arg]
+            annotations=dict(compiler.annotation_col_map or {}),
+        )
+
+    def made(self, using: str, rows: list[Any]) -> list[Any]:
+        start, end = self.fields
+        objects = []
+        for row in self.compiler.results_iter([rows]):
+            made = self.model.from_db(using, self.names, row[start:end])
+            for populator in self.populators:
+                populator.populate(row, made)
+            for name, position in self.annotations.items():
+                setattr(made, name, row[position])
+            objects.append(made)
+        return objects
+
+
+@dataclass(frozen=True)
+class _Statement:
+    using: str
+    sql: str
+    params: tuple[Any, ...]
+    slots: tuple[tuple[int, int], ...]  # (where in the parameters, which value)
+    types: tuple[type, ...]
+    objects: _Objects | None  # None: a query of values, whose SQL alone is asked for
+
 
 class Prepared(Generic[M]):
-    def __init__(self, build: Callable[..., "QuerySet[M]"]) -> None:
+    def __init__(self, build: Callable[..., "QuerySet[M, Any]"]) -> None:
         self._build = build
         self._statement: _Statement | None = None
         self._lock = threading.Lock()
 
-    def all(self, *values: Value) -> list[M]:
-        """The objects ``build(*values)`` would give, in its order."""
-        statement = self._statement or self._prepare(values)
-        if tuple(type(value) for value in values) != statement.types:
-            raise TypeError(f"prepared for values of types {statement.types}")
+    def sql(self, *values: Value) -> tuple[str, list[Any]]:
+        """The SQL of ``build(*values)`` and its parameters, for a query of one's own around it."""
+        statement = self._for(values)
         params = list(statement.params)
         for position, index in statement.slots:
             params[position] = values[index]
+        return statement.sql, params
+
+    def all(self, *values: Value) -> list[M]:
+        """The objects ``build(*values)`` would give, in its order."""
+        statement = self._for(values)
+        if statement.objects is None:
+            raise ImproperlyConfigured("a prepared query makes model objects of a plain query set")
+        sql, params = self.sql(*values)
         with connections[statement.using].cursor() as cursor:
-            cursor.execute(statement.sql, params)
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
-        return [self._object(statement, row) for row in statement.compiler.results_iter([rows])]
+        return statement.objects.made(statement.using, rows)
 
     def first(self, *values: Value) -> M | None:
         found = self.all(*values)
         return found[0] if found else None
 
-    @staticmethod
-    def _object(statement: _Statement, row: Sequence[Any]) -> M:
-        start, end = statement.fields
-        made = statement.model.from_db(statement.using, statement.names, row[start:end])
-        for populator in statement.populators:
-            populator.populate(row, made)
-        for name, position in statement.annotations.items():
-            setattr(made, name, row[position])
-        return made  # type: ignore[return-value]
-
-    def _prepare(self, values: Sequence[Value]) -> _Statement:
-        with self._lock:
-            if self._statement is None:
-                self._statement = self._made(values)
-            return self._statement
+    def _for(self, values: Sequence[Value]) -> _Statement:
+        statement = self._statement
+        if statement is None:
+            with self._lock:
+                if self._statement is None:
+                    self._statement = self._made(values)
+                statement = self._statement
+        if tuple(type(value) for value in values) != statement.types:
+            raise TypeError(f"prepared for values of types {statement.types}")
+        return statement
 
     def _made(self, values: Sequence[Value]) -> _Statement:
-        first, second = (self._build(*_stand_ins(values, turn)) for turn in (1, 2))
-        if first._iterable_class is not ModelIterable or first._known_related_objects:  # type: ignore[attr-defined]
-            raise ImproperlyConfigured("a prepared query makes model objects of a plain query set")
+        a, b = _stand_ins(values, 1), _stand_ins(values, 2)
+        first, second = self._build(*a), self._build(*b)
         compiler = first.query.get_compiler(using=first.db)
         sql, params = compiler.as_sql()
         other_sql, other_params = second.query.get_compiler(using=second.db).as_sql()
         if sql != other_sql or len(params) != len(other_params):
             raise ImproperlyConfigured(f"the query changes with its values: {sql!r}")
-        a, b = _stand_ins(values, 1), _stand_ins(values, 2)
         slots = []
         for position, (one, other) in enumerate(zip(params, other_params, strict=True)):
             if one == other:
@@ -114,19 +148,11 @@ class Prepared(Generic[M]):
             slots.append((position, index))
         if {index for _position, index in slots} != set(range(len(values))):
             raise ImproperlyConfigured("a value does not reach the SQL")
-        klass_info = compiler.klass_info
-        select_fields = klass_info["select_fields"]
-        start, end = select_fields[0], select_fields[-1] + 1
         return _Statement(
             using=first.db,
             sql=sql,
             params=tuple(params),
             slots=tuple(slots),
             types=tuple(type(value) for value in values),
-            compiler=compiler,
-            model=klass_info["model"],
-            fields=(start, end),
-            names=[column[0].target.attname for column in compiler.select[start:end]],
-            populators=get_related_populators(klass_info, compiler.select, first.db),  # type: ignore[call-arg]
-            annotations=dict(compiler.annotation_col_map or {}),
+            objects=_Objects.of(first, compiler),
         )
