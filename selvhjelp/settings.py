@@ -300,8 +300,9 @@ ANYMAIL = {
 }
 
 # Background work. With no broker configured, tasks run in-process at once.
-# How much lower a worker's CPU priority is than the web's (nice(1), 0 to 19; selvhjelp/celery.py).
-WORKER_NICENESS = env_int("WORKER_NICENESS", 10)
+# How much lower a worker's CPU priority is than the web's (nice(1), 0 to 19; selvhjelp/celery.py): by
+# default the lowest, so that on a machine shared with the web a worker uses what the web leaves.
+WORKER_NICENESS = env_int("WORKER_NICENESS", 19)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 if not CELERY_BROKER_URL:

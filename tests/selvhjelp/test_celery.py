@@ -49,8 +49,8 @@ def niceness_of_a_starting_worker(**env: str) -> int:
 
 class WorkerNicenessTests(SimpleTestCase):
     def test_a_worker_runs_below_the_web_by_default(self):
-        self.assertEqual(settings.WORKER_NICENESS, 10)
-        self.assertEqual(niceness_of_a_starting_worker(), os.getpriority(os.PRIO_PROCESS, 0) + 10)
+        self.assertEqual(settings.WORKER_NICENESS, 19)
+        self.assertEqual(niceness_of_a_starting_worker(), min(19, os.getpriority(os.PRIO_PROCESS, 0) + 19))
 
     def test_an_operator_can_keep_a_worker_at_the_webs_priority(self):
         self.assertEqual(niceness_of_a_starting_worker(WORKER_NICENESS="0"), os.getpriority(os.PRIO_PROCESS, 0))
@@ -61,12 +61,12 @@ class WorkerNicenessTests(SimpleTestCase):
         if not AUTOGROUP.exists():
             self.skipTest("this kernel groups no processes by session; the niceness alone counts")
         own, session = a_starting_worker(own_session=True)
-        self.assertEqual(own, os.getpriority(os.PRIO_PROCESS, 0) + 10)
-        self.assertEqual(session, "10")
+        self.assertEqual(own, min(19, os.getpriority(os.PRIO_PROCESS, 0) + 19))
+        self.assertEqual(session, "19")
 
     def test_a_worker_sharing_its_session_with_others_leaves_the_session_as_it_was(self):
         before = niceness_of_this_session()
         own, session = a_starting_worker()
-        self.assertEqual(own, os.getpriority(os.PRIO_PROCESS, 0) + 10)
+        self.assertEqual(own, min(19, os.getpriority(os.PRIO_PROCESS, 0) + 19))
         self.assertEqual(session, before)
         self.assertEqual(niceness_of_this_session(), before, "the tests' own session")
