@@ -45,23 +45,26 @@ def admit_sign_up(
     window = settings.SIGNUP_LIMIT_WINDOW_SECONDS
     client = ratelimit.Counter("signup-client", ratelimit.client_key(request), window)
     points = [(point, ratelimit.Counter("signup-point", str(point.pk), window)) for point in [contact_point, *also_at]]
-    counts = ratelimit.peek(client, *(counter for _point, counter in points))
-    if counts is None:
+    point_counters = [counter for _point, counter in points]
+    # Counted at once, in one round trip; given back below if a limit turns it away.
+    taken = ratelimit.take(client, *point_counters)
+    if taken is None:
         return True  # The cache does not answer: take the sign-up rather than lose it.
-    from_client, *at_points = counts
+    from_client, *at_points = taken.counts
     if _reached(from_client, settings.SIGNUP_LIMIT_PER_CLIENT):
+        ratelimit.give_back(taken, client, *point_counters)
         logger.warning("The sign-up form turned a sign-up away: many came from one client address")
         return False
     if sent_by_a_program:
-        ratelimit.count(client)
+        ratelimit.give_back(taken, *point_counters)
         return True
     for (point, counter), at_point in zip(points, at_points, strict=True):
         if _reached(at_point, settings.SIGNUP_LIMIT_PER_CONTACT_POINT):
+            ratelimit.give_back(taken, client, *point_counters)
             logger.warning("The sign-up form turned a sign-up away: many came at contact point %s", point.pk)
             if ratelimit.once_per_window(counter, "held-limit"):
                 threshold.hold_notices(contact_point=point, turned_away=True)
             return False
-    ratelimit.count(client, *(counter for _point, counter in points))
     burst = settings.SIGNUP_BURST_PER_CONTACT_POINT
     for (point, counter), at_point in zip(points, at_points, strict=True):
         if burst > 0 and at_point + 1 > burst and ratelimit.once_per_window(counter, "held-burst"):

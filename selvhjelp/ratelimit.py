@@ -12,6 +12,7 @@ the cache does not answer, nothing is counted and every limit lets the request
 through: the form must keep working for people, and the warning is logged.
 """
 
+import contextlib
 import ipaddress
 import logging
 import math
@@ -83,37 +84,73 @@ def peek(*counters: Counter) -> list[int] | None:
     ]
 
 
-def count(*counters: Counter) -> None:
-    """Count one more request on each counter: in one round trip where the cache is Redis."""
+@dataclass(frozen=True)
+class Taken:
+    """What ``take`` found: how many each counter held just before this request (in its order), and
+    the moment it counted at, so that the same windows can be given back."""
+
+    counts: list[int]
+    now: float
+
+
+def take(*counters: Counter) -> Taken | None:
+    """Count one more request on each counter and say how many each held just before it: in one round
+    trip where the cache is Redis. A request then turned away is given back (``give_back``), so that
+    it is not counted. None when the cache does not answer: nothing is counted."""
     now = time.time()
+    keys = [counter._keys(now) for counter in counters]
     try:
         backend = caches["default"]
         if isinstance(backend, RedisCache):
-            _count_in_redis(backend, counters, now)
-            return
-        for counter in counters:
-            current, _previous = counter._keys(now)
-            # Two windows' time: the next window reads this one as its previous.
-            if not backend.add(current, 1, timeout=2 * counter.seconds):
-                try:
-                    backend.incr(current)
-                except ValueError:
-                    backend.add(current, 1, timeout=2 * counter.seconds)  # expired between add and incr
+            found = _take_in_redis(backend, keys, counters)
+        else:
+            found = backend.get_many([key for pair in keys for key in pair])
+            for counter, (current, _previous) in zip(counters, keys, strict=True):
+                # Two windows' time: the next window reads this one as its previous.
+                if not backend.add(current, 1, timeout=2 * counter.seconds):
+                    try:
+                        backend.incr(current)
+                    except ValueError:
+                        backend.add(current, 1, timeout=2 * counter.seconds)  # expired between add and incr
     except Exception as exc:
         logger.warning("A request was not counted: the cache did not answer (%s)", type(exc).__name__)
+        return None
+    counts = [
+        counter._estimate(now, int(found.get(current, 0)), int(found.get(previous, 0)))
+        for counter, (current, previous) in zip(counters, keys, strict=True)
+    ]
+    return Taken(counts=counts, now=now)
 
 
-def _count_in_redis(backend: RedisCache, counters: tuple[Counter, ...], now: float) -> None:
-    """Each window's key is made with its time to live if missing, then raised: both in one pipeline, so a
-    key never lives without an end. Django's Redis cache keeps whole numbers as they are, so ``peek``
-    reads them back."""
+def _take_in_redis(backend: RedisCache, keys: list[tuple[str, str]], counters: tuple[Counter, ...]) -> dict[str, int]:
+    """Each counter's previous window read, and its current window made with its time to live if missing,
+    then raised: all in one pipeline, so a key never lives without an end. What the current windows held
+    before is what each raise returned, less this request. Django's Redis cache keeps whole numbers as
+    they are, so ``peek`` reads them back."""
     client = backend._cache.get_client(write=True)  # Django's own Redis client for this cache
     with client.pipeline(transaction=False) as pipeline:
+        for counter, (current, previous) in zip(counters, keys, strict=True):
+            pipeline.get(backend.make_and_validate_key(previous))
+            pipeline.set(backend.make_and_validate_key(current), 0, ex=2 * counter.seconds, nx=True)
+            pipeline.incr(backend.make_and_validate_key(current))
+        answers = pipeline.execute()
+    found = {}
+    for index, (current, previous) in enumerate(keys):
+        before, _made, raised = answers[3 * index : 3 * index + 3]
+        found[previous] = int(before or 0)
+        found[current] = int(raised) - 1
+    return found
+
+
+def give_back(taken: Taken, *counters: Counter) -> None:
+    """Take back the request ``take`` counted on these counters: it was turned away."""
+    try:
+        backend = caches["default"]
         for counter in counters:
-            key = backend.make_and_validate_key(counter._keys(now)[0])
-            pipeline.set(key, 0, ex=2 * counter.seconds, nx=True)
-            pipeline.incr(key)
-        pipeline.execute()
+            with contextlib.suppress(ValueError):  # gone already: nothing to give back
+                backend.decr(counter._keys(taken.now)[0])
+    except Exception as exc:
+        logger.warning("A request turned away was still counted: the cache did not answer (%s)", type(exc).__name__)
 
 
 def once_per_window(counter: Counter, what: str) -> bool:
@@ -134,11 +171,11 @@ def admit(request: HttpRequest, *, scope: str, limit: int, seconds: int) -> bool
     if limit <= 0:
         return True
     counter = Counter(scope, client_key(request), seconds)
-    counts = peek(counter)
-    if counts is None:
+    taken = take(counter)
+    if taken is None:
         return True  # the cache does not answer: let the person through
-    if counts[0] >= limit:
+    if taken.counts[0] >= limit:
+        give_back(taken, counter)
         logger.warning("A %s was turned away: many came from one client address", scope)
         return False
-    count(counter)
     return True

@@ -43,7 +43,7 @@ class SlidingWindowTests(SimpleTestCase):
     def count_at(self, moment: float, times: int = 1) -> None:
         with mock.patch("time.time", return_value=moment):
             for _ in range(times):
-                ratelimit.count(self.counter)
+                ratelimit.take(self.counter)
 
     def test_the_previous_window_counts_for_the_part_still_inside(self):
         start = 3600 * 1_000_000
@@ -56,6 +56,25 @@ class SlidingWindowTests(SimpleTestCase):
             self.counts_at(start + 3600 + 1), 12, "just after the window turned, the last one counts in full"
         )
         self.assertEqual(self.counts_at(start + 3 * 3600), 0)
+
+    def test_taking_counts_the_request_and_says_what_was_counted_before_it(self):
+        start = 3600 * 1_000_000
+        other = ratelimit.Counter("test", "other", 3600)
+        with mock.patch("time.time", return_value=start + 100):
+            first = ratelimit.take(self.counter, other)
+            second = ratelimit.take(self.counter)
+        self.assertEqual((first.counts, second.counts), ([0, 0], [1]))
+        self.assertEqual(self.counts_at(start + 200), 2)
+
+    def test_a_request_turned_away_and_given_back_is_not_counted(self):
+        start = 3600 * 1_000_000
+        self.count_at(start + 100, times=3)
+        with mock.patch("time.time", return_value=start + 200):
+            taken = ratelimit.take(self.counter)
+        self.assertEqual(taken.counts, [3])
+        with mock.patch("time.time", return_value=start + 3600 + 5):  # given back after its window turned
+            ratelimit.give_back(taken, self.counter)
+        self.assertEqual(self.counts_at(start + 300), 3)
 
     def test_once_per_window_is_once(self):
         self.assertTrue(ratelimit.once_per_window(self.counter, "held"))
@@ -74,7 +93,7 @@ class SlidingWindowInRedisTests(SlidingWindowTests):
     def test_a_count_in_redis_ends_with_its_second_window(self):
         from django.core.cache import caches
 
-        ratelimit.count(self.counter, ratelimit.Counter("test", "other", 60))
+        ratelimit.take(self.counter, ratelimit.Counter("test", "other", 60))
         client = caches["default"]._cache.get_client(write=True)
         keys = sorted(client.keys("*rate:test:*"))
         self.assertEqual(len(keys), 2)
