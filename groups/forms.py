@@ -4,6 +4,8 @@ There is deliberately no field for a name, phone number, postcode, national
 identity number, problem, diagnosis or referrer.
 """
 
+import copy
+import functools
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from contactpoints import languages as language_list
@@ -28,6 +31,31 @@ from selvhjelp import pagecache
 from selvhjelp.forms import field_of, no_control_characters
 
 
+class _Choices(BaseChoiceIterator):
+    """Choices made once and shared by every form that offers them: a field takes them as they are,
+    without going through them again (``normalize_choices``), and a form's copy of the field shares
+    them rather than copying them (they are never changed, only replaced)."""
+
+    def __init__(self, choices: Iterable[tuple[str, object]]) -> None:
+        self.choices = list(choices)
+
+    def __iter__(self) -> Iterator[tuple[str, object]]:
+        return iter(self.choices)
+
+    def __copy__(self) -> "_Choices":
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> "_Choices":
+        return self
+
+
+@functools.cache
+def _format_choices(offered: tuple[str, ...], shown: tuple[str, ...]) -> tuple[_Choices, _Choices]:
+    """The ways a form takes (those offered and "Any of these"), and the ways it shows."""
+    taken = [choice for choice in Format.choices if choice[0] in (*offered, ANY)]
+    return _Choices(taken), _Choices(choice for choice in taken if choice[0] in shown)
+
+
 class PreferencesMixin(forms.Form):
     nickname = forms.CharField(
         label=_("What may we call you?"),
@@ -37,10 +65,10 @@ class PreferencesMixin(forms.Form):
         validators=[no_control_characters],
     )
     format = forms.ChoiceField(
-        label=_("How would you like to meet?"), choices=Format.choices, initial=ANY, widget=forms.RadioSelect
+        label=_("How would you like to meet?"), choices=_Choices(Format.choices), initial=ANY, widget=forms.RadioSelect
     )
     time_of_day = forms.ChoiceField(
-        label=_("When suits you?"), choices=TimeOfDay.choices, initial=ANY, widget=forms.RadioSelect
+        label=_("When suits you?"), choices=_Choices(TimeOfDay.choices), initial=ANY, widget=forms.RadioSelect
     )
     languages = forms.MultipleChoiceField(
         label=_("Which languages can you take part in a group in?"),
@@ -55,7 +83,7 @@ class PreferencesMixin(forms.Form):
     age_group = forms.ChoiceField(
         label=_("Your age group"),
         help_text=_("Groups work best when members are within about 15 years of each other."),
-        choices=AgeGroup.choices,
+        choices=_Choices(AgeGroup.choices),
         initial=ANY,
         widget=forms.RadioSelect,
     )
@@ -71,7 +99,11 @@ class PreferencesMixin(forms.Form):
         every, offered = language_list.every_and_offered(contact_point)
         codes = [*offered, *(code for code in keep if code not in offered and code in every)]
         field = field_of(self, "languages", forms.MultipleChoiceField)
-        field.choices = [(code, language_list.label_html(every[code])) for code in codes]
+        field.choices = pagecache.per_generation(
+            f"groups.language_choices:{get_language()}:{','.join(codes)}",
+            lambda: _Choices((code, language_list.label_html(every[code])) for code in codes),
+            size=2 << 10,
+        )
         if len(codes) == 1 and not self.initial.get("languages"):
             self.initial["languages"] = codes
 
@@ -84,8 +116,7 @@ class PreferencesMixin(forms.Form):
         field = field_of(self, "format", forms.ChoiceField)
         # "Any of these" is still taken where there is one way, from a page served before the place
         # changed: there it means that way, and matches as it would.
-        field.choices = [c for c in Format.choices if c[0] in (*offered, ANY)]
-        field.widget.choices = [c for c in field.choices if c[0] in shown]
+        field.choices, field.widget.choices = _format_choices(tuple(offered), tuple(shown))
         # A wish the place does not offer starts as "Any of these", or as its one way.
         if self.initial.get("format", ANY) not in shown:
             self.initial["format"] = shown[-1]
@@ -129,17 +160,6 @@ def stamp_age(stamp: str) -> float | None:
 NOT_A_LIST = _("That list cannot be chosen here. Choose one of those shown, or none.")
 
 
-class _Choices(BaseChoiceIterator):
-    """Choices made once and shared by every form that offers them: a field takes them as they are,
-    without going through them again (``normalize_choices``)."""
-
-    def __init__(self, choices: list[tuple[str, object]]) -> None:
-        self.choices = choices
-
-    def __iter__(self) -> Iterator[tuple[str, object]]:
-        return iter(self.choices)
-
-
 @dataclass(frozen=True)
 class _ListsOffered:
     """The other lists the form at one contact point offers, each kind as choices (None: none to offer),
@@ -176,6 +196,8 @@ def _choices(points: list[ContactPoint]) -> _Choices | None:
 
 
 NO_THANK_YOU = _("No, thank you")
+# The fields that put a person on one more list: nearby, and nationwide.
+MORE_LIST_FIELDS = ("also_nearby", "also_nationwide")
 
 
 class SignUpForm(PreferencesMixin):
@@ -221,9 +243,22 @@ class SignUpForm(PreferencesMixin):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.limit_formats(contact_point)
         self.limit_languages(contact_point)
-        self.more_offered = self.offer_more_lists(contact_point)
+        self.contact_point = contact_point
+        self.more_points: dict[str, ContactPoint] = {}
+        if self.is_bound and not self.chose_more_lists():
+            # Nothing to check against the lists offered: they are looked up only if the form is shown again.
+            for name in MORE_LIST_FIELDS:
+                del self.fields[name]
+        else:
+            self.more_offered  # noqa: B018 - offered before the form is checked
         # Set by clean(): the honeypot was filled in, so a program sent this.
         self.sent_by_a_program = False
+
+    def chose_more_lists(self) -> bool:
+        """Whether what was sent chooses another list, or sends something else than one answer "no"."""
+        data = self.data
+        sent = [data.getlist(name) if hasattr(data, "getlist") else [data.get(name)] for name in MORE_LIST_FIELDS]
+        return any(len(values) > 1 or any(values) for values in sent)
 
     @cached_property
     def helper(self) -> FormHelper:
@@ -238,17 +273,20 @@ class SignUpForm(PreferencesMixin):
         )
         return helper
 
-    def offer_more_lists(self, contact_point: ContactPoint) -> list[str]:
+    @cached_property
+    def more_offered(self) -> list[str]:
         """Offer the lists a person may also join from here; a field with none to offer is left out."""
         # Only lists that meet one of the ways this form lets a person choose.
         ways = tuple(value for value, _label in field_of(self, "format", forms.ChoiceField).widget.choices)
-        offered = _lists_offered(contact_point, ways)
+        offered = _lists_offered(self.contact_point, ways)
         self.more_points = offered.points
         names = []
         for name, choices in (("also_nearby", offered.nearby), ("also_nationwide", offered.nationwide)):
             if choices is None:
-                del self.fields[name]
+                self.fields.pop(name, None)
                 continue
+            if name not in self.fields:  # left out while the form was checked
+                self.fields[name] = copy.deepcopy(self.base_fields[name])
             field_of(self, name, forms.ChoiceField).choices = choices
             names.append(name)
         return names
@@ -256,7 +294,7 @@ class SignUpForm(PreferencesMixin):
     def clean_more_lists(self) -> None:
         """One list of each kind at most, and only one that meets the way the person asked for."""
         way = self.cleaned_data.get("format", ANY)
-        for name in ("also_nearby", "also_nationwide"):
+        for name in MORE_LIST_FIELDS:
             if name not in self.fields or name not in self.cleaned_data:
                 continue
             if hasattr(self.data, "getlist") and len(self.data.getlist(name)) > 1:
@@ -272,7 +310,7 @@ class SignUpForm(PreferencesMixin):
 
     def more(self) -> list[ContactPoint]:
         """The other contact points whose lists the person chose, nearby first."""
-        chosen = (self.cleaned_data.get(name) for name in ("also_nearby", "also_nationwide"))
+        chosen = (self.cleaned_data.get(name) for name in MORE_LIST_FIELDS)
         return [self.more_points[value] for value in chosen if value]
 
     def clean(self) -> dict[str, object]:

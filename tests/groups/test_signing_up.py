@@ -904,6 +904,16 @@ class SeveralListsOneFormTests(SeveralLists):
         for elsewhere in ("Sentral B", "Sentral Pause", "Sentral Stengt"):
             self.assertNotIn(elsewhere, page)
 
+    def test_a_form_shown_again_for_a_mistake_still_offers_the_other_lists(self):
+        # Nothing chosen: the lists are not looked up to check the form, but are there when it comes back.
+        response = self.sign_up(adult="", headers=ENGLISH_HEADERS)
+        self.assertContains(response, "You must be 18 or older to join a group.")
+        page = response.content.decode()
+        self.assertIn("Also put me on the list at", page)
+        self.assertIn('name="also_nearby"', page)
+        self.assertIn("Videogrupper", page)
+        self.assertFalse(IncomingSignUp.objects.exists())
+
     def test_a_form_that_asks_to_meet_in_person_only_offers_no_nationwide_list(self):
         page = self.client.get(reverse("signup", args=[self.point_c.slug]), **ENGLISH).content.decode()
         self.assertIn("Sentral A", page)
