@@ -1,10 +1,51 @@
 """Template helpers for rendering Django form fields with Designsystemet."""
 
+import threading
+from typing import cast
+
+from crispy_forms.templatetags.crispy_forms_tags import CrispyFormNode
 from django import forms, template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.forms.boundfield import BoundField
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 register = template.Library()
+
+# Unfilled forms as ``unfilled_form`` rendered them, by form class, initial values and language.
+_unfilled: dict[tuple[object, ...], SafeString] = {}
+_unfilled_lock = threading.Lock()
+UNFILLED_KEPT = 256
+
+
+@register.simple_tag(takes_context=True)
+def unfilled_form(context: template.Context, form: forms.Form) -> SafeString:
+    """``{% crispy form %}``, made once per process for a form shown unfilled whose fields are the same
+    for everyone (no choices from the database): by its class, its initial values and the language.
+    A form sent back, with what was typed and its errors, is rendered each time."""
+    with context.push(form=form):
+        if form.is_bound:
+            return _rendered(context)
+        key = (type(form), form.prefix, form.auto_id, get_language(), tuple(sorted(form.initial.items())))
+        html = _unfilled.get(key)
+        if html is None:
+            html = _rendered(context)
+            with _unfilled_lock:
+                if len(_unfilled) >= UNFILLED_KEPT:
+                    _unfilled.clear()
+                _unfilled[key] = html
+        return html
+
+
+def _rendered(context: template.Context) -> SafeString:
+    """What ``{% crispy form %}`` gives: its template's output, marked safe by Django as it renders it."""
+    return cast(SafeString, CrispyFormNode("form", None).render(context))
+
+
+@receiver(setting_changed, dispatch_uid="selvhjelp.designsystemet.unfilled")
+def _forget_unfilled(**kwargs: object) -> None:
+    _unfilled.clear()
 
 
 def _described_by(field: BoundField) -> str:

@@ -115,6 +115,23 @@ class GroupPageTests(StaffTestCase):
         self.assertContains(response, "<dd>3</dd>", html=False)
         self.assertContains(response, "<dd>7</dd>", html=False)
 
+    def test_the_seats_field_shows_the_groups_seats_in_the_pages_language_and_what_was_typed_if_wrong(self):
+        plan = IN_PERSON_EVENING.as_query()
+        self.fill(self.point_a, 5, **plan)
+        group = self.start(seats=5)
+        client = self.as_staff_a()
+        url = reverse("staff:group", args=[self.point_a.slug, group.pk])
+        seats = '<input type="number" name="seats" value="{}"'
+        self.assertContains(client.get(url), seats.format(5))
+        self.assertContains(client.get(url, headers={"accept-language": "en"}), ">Seats</label>", html=False)
+        self.assertContains(client.get(url), ">Plasser</label>", html=False)
+        forming.change_seats(group=group, seats=9)
+        self.assertContains(client.get(url), seats.format(9))
+        wrong = client.post(url, {"action": "seats", "seats": "11"})
+        self.assertContains(wrong, seats.format(11))
+        self.assertContains(wrong, 'aria-invalid="true"')
+        self.assertContains(client.get(url), seats.format(9))
+
     def test_a_group_of_another_contact_point_is_not_found_under_ones_own(self):
         plan = IN_PERSON_EVENING.as_query()
         self.fill(self.point_b, 5, **plan)
