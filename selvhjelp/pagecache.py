@@ -44,7 +44,7 @@ from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.signals import request_finished, request_started
+from django.core.signals import request_finished, request_started, setting_changed
 from django.db import connection, transaction
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -266,6 +266,28 @@ def per_generation(name: str, build: Callable[[], T], *, size: int = 1 << 20) ->
                 held = build()
                 store.put(key, held, size=size, timeout=seconds())
     return cast(T, held)
+
+
+# How long what ``made_once`` makes is kept: it changes only with the code or the settings.
+MADE_ONCE_SECONDS = 24 * 3600
+
+
+def made_once(key: tuple[object, ...], make: Callable[[], str]) -> str:
+    """A piece of a page that is the same for everyone whatever the data (the site's header and footer,
+    a form shown unfilled), made once per process under ``key`` and the language. ``key`` names all else
+    it depends on; nothing about a person, a contact point or the figures may go into it."""
+    full_key = ("made-once", translation.get_language(), *key)
+    held = store.get(full_key)
+    if not isinstance(held, str):
+        held = make()
+        store.put(full_key, held, size=len(held) * 2 + 200, timeout=MADE_ONCE_SECONDS)
+    return held
+
+
+@receiver(setting_changed, dispatch_uid="selvhjelp.pagecache.setting_changed")
+def _forget_on_new_settings(**kwargs: object) -> None:
+    """What was made under other settings (the tests change them) is made again."""
+    store.clear()
 
 
 def kept_by_content(name: str, content: object, make: Callable[[], T], *, size: Callable[[T], int]) -> T:

@@ -1,22 +1,15 @@
 """Template helpers for rendering Django form fields with Designsystemet."""
 
-import threading
 from typing import cast
 
 from crispy_forms.templatetags.crispy_forms_tags import CrispyFormNode
 from django import forms, template
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.forms.boundfield import BoundField
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+
+from selvhjelp import pagecache
 
 register = template.Library()
-
-# Unfilled forms as ``unfilled_form`` rendered them, by form class, initial values and language.
-_unfilled: dict[tuple[object, ...], SafeString] = {}
-_unfilled_lock = threading.Lock()
-UNFILLED_KEPT = 256
 
 
 @register.simple_tag(takes_context=True)
@@ -27,25 +20,13 @@ def unfilled_form(context: template.Context, form: forms.Form) -> SafeString:
     with context.push(form=form):
         if form.is_bound:
             return _rendered(context)
-        key = (type(form), form.prefix, form.auto_id, get_language(), tuple(sorted(form.initial.items())))
-        html = _unfilled.get(key)
-        if html is None:
-            html = _rendered(context)
-            with _unfilled_lock:
-                if len(_unfilled) >= UNFILLED_KEPT:
-                    _unfilled.clear()
-                _unfilled[key] = html
-        return html
+        key = ("unfilled-form", type(form).__qualname__, form.prefix, tuple(sorted(form.initial.items())))
+        return cast(SafeString, pagecache.made_once(key, lambda: _rendered(context)))
 
 
 def _rendered(context: template.Context) -> SafeString:
     """What ``{% crispy form %}`` gives: its template's output, marked safe by Django as it renders it."""
     return cast(SafeString, CrispyFormNode("form", None).render(context))
-
-
-@receiver(setting_changed, dispatch_uid="selvhjelp.designsystemet.unfilled")
-def _forget_unfilled(**kwargs: object) -> None:
-    _unfilled.clear()
 
 
 def _described_by(field: BoundField) -> str:

@@ -26,6 +26,10 @@ from tests.groups.test_signing_up import add_signups
 ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
+def kept_but_the_sites_header_and_footer() -> list[tuple[object, ...]]:
+    return [key for key in pagecache.store.keys() if key[0] != "made-once"]
+
+
 class PageCacheTestCase(InEnglish, Personas):
     def setUp(self) -> None:
         super().setUp()
@@ -164,8 +168,14 @@ class NeverForOthersTests(PageCacheTestCase):
         # And what a signed-in person is shown is never kept for others.
         pagecache.clear()
         staff.get(self.point_a.get_absolute_url())
-        # Only what every page reads alike may be kept (the languages, the lists open for sign-ups).
-        self.assertEqual([key for key in pagecache.store.keys() if key[0] != "built"], [])
+        # Only what every page reads alike may be kept (the languages, the lists open for sign-ups, the
+        # site's header and footer), and nothing in it names the person or their contact point.
+        self.assertEqual([key for key in pagecache.store.keys() if key[0] not in ("built", "made-once")], [])
+        for key in pagecache.store.keys():
+            if key[0] == "made-once":
+                kept = str(pagecache.store.get(key))
+                self.assertNotIn(self.staff_a.email, kept)
+                self.assertNotIn(self.point_a.name, kept)
 
     def test_a_page_in_english_is_never_served_to_someone_reading_bokmal(self) -> None:
         self.assertIn("Find a contact point", self.page(reverse("directory")))
@@ -207,13 +217,13 @@ class NeverForOthersTests(PageCacheTestCase):
 
     def test_a_page_that_is_not_found_is_not_kept(self) -> None:
         self.assertEqual(self.visitor.get("/kontaktpunkter/finnes-ikke/").status_code, 404)
-        self.assertEqual(len(pagecache.store), 0)
+        self.assertEqual(kept_but_the_sites_header_and_footer(), [])
 
     def test_a_shared_cache_that_does_not_answer_leaves_every_page_fresh(self) -> None:
         with mock.patch.object(cache, "get", side_effect=ConnectionError):
             self.assertIn("sentral-a", self.page(reverse("directory")))
             self.assertIn("sentral-a", self.page(reverse("directory")))
-        self.assertEqual(len(pagecache.store), 0)
+        self.assertEqual(kept_but_the_sites_header_and_footer(), [])
 
 
 class DirectorySearchTests(PageCacheTestCase):
@@ -268,6 +278,37 @@ class MadeOnceTests(SimpleTestCase):
         with self.assertRaises(RuntimeError):
             pagecache.per_generation("made-after-a-failure", broken, size=100)
         self.assertEqual(pagecache.per_generation("made-after-a-failure", lambda: "made", size=100), "made")
+
+
+class HeaderAndFooterTests(PageCacheTestCase):
+    """The site's header and footer are made once per process, for each language and for visitors and
+    signed-in people apart."""
+
+    def footer_of(self, page: str) -> str:
+        return page[page.index('<footer class="site-footer">') :]
+
+    def test_they_are_made_once_and_are_the_same_on_every_page(self) -> None:
+        home, directory = self.page(reverse("home")), self.page(reverse("directory"))
+        self.assertEqual(self.footer_of(home), self.footer_of(directory))
+        made = sorted(key for key in pagecache.store.keys() if key[0] == "made-once")
+        self.assertEqual(made, [("made-once", "en", "footer", False), ("made-once", "en", "header")])
+
+    def test_a_signed_in_person_gets_no_sign_in_link_and_a_visitor_always_does(self) -> None:
+        staff = self.client_for(self.staff_a)
+        for _ in range(2):
+            self.assertNotIn("For contact points and offices: sign in", staff.get(reverse("privacy")).content.decode())
+            self.assertIn("For contact points and offices: sign in", self.page(reverse("privacy")))
+
+    def test_each_language_has_its_own(self) -> None:
+        self.assertIn("Find a contact point", self.page(reverse("privacy")))
+        bokmal = Client(HTTP_ACCEPT_LANGUAGE="nb").get(reverse("privacy")).content.decode()
+        self.assertIn("Finn et kontaktpunkt", bokmal)
+        self.assertNotIn("Find a contact point", bokmal)
+
+    def test_a_changed_setting_shows_at_once(self) -> None:
+        self.assertIn("is run by", self.page(reverse("privacy")))
+        with override_settings(OPERATOR_NAME="Eksempel kommune"):
+            self.assertIn("is run by Eksempel kommune", self.page(reverse("privacy")))
 
 
 class OneReadPerRequestTests(PageCacheTestCase):
