@@ -11,6 +11,10 @@ as in ``filter(slug=slug)``. To find where each one goes, the query is built twi
 stand-ins for every value: the SQL must come out the same, and the parameters must differ in exactly
 the stand-ins' places. A query that does anything else with a value (makes a pattern or a list of it,
 changes shape with it) is refused the first time it is used.
+
+``PreparedInsert(model)`` does the same for ``model.objects.create(**values)`` where nobody waits for the
+object it makes: the INSERT the ORM builds, asked for once; each call prepares its values with each
+field's own preparation (encryption, JSON), as the ORM does, and sends them.
 """
 
 import threading
@@ -19,9 +23,10 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db import connections, router
+from django.db.models import Model, QuerySet, signals
 from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.sql import InsertQuery
 
 M = TypeVar("M", bound=Model)
 Value = int | str
@@ -156,3 +161,41 @@ class Prepared(Generic[M]):
             types=tuple(type(value) for value in values),
             objects=_Objects.of(first, compiler),
         )
+
+
+@dataclass(frozen=True)
+class _Insert:
+    using: str
+    sql: str
+    fields: tuple[Any, ...]
+
+
+class PreparedInsert(Generic[M]):
+    def __init__(self, model: type[M]) -> None:
+        self.model = model
+        self._statement: _Insert | None = None
+
+    def insert(self, **values: Any) -> None:
+        """Insert one row, as ``model.objects.create(**values)`` would, without making an object of it
+        afterwards. Where something listens for the model's saves, it is the ORM's ``create`` after all."""
+        if signals.pre_save.has_listeners(self.model) or signals.post_save.has_listeners(self.model):
+            self.model._default_manager.create(**values)
+            return
+        statement = self._statement or self._made()
+        row = self.model(**values)
+        connection = connections[statement.using]
+        params = [field.get_db_prep_save(field.pre_save(row, True), connection) for field in statement.fields]
+        with connection.cursor() as cursor:
+            cursor.execute(statement.sql, params)
+
+    def _made(self) -> _Insert:
+        meta = self.model._meta
+        using = router.db_for_write(self.model)
+        fields = tuple(field for field in meta.local_concrete_fields if field is not meta.auto_field)
+        query = InsertQuery(self.model)
+        query.insert_values(fields, [self.model()])
+        [(sql, params)] = query.get_compiler(using=using).as_sql()
+        if not sql.endswith("VALUES (" + ", ".join(["%s"] * len(fields)) + ")") or len(params) != len(fields):
+            raise ImproperlyConfigured(f"the values do not go as plain parameters: {sql!r}")
+        self._statement = _Insert(using=using, sql=sql, fields=fields)
+        return self._statement

@@ -1,13 +1,18 @@
-"""A query the ORM builds once per process gives what the ORM would give, for every value it is called with."""
+"""A query the ORM builds once per process gives what the ORM would give, for every value it is called with;
+an insert it builds once stores what the ORM would store."""
 
 from unittest import mock
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.db.models import Count
+from django.db.models.signals import post_save
 from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
 
 from contactpoints.models import ContactPoint, Office
-from selvhjelp.prepared import Prepared
+from groups.models import IncomingSignUp
+from selvhjelp.prepared import Prepared, PreparedInsert
 from tests.base import Personas
 
 
@@ -80,3 +85,48 @@ class PreparedTests(Personas):
         for number in (2**31, 2**63, 10**30):
             with self.subTest(number):
                 self.assertIsNone(prepared.first(number))
+
+
+class PreparedInsertTests(Personas):
+    def values(self, address: str) -> dict:
+        return {
+            "contact_point": self.point_a,
+            "email": address,
+            "nickname": "Kari",
+            "format": "in_person",
+            "time_of_day": "evening",
+            "languages": ["no", "se"],
+            "age_group": "30-44",
+            "locale": "nb",
+        }
+
+    def as_read(self, row: IncomingSignUp) -> dict:
+        fields = {field.attname: getattr(row, field.attname) for field in row._meta.concrete_fields}
+        return {name: value for name, value in fields.items() if name not in ("id", "email", "received_at")}
+
+    def test_it_stores_the_row_the_orms_create_stores_encrypted_alike_in_one_query(self):
+        prepared = PreparedInsert(IncomingSignUp)
+        before = timezone.now()
+        with self.assertNumQueries(1):
+            prepared.insert(**self.values("kari@example.org"))
+        expected = IncomingSignUp.objects.create(**self.values("ola@example.org"))
+        row = IncomingSignUp.objects.exclude(pk=expected.pk).get()
+        self.assertEqual(self.as_read(row), self.as_read(IncomingSignUp.objects.get(pk=expected.pk)))
+        self.assertEqual((row.email, row.also_at, row.request_id), ("kari@example.org", [], ""))
+        self.assertGreaterEqual(row.received_at, before)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT email, nickname FROM groups_incomingsignup WHERE id = %s", [row.pk])
+            stored = " ".join(cursor.fetchone())
+        self.assertNotIn("kari", stored)
+        self.assertNotIn("Kari", stored)
+
+    def test_a_model_something_listens_to_is_saved_by_the_orm_so_that_it_is_told(self):
+        heard = []
+
+        def listener(sender, instance, created, **kwargs):
+            heard.append((instance.email, created))
+
+        post_save.connect(listener, sender=IncomingSignUp)
+        self.addCleanup(post_save.disconnect, listener, sender=IncomingSignUp)
+        PreparedInsert(IncomingSignUp).insert(**self.values("kari@example.org"))
+        self.assertEqual(heard, [("kari@example.org", True)])
