@@ -54,6 +54,8 @@ TYPED = "kept-search-words-5c1f"
 def _kept_text_field(field: BoundField) -> SafeString:
     """The search box, kept once with a stand-in for what was typed, which is put in escaped, as Django's
     widget would: every search is different, the box around it is not."""
+    if not pagecache.keeping():
+        return as_crispy_field(field)  # nothing kept: no form with a stand-in to make either
     typed = field.field.widget.format_value(field.value())
     if typed is None:  # nothing typed: the box has no value at all
         html = pagecache.fragment(("directory-field", field.html_name, None), lambda: str(as_crispy_field(field)))
