@@ -1,11 +1,21 @@
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest
+from django.urls import get_script_prefix, reverse
 
 
-def languages(request: HttpRequest) -> dict[str, list[tuple[str, str]]]:
-    """Each language named in itself, untranslated, for the language switcher."""
-    return {"language_choices": list(settings.LANGUAGES)}
+def languages(request: HttpRequest) -> dict[str, list[tuple[str, str, str]]]:
+    """Each language named in itself, untranslated, with the address that chooses it, for the language
+    switcher: worked out once per process (and URL configuration), not on every page."""
+    key = (get_script_prefix(), settings.ROOT_URLCONF, tuple(settings.LANGUAGES))
+    links = _language_links.get(key)
+    if links is None:
+        links = [(code, name, reverse("choose_language", args=[code])) for code, name in settings.LANGUAGES]
+        _language_links[key] = links
+    return {"language_choices": links}
+
+
+_language_links: dict[tuple[object, ...], list[tuple[str, str, str]]] = {}
 
 
 def operator_details() -> dict[str, str]:
