@@ -17,9 +17,9 @@ Fresh at once: whatever a public page shows that staff or the app change (a cont
 details, pausing, closing, publishing, its rooms and languages, the geography, the offices)
 calls ``bump()``, from the model receivers (``contactpoints/receivers.py``) and from the
 workflows that write with ``.update()``. ``bump`` raises the *generation*, one number in the
-shared cache (Redis in production), so every process stops using what it kept before. A hit
-costs one read of that number. Counts that change with sign-ups do not bump it: they are at
-most ``PUBLIC_PAGE_CACHE_SECONDS`` old.
+shared cache (Redis in production), so every process stops using what it kept before. Each process
+hears of a new one at once (``GenerationWatcher``): a hit costs no round trip. Counts that change
+with sign-ups do not bump it: they are at most ``PUBLIC_PAGE_CACHE_SECONDS`` old.
 
 ``per_generation`` keeps other things the public pages read (the directory's index) the same way.
 
@@ -34,16 +34,18 @@ import contextvars
 import functools
 import hashlib
 import logging
+import os
 import re
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import Any, TypeGuard, TypeVar, cast
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.signals import request_finished, request_started, setting_changed
 from django.db import connection, transaction
 from django.dispatch import receiver
@@ -53,6 +55,11 @@ from django.utils import translation
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "public-pages:generation"
+# Where ``bump`` announces a new generation; how often a watcher reads it again all the same, and waits
+# before it tries again after losing Redis.
+GENERATION_CHANNEL = "public-pages:generation"
+WATCH_REREAD_SECONDS = 10.0
+WATCH_RETRY_SECONDS = 1.0
 # What one process keeps at most, pages and parts of pages together.
 MAX_BYTES = 32 * 1024 * 1024
 # How long a thread waits for another making the same page before it makes it too.
@@ -83,19 +90,122 @@ def keeping() -> bool:
 
 
 def generation() -> int | None:
-    """The current generation, or None when the shared cache cannot be read (then nothing is kept).
-
-    A generation that is missing (a fresh cache, or one that dropped it) starts at the clock in
-    nanoseconds: always above any number used before, so nothing kept before can match it."""
+    """The current generation, or None when the shared cache cannot be read (then nothing is kept):
+    as this process's watcher last heard it (``GenerationWatcher``), else read from the cache."""
+    heard = watcher.current()
+    if heard is not None:
+        return heard
     try:
-        value = cache.get(GENERATION_KEY)
-        if value is None:
-            cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-            value = cache.get(GENERATION_KEY)
-        return None if value is None else int(value)
+        return _read_generation()
     except Exception:  # noqa: BLE001 - a cache that does not answer must not take the public pages down
         logger.warning("The public pages' generation could not be read; pages are made afresh", exc_info=True)
         return None
+
+
+def _read_generation() -> int | None:
+    """The generation in the shared cache. One that is missing (a fresh cache, or one that dropped it)
+    starts at the clock in nanoseconds: always above any number used before, so nothing kept before can
+    match it."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        value = cache.get(GENERATION_KEY)
+    return None if value is None else int(value)
+
+
+class GenerationWatcher:
+    """The generation as this process last heard it, so that a request need not ask Redis for it.
+
+    Where the shared cache is Redis, one thread per process subscribes to the channel on which ``bump``
+    announces each new generation, then reads the generation, and from then on takes each one announced
+    as it comes (the highest heard: a generation only ever goes up). While it is subscribed,
+    ``generation()`` answers from memory. Before that, and as soon as the subscription is lost (Redis
+    restarted, the connection dropped), every request reads the cache as before, until the thread has
+    subscribed and read again. It also reads the generation again every ``WATCH_REREAD_SECONDS``."""
+
+    def __init__(self) -> None:
+        self.value: int | None = None
+        self.listening = False
+        self._started_in = 0  # the process the thread runs in: a forked child starts its own
+        self._turn = 0  # raised to stop the thread (the settings changed)
+        self._lock = threading.Lock()
+
+    def current(self) -> int | None:
+        """The generation heard, or None when not listening: then read it from the cache."""
+        if self._started_in != os.getpid():
+            self._start()
+            return None
+        return self.value if self.listening else None
+
+    def stop(self) -> None:
+        with self._lock:
+            self._turn += 1
+            self._started_in = 0
+            self.listening = False
+
+    def _start(self) -> None:
+        with self._lock:
+            if self._started_in == os.getpid():
+                return
+            self._started_in, self.listening, self.value = os.getpid(), False, None
+            backend = caches["default"]
+            if not isinstance(backend, RedisCache):
+                return  # another cache (the tests'): every request reads it
+            turn = self._turn
+            threading.Thread(target=self._watch, args=(backend, turn), name="generation-watcher", daemon=True).start()
+
+    def _watch(self, backend: RedisCache, turn: int) -> None:
+        channel = backend.make_and_validate_key(GENERATION_CHANNEL)
+        while turn == self._turn:
+            try:
+                self._listen(backend, channel, turn)
+            except Exception as exc:  # noqa: BLE001 - Redis went away: requests read it, and this tries again
+                logger.warning("Not listening for new generations of the public pages (%s)", type(exc).__name__)
+            finally:
+                self.listening = False
+            time.sleep(WATCH_RETRY_SECONDS)
+
+    def _listen(self, backend: RedisCache, channel: str, turn: int) -> None:
+        pubsub = backend._cache.get_client(write=False).pubsub()
+        try:
+            pubsub.subscribe(channel)
+            while (message := pubsub.get_message(timeout=WATCH_RETRY_SECONDS)) is None or message[
+                "type"
+            ] != "subscribe":
+                if turn != self._turn:
+                    return
+            self._heard(_read_generation(), reread=True)
+            reread_at = time.monotonic() + WATCH_REREAD_SECONDS
+            while turn == self._turn:
+                message = pubsub.get_message(timeout=WATCH_RETRY_SECONDS)
+                if _is(message, "message"):
+                    self._heard(int(message["data"]))
+                if time.monotonic() >= reread_at:
+                    self._heard(_read_generation(), reread=True)
+                    reread_at = time.monotonic() + WATCH_REREAD_SECONDS
+        finally:
+            pubsub.close()
+
+    def _heard(self, value: int | None, *, reread: bool = False) -> None:
+        if value is None:
+            self.listening = False
+            return
+        self.value = value if self.value is None else max(self.value, value)
+        if reread:
+            self.listening = True
+
+
+def _is(message: dict[str, Any] | None, kind: str) -> TypeGuard[dict[str, Any]]:
+    return message is not None and message["type"] == kind
+
+
+watcher = GenerationWatcher()
+
+
+@receiver(setting_changed, dispatch_uid="selvhjelp.pagecache.watcher")
+def _watch_again_on_new_caches(setting: str = "", **kwargs: object) -> None:
+    if setting == "CACHES":
+        watcher.stop()
 
 
 def current_generation() -> int | None:
@@ -156,9 +266,15 @@ def _raise_generation() -> None:
         memo.clear()  # this request reads the new generation from now on
     try:
         try:
-            cache.incr(GENERATION_KEY)
+            raised = cache.incr(GENERATION_KEY)
         except ValueError:  # missing: a new generation above every earlier one
             cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+            raised = cache.get(GENERATION_KEY)
+        backend = caches["default"]
+        if isinstance(backend, RedisCache) and raised is not None:
+            # Every process's watcher hears it at once (GenerationWatcher).
+            channel = backend.make_and_validate_key(GENERATION_CHANNEL)
+            backend._cache.get_client(write=True).publish(channel, int(raised))
     except Exception:  # noqa: BLE001 - the change is saved; pages then run out by themselves
         logger.warning("The public pages' generation could not be raised", exc_info=True)
 

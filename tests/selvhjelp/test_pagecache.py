@@ -7,7 +7,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from unittest import mock
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory, SimpleTestCase, override_settings
 from django.urls import reverse
@@ -333,3 +333,54 @@ class OneReadPerRequestTests(PageCacheTestCase):
             pagecache.per_generation("outside-a", lambda: 1, size=10)
             pagecache.per_generation("outside-b", lambda: 2, size=10)
         self.assertEqual(read.call_count, 2)
+
+
+# A Redis database of the tests' own (the real-worker tests use 15).
+TEST_REDIS = "redis://127.0.0.1:6379/13"
+
+
+def eventually(condition, timeout: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+@override_settings(CACHES={"default": {"BACKEND": "selvhjelp.cache.RedisCache", "LOCATION": TEST_REDIS}})
+class GenerationWatcherTests(SimpleTestCase):
+    """Where the cache is Redis, each process hears of a new generation at once and asks Redis no more."""
+
+    def setUp(self) -> None:
+        cache.clear()
+        pagecache.watcher.stop()
+        self.addCleanup(pagecache.watcher.stop)
+        pagecache.generation()  # starts this process's watcher
+        self.assertTrue(eventually(lambda: pagecache.watcher.listening), "the watcher did not subscribe")
+
+    def test_a_new_generation_is_heard_at_once_and_redis_is_not_asked(self) -> None:
+        before = pagecache.generation()
+        pagecache.bump()
+        self.assertTrue(eventually(lambda: pagecache.watcher.value != before))
+        with mock.patch.object(pagecache, "_read_generation", side_effect=AssertionError("Redis was asked")):
+            self.assertEqual(pagecache.generation(), cache.get(pagecache.GENERATION_KEY))
+            self.assertGreater(pagecache.generation(), before)
+
+    def test_while_the_subscription_is_lost_each_request_asks_redis_until_it_is_back(self) -> None:
+        client = caches["default"]._cache.get_client(write=True)
+        for listener in client.client_list(_type="pubsub"):
+            if listener["db"] == TEST_REDIS.rsplit("/", 1)[1]:  # this test's own, not others' on the server
+                client.client_kill_filter(_id=listener["id"])
+        self.assertTrue(eventually(lambda: not pagecache.watcher.listening), "the lost subscription went unseen")
+        pagecache.bump()  # announced while nobody listens
+        self.assertEqual(pagecache.generation(), cache.get(pagecache.GENERATION_KEY))
+        self.assertTrue(eventually(lambda: pagecache.watcher.listening), "the watcher did not subscribe again")
+        self.assertEqual(pagecache.generation(), cache.get(pagecache.GENERATION_KEY))
+
+    def test_generations_heard_out_of_order_leave_the_highest(self) -> None:
+        watcher = pagecache.GenerationWatcher()
+        watcher._heard(7, reread=True)
+        watcher._heard(9)
+        watcher._heard(8)
+        self.assertEqual(watcher.value, 9)
