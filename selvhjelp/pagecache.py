@@ -156,11 +156,17 @@ class GenerationWatcher:
 
     def _watch(self, backend: RedisCache, turn: int) -> None:
         channel = backend.make_and_validate_key(GENERATION_CHANNEL)
+        said = False  # that it cannot listen: said once, not on every try while Redis is away
         while turn == self._turn:
             try:
                 self._listen(backend, channel, turn)
             except Exception as exc:  # noqa: BLE001 - Redis went away: requests read it, and this tries again
-                logger.warning("Not listening for new generations of the public pages (%s)", type(exc).__name__)
+                if self.listening or not said:
+                    logger.warning(
+                        "Not listening for new generations of the public pages (%s); each request asks Redis",
+                        type(exc).__name__,
+                    )
+                said = True
             finally:
                 self.listening = False
             time.sleep(WATCH_RETRY_SECONDS)
@@ -169,9 +175,7 @@ class GenerationWatcher:
         pubsub = backend._cache.get_client(write=False).pubsub()
         try:
             pubsub.subscribe(channel)
-            while (message := pubsub.get_message(timeout=WATCH_RETRY_SECONDS)) is None or message[
-                "type"
-            ] != "subscribe":
+            while not _is(pubsub.get_message(timeout=WATCH_RETRY_SECONDS), "subscribe"):
                 if turn != self._turn:
                     return
             self._heard(_read_generation(), reread=True)
