@@ -1413,7 +1413,8 @@ class Bench:
 Made by `bench/run` ({self.facts["Date"]}); run it again to replace everything
 here except the sections *Before and after* and *What the numbers say*, which
 are written by hand and kept. How it works: the README, section "Benchmarks".
-The targets are issue 22's.
+The targets are issue 22's. A burst of sign-ups on a campaign day, with faults
+on the way (`bench/burst`, issue 23), is in [burst.md](burst.md).
 
 ## The machine
 
