@@ -18,8 +18,12 @@ from outbox.models import Email
 
 logger = logging.getLogger(__name__)
 
-# How long a claim on a message is honoured before another sender may take it.
+# How long a claim on a message is honoured before another sender may take it: a sender that died
+# mid-send leaves its claim, and the relay sends the message again once the lease has run out.
 CLAIM_LEASE = datetime.timedelta(seconds=settings.OUTBOX_CLAIM_LEASE_SECONDS)
+# A send still going after this long is stopped (the task's time limit), so that no live sender
+# holds a claim past its lease: what outlasts the lease is sent again, and must be dead.
+SEND_TIME_LIMIT = CLAIM_LEASE.total_seconds() / 2
 # Messages older than this that are still unsent are picked up by the relay.
 RELAY_AFTER = datetime.timedelta(minutes=2)
 # With the backoff below, about a day of trying before a message is given up.

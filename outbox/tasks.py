@@ -14,7 +14,15 @@ from selvhjelp.queue import enqueue
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, max_retries=8, acks_late=True)
+# Stopped well within the claim's lease: first softly (the claim is released and the send tried
+# again later), then by force (the claim runs out, and the relay sends it).
+@shared_task(
+    bind=True,
+    max_retries=8,
+    acks_late=True,
+    soft_time_limit=0.8 * sending.SEND_TIME_LIMIT,
+    time_limit=sending.SEND_TIME_LIMIT,
+)
 def send_email(self, email_id: int) -> None:  # type: ignore[no-untyped-def]
     try:
         email = sending.deliver(email_id)

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from outbox import sending
 from outbox import tasks as outbox_tasks
 from outbox.models import Email
 from tests.base import Personas, person_signs_up
@@ -33,6 +34,22 @@ class OutboxTests(Personas):
         outbox_tasks.relay_outbox()
         self.assertEqual(len(mail.outbox), 1)
         self.assertIsNotNone(Email.objects.get().sent_at)
+
+    def test_a_message_a_killed_worker_claimed_goes_out_within_minutes_and_a_live_one_keeps_its_claim(self):
+        person_signs_up(self.point_a, "killed@example.org")
+        now = timezone.now()
+        Email.objects.update(
+            created_at=now - datetime.timedelta(minutes=5), claimed_at=now - datetime.timedelta(minutes=1)
+        )
+        outbox_tasks.relay_outbox()
+        self.assertEqual(len(mail.outbox), 0, "a minute into its send, the claim is honoured")
+        # The relay runs every minute: two minutes after the worker died, its message goes out.
+        Email.objects.update(claimed_at=now - datetime.timedelta(minutes=2, seconds=1))
+        outbox_tasks.relay_outbox()
+        self.assertEqual(len(mail.outbox), 1)
+        # A send that takes long is stopped before its claim runs out, so it is never sent twice.
+        self.assertLess(outbox_tasks.send_email.soft_time_limit, outbox_tasks.send_email.time_limit)
+        self.assertLess(outbox_tasks.send_email.time_limit, sending.CLAIM_LEASE.total_seconds())
 
     def test_the_same_email_is_never_sent_twice(self):
         person_signs_up(self.point_a, "once@example.org")
