@@ -145,6 +145,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # A session that has not passed both factors, or has timed out, is signed out.
     "accounts.middleware.SessionLimitsMiddleware",
+    # Around the view alone: a request whose database connection was dropped is answered once more.
+    "selvhjelp.middleware.AnswerAgainOnADroppedConnectionMiddleware",
     # Last: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
