@@ -3,16 +3,21 @@ ran or its worker died. A refused address is given up at once, a passing
 failure is tried again later."""
 
 import datetime
+from unittest import mock
 
+import pytest
 from django.core import mail
-from django.test import Client
+from django.core.mail import EmailMessage
+from django.test import Client, TransactionTestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from contactpoints.models import ContactPoint, County, Municipality
 from outbox import sending
 from outbox import tasks as outbox_tasks
 from outbox.models import Email
 from tests.base import Personas, person_signs_up
+from tests.database import drop_this_connection
 from tests.signin import sign_in
 
 
@@ -110,3 +115,30 @@ class PermanentFailureTests(Personas):
         self.assertEqual(outbox_tasks.relay_outbox(), 1)
         self.assertEqual(len(mail.outbox), 1)
         self.assertIsNotNone(Email.objects.get().sent_at)
+
+
+@pytest.mark.postgres
+class DroppedConnectionTests(TransactionTestCase):
+    def test_a_message_sent_while_the_database_connection_drops_is_marked_sent_and_never_sent_again(self):
+        county = County.objects.create(number="03", name="Oslo")
+        municipality = Municipality.objects.create(number="0301", name="Oslo", county=county)
+        point = ContactPoint.objects.create(
+            slug="sentral", name="Sentral", kind="frivilligsentral", municipality=municipality
+        )
+        with mock.patch.object(outbox_tasks.send_email, "delay"):
+            person_signs_up(point, "kari@example.org")
+        email = Email.objects.get()
+        real = EmailMessage.send
+
+        def send_then_drop(message, *args, **kwargs):
+            sent = real(message, *args, **kwargs)
+            drop_this_connection()  # after the provider took it, before it is marked sent
+            return sent
+
+        with mock.patch.object(EmailMessage, "send", send_then_drop), self.assertLogs("outbox.sending", "WARNING"):
+            outbox_tasks.send_email(email.pk)
+        email.refresh_from_db()
+        self.assertIsNotNone(email.sent_at)
+        Email.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1), claimed_at=None)
+        self.assertEqual(outbox_tasks.relay_outbox(), 0)
+        self.assertEqual(len(mail.outbox), 1)
