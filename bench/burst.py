@@ -171,6 +171,7 @@ class Burst(Bench):
         self.answers: list[Answer] = []
         self.mail: list[tuple[str, str, float]] = []  # to, subject, when its file was written
         self.mail_seen: dict[str, int] = {}  # file name: messages read from it
+        self.mail_sizes: dict[str, int] = {}  # file name: its size when it was read
         self.schedule = Schedule(threads=options.threads)
         self.faults_applied: list[tuple[str, float, str]] = []
         self.burst_start = 0.0
@@ -306,18 +307,8 @@ class Burst(Bench):
         self.schedule.at(max(post_at, time.monotonic() + 3.5), lambda: self.sign_up(person, path, page))
 
     def sign_up(self, person: Person, path: str, page: Response) -> None:
-        data = {
-            "started": page.hidden("started"),
-            "email": person.address,
-            "for_myself": "on",
-            "adult": "on",
-            "privacy": "on",
-            "nickname": "",
-            "format": "any",
-            "time_of_day": "any",
-            "languages": "no",
-            "age_group": "any",
-        }
+        # The benchmark's form, with the time stamp of the form this person read.
+        data = {**self.signup_form(person.address), "started": page.hidden("started")}
         response = self.send(person, "sign-up", "POST", path, data, page)
         person.posted_at.append(time.time())
         self.burst_end = max(self.burst_end, time.time())
@@ -371,6 +362,10 @@ class Burst(Bench):
         """Read what the file backend wrote since last time; hand each confirmation to its person."""
         for path in sorted(self.mail_dir.iterdir()):
             with contextlib.suppress(FileNotFoundError):
+                size = path.stat().st_size
+                if self.mail_sizes.get(path.name) == size:
+                    continue  # read already, and not written to since
+                self.mail_sizes[path.name] = size
                 *complete, _rest = path.read_bytes().split(MESSAGE_END)
                 if len(complete) <= self.mail_seen.get(path.name, 0):
                     continue
@@ -556,12 +551,22 @@ class Burst(Bench):
         )
         unasked = sum(n for (to, _s), n in to_people.items() if not self.by_address[to].accepted)
         unsent = Email.objects.filter(sent_at=None).count()
+        staff = set(self.staff.values())
+        told = Counter(to for to, _s, _w in self.mail if to in staff)
+        notices = Counter(
+            Email.objects.filter(kind=emails.ENOUGH_WAITING, user__isnull=False).values_list(
+                "contact_point__slug", flat=True
+            )
+        )
+        staff_extra = sum(max(0, told[address] - notices[slug]) for slug, address in self.staff.items())
+        staff_missing = sum(max(0, notices[slug] - told[address]) for slug, address in self.staff.items())
         self.check(
-            f"every confirmation email handed to the mail backend exactly once (at most {kills} duplicate"
+            f"every email handed to the mail backend exactly once (at most {kills} duplicate"
             f"{'s' if kills != 1 else ''}: one per killed worker)",
-            not missing and extra <= kills and not unasked and not unsent,
-            f"{len(accepted)} people to confirm: {len(missing)} without a confirmation, {extra} duplicates,"
-            f" {unasked} to people the form did not accept, {unsent} outbox messages never sent",
+            not missing and extra + staff_extra <= kills and not unasked and not unsent and not staff_missing,
+            f"{len(accepted)} people to confirm: {len(missing)} without a confirmation, {extra} given a"
+            f" duplicate, {unasked} mailed whom the form did not accept; {sum(notices.values())} notices to"
+            f" staff: {staff_missing} not sent, {staff_extra} sent twice; {unsent} outbox messages never sent",
         )
 
         figures = self.figures()
@@ -575,24 +580,17 @@ class Burst(Bench):
             f" {confirmed}), withdrawn {counted['withdrawn']} (after confirming: {left_after_confirming})",
         )
 
-        staff = set(self.staff.values())
-        told = Counter(to for to, _s, _w in self.mail if to in staff)
-        notices = Counter(
-            Email.objects.filter(kind=emails.ENOUGH_WAITING, user__isnull=False).values_list(
-                "contact_point__slug", flat=True
-            )
-        )
+        # A notice each time enough came to wait; again only after leavers took it below the threshold.
         leaving_at = Counter(p.point for p in self.people if p.withdrew and p.confirmed)
         too_often = [slug for slug, n in notices.items() if n > 1 + leaving_at[slug]]
-        not_once = [slug for slug, address in self.staff.items() if told[address] != notices[slug]]
         held = NoticeHold.objects.filter(contact_point__slug__startswith="generert-").count()
         crossed = ContactPoint.objects.filter(slug__startswith="generert-", enough_notified_at__isnull=False).count()
         self.check(
             "staff at each contact point told at most once per crossing",
-            not too_often and not not_once,
-            f"{sum(notices.values())} notices at {len(notices)} contact points ({crossed} above their threshold now),"
-            f" {len(too_often)} told more than once per crossing, {len(not_once)} whose notices did not reach"
-            f" the mail backend exactly once; {held} held because sign-ups came unusually fast there",
+            not too_often,
+            f"{sum(notices.values())} notices at {len(notices)} contact points ({crossed} above their threshold now,"
+            f" {sum(1 for n in notices.values() if n > 1)} told again after people left), {len(too_often)} told more"
+            f" than once per crossing; {held} held because sign-ups came unusually fast there",
         )
 
         statuses = Counter(a.status for a in self.answers)
@@ -611,15 +609,18 @@ class Burst(Bench):
         self.targets.append(
             ("sign-up POST p95 during the burst", p95 < P95_TARGET_MS, f"{p95:.0f} ms (< {P95_TARGET_MS:.0f} ms)")
         )
-        confirmations = [w for to, subject, w in self.mail if to in self.by_address and subject == CONFIRM_SUBJECT]
-        self.drain = max(confirmations, default=self.burst_end) - self.burst_end
+        first: dict[str, float] = {}  # each person's confirmation, its first copy
+        for to, subject, written in self.mail:
+            if to in self.by_address and subject == CONFIRM_SUBJECT:
+                first[to] = min(written, first.get(to, written))
+        self.drain = max(first.values(), default=self.burst_end) - self.burst_end
         self.unconfirmed = len(missing)
         self.last_mail = max((w for _t, _s, w in self.mail), default=self.burst_end) - self.burst_end
         self.targets.append(
             (
                 "every confirmation sent within 2 minutes of the burst's end",
                 self.drain <= DRAIN_TARGET_S and not missing,
-                f"the last {self.drain:.0f} s after (≤ {DRAIN_TARGET_S:.0f} s)"
+                f"the last {self.drain:.0f} s after (≤ {DRAIN_TARGET_S:.0f} s; a duplicate's copy not counted)"
                 + (f"; {len(missing)} never sent while the run waited" if missing else ""),
             )
         )
@@ -777,14 +778,7 @@ them, in ms (status 'none': the connection failed, and the person pressed again)
             log(f"wrote {self.options.output} in {(time.monotonic() - started) / 60:.1f} min")
             return 0 if all(ok for _w, ok, _d in self.checks) else 1
         finally:
-            self.processes.stop_all()
-            self.drop_database()
-            if self.options.keep_logs:
-                log(f"logs kept in {self.tmp}")
-            else:
-                import shutil
-
-                shutil.rmtree(self.tmp, ignore_errors=True)
+            self.clean_up()
 
 
 def parse(argv: list[str]) -> argparse.Namespace:

@@ -1618,12 +1618,16 @@ py-spy sampled the gunicorn workers while wrk loaded the page.
             log(f"wrote {self.options.output} in {(time.monotonic() - started) / 60:.1f} min")
             return 0
         finally:
-            self.processes.stop_all()
-            self.drop_database()
-            if self.options.keep_logs:
-                log(f"logs kept in {self.tmp}")
-            else:
-                shutil.rmtree(self.tmp, ignore_errors=True)
+            self.clean_up()
+
+    def clean_up(self) -> None:
+        """Stop everything started here, drop the databases made here, and remove the temporary folder."""
+        self.processes.stop_all()
+        self.drop_database()
+        if self.options.keep_logs:
+            log(f"logs kept in {self.tmp}")
+        else:
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
