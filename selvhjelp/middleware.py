@@ -70,7 +70,9 @@ class AnswerAgainOnADroppedConnectionMiddleware:
     server error. Safe because nothing of the first try is half done: each change is one transaction,
     which the dropped connection rolled back, and every change can be made twice with the effect of
     once (a sign-up is recorded once per address, confirming twice confirms once, staff forms carry a
-    request key). Any other database error, or a second drop, is a server error as before."""
+    request key). A drop during a commit leaves unknown whether it committed: the second try then does
+    what the person pressing the button again would do. Any other database error, or a second drop, is
+    a server error as before."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
