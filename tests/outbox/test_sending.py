@@ -56,6 +56,18 @@ class OutboxTests(Personas):
         self.assertLess(outbox_tasks.send_email.soft_time_limit, outbox_tasks.send_email.time_limit)
         self.assertLess(outbox_tasks.send_email.time_limit, sending.CLAIM_LEASE.total_seconds())
 
+    def test_the_relay_adds_no_copies_while_the_queue_is_longer_than_what_is_due(self):
+        person_signs_up(self.point_a, "backlog@example.org")
+        Email.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=5))
+        # A burst: the message's own task is still in a long queue; a copy would only lengthen it.
+        with mock.patch.object(outbox_tasks, "waiting_tasks", return_value=800):
+            self.assertEqual(outbox_tasks.relay_outbox(), 0)
+        self.assertEqual(len(mail.outbox), 0)
+        # The queue has drained, and the message is still unsent: its task was lost, and it is relayed.
+        with mock.patch.object(outbox_tasks, "waiting_tasks", return_value=0):
+            self.assertEqual(outbox_tasks.relay_outbox(), 1)
+        self.assertEqual(len(mail.outbox), 1)
+
     def test_the_same_email_is_never_sent_twice(self):
         person_signs_up(self.point_a, "once@example.org")
         email_id = Email.objects.get().pk
