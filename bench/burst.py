@@ -614,7 +614,7 @@ class Burst(Bench):
         for to, subject, written in self.mail:
             if to in self.by_address and subject == CONFIRM_SUBJECT:
                 first[to] = min(written, first.get(to, written))
-        self.drain = max(first.values(), default=self.burst_end) - self.burst_end
+        self.drain = max(0.0, max(first.values(), default=self.burst_end) - self.burst_end)
         self.unconfirmed = len(missing)
         self.last_mail = max((w for _t, _s, w in self.mail), default=self.burst_end) - self.burst_end
         self.targets.append(
