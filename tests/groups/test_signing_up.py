@@ -835,6 +835,30 @@ class ConcurrentRecordingTests(TransactionTestCase):
         self.assertFalse(IncomingSignUp.objects.exists())
         self.assertEqual(SignUp.objects.get().email_hash, address_hash("kari@example.org"))
 
+    def test_the_form_takes_a_sign_up_in_at_once_while_a_change_at_its_contact_point_holds_the_lock(self):
+        # The lock every change there takes leaves the row's key alone: a new row that refers to the
+        # contact point (the form's one insert) does not wait for it, however long the change takes.
+        locked, release = threading.Event(), threading.Event()
+
+        def hold_the_contact_point():
+            with transaction.atomic():
+                lock_contact_point(self.point.pk)
+                locked.set()
+                release.wait(timeout=10)
+
+        def take_in():
+            locked.wait(timeout=10)
+            started = time.monotonic()
+            try:
+                self.receive("kari@example.org")
+                return time.monotonic() - started
+            finally:
+                release.set()
+
+        _held, waited = in_threads(hold_the_contact_point, take_in)
+        self.assertLess(waited, 5, "the form's insert waited for the lock")
+        self.assertEqual(IncomingSignUp.objects.count(), 1)
+
     def test_a_sign_up_recorded_while_someone_confirms_at_its_contact_point_fails_neither(self):
         # Confirming takes the contact point's lock, then counts the month's figures; so must recording,
         # or each holds what the other waits for: the recorder the month's row, which it counted, and
