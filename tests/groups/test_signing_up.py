@@ -815,15 +815,21 @@ class ConcurrentRecordingTests(TransactionTestCase):
             )
         return IncomingSignUp.objects.latest("pk").pk
 
-    def test_a_sign_up_is_recorded_while_another_change_at_its_contact_point_holds_the_lock(self):
-        incoming = self.receive("kari@example.org")
-        locked, release = threading.Event(), threading.Event()
+    def holding_the_contact_point(self, locked: threading.Event, release: threading.Event):  # type: ignore[no-untyped-def]
+        """A change at the contact point that takes its lock, says so, and holds it until released."""
 
-        def hold_the_contact_point():
+        def hold() -> None:
             with transaction.atomic():
                 lock_contact_point(self.point.pk)
                 locked.set()
                 release.wait(timeout=10)
+
+        return hold
+
+    def test_a_sign_up_is_recorded_while_another_change_at_its_contact_point_holds_the_lock(self):
+        incoming = self.receive("kari@example.org")
+        locked, release = threading.Event(), threading.Event()
+        hold_the_contact_point = self.holding_the_contact_point(locked, release)
 
         def record():
             locked.wait(timeout=10)
@@ -839,12 +845,7 @@ class ConcurrentRecordingTests(TransactionTestCase):
         # The lock every change there takes leaves the row's key alone: a new row that refers to the
         # contact point (the form's one insert) does not wait for it, however long the change takes.
         locked, release = threading.Event(), threading.Event()
-
-        def hold_the_contact_point():
-            with transaction.atomic():
-                lock_contact_point(self.point.pk)
-                locked.set()
-                release.wait(timeout=10)
+        hold_the_contact_point = self.holding_the_contact_point(locked, release)
 
         def take_in():
             locked.wait(timeout=10)
