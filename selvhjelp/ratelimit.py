@@ -18,6 +18,7 @@ import logging
 import math
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
@@ -78,6 +79,13 @@ def peek(*counters: Counter) -> list[int] | None:
     except Exception as exc:
         logger.warning("Rate limits are not counted: the cache did not answer (%s)", type(exc).__name__)
         return None
+    return _estimates(counters, keys, found, now)
+
+
+def _estimates(
+    counters: tuple[Counter, ...], keys: list[tuple[str, str]], found: dict[str, Any], now: float
+) -> list[int]:
+    """Each counter's sliding-window count, from its two windows' values as read."""
     return [
         counter._estimate(now, int(found.get(current, 0)), int(found.get(previous, 0)))
         for counter, (current, previous) in zip(counters, keys, strict=True)
@@ -115,11 +123,7 @@ def take(*counters: Counter) -> Taken | None:
     except Exception as exc:
         logger.warning("A request was not counted: the cache did not answer (%s)", type(exc).__name__)
         return None
-    counts = [
-        counter._estimate(now, int(found.get(current, 0)), int(found.get(previous, 0)))
-        for counter, (current, previous) in zip(counters, keys, strict=True)
-    ]
-    return Taken(counts=counts, now=now)
+    return Taken(counts=_estimates(counters, keys, found, now), now=now)
 
 
 def _take_in_redis(backend: RedisCache, keys: list[tuple[str, str]], counters: tuple[Counter, ...]) -> dict[str, int]:
