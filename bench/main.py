@@ -1413,7 +1413,8 @@ class Bench:
 Made by `bench/run` ({self.facts["Date"]}); run it again to replace everything
 here except the sections *Before and after* and *What the numbers say*, which
 are written by hand and kept. How it works: the README, section "Benchmarks".
-The targets are issue 22's.
+The targets are issue 22's. A burst of sign-ups on a campaign day, with faults
+on the way (`bench/burst`, issue 23), is in [burst.md](burst.md).
 
 ## The machine
 
@@ -1617,12 +1618,16 @@ py-spy sampled the gunicorn workers while wrk loaded the page.
             log(f"wrote {self.options.output} in {(time.monotonic() - started) / 60:.1f} min")
             return 0
         finally:
-            self.processes.stop_all()
-            self.drop_database()
-            if self.options.keep_logs:
-                log(f"logs kept in {self.tmp}")
-            else:
-                shutil.rmtree(self.tmp, ignore_errors=True)
+            self.clean_up()
+
+    def clean_up(self) -> None:
+        """Stop everything started here, drop the databases made here, and remove the temporary folder."""
+        self.processes.stop_all()
+        self.drop_database()
+        if self.options.keep_logs:
+            log(f"logs kept in {self.tmp}")
+        else:
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def parse(argv: list[str]) -> argparse.Namespace:

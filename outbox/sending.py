@@ -10,6 +10,7 @@ import smtplib
 
 from anymail.exceptions import AnymailAPIError, AnymailInvalidAddress, AnymailRecipientsRefused
 from django.conf import settings
+from django.db import OperationalError, connection
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -18,8 +19,12 @@ from outbox.models import Email
 
 logger = logging.getLogger(__name__)
 
-# How long a claim on a message is honoured before another sender may take it.
+# How long a claim on a message is honoured before another sender may take it: a sender that died
+# mid-send leaves its claim, and the relay sends the message again once the lease has run out.
 CLAIM_LEASE = datetime.timedelta(seconds=settings.OUTBOX_CLAIM_LEASE_SECONDS)
+# A send still going after this long is stopped (the task's time limit), so that no live sender
+# holds a claim past its lease: what outlasts the lease is sent again, and must be dead.
+SEND_TIME_LIMIT = CLAIM_LEASE.total_seconds() / 2
 # Messages older than this that are still unsent are picked up by the relay.
 RELAY_AFTER = datetime.timedelta(minutes=2)
 # With the backoff below, about a day of trying before a message is given up.
@@ -100,8 +105,22 @@ def deliver(email_id: int) -> Email | None:
     # Anymail backends report the provider's id, which its bounce reports name.
     message_id = getattr(getattr(message, "anymail_status", None), "message_id", None)
     provider_id = "" if message_id is None else str(message_id)[:200]
-    Email.objects.filter(pk=email_id).update(sent_at=timezone.now(), error="", provider_message_id=provider_id)
+    _mark_sent(email_id, provider_id)
     return email
+
+
+def _mark_sent(email_id: int, provider_id: str) -> None:
+    """The provider has taken the message: say so, on a new connection if PostgreSQL dropped this one
+    meanwhile. Else the claim would run out and the relay send it a second time."""
+    sent = Email.objects.filter(pk=email_id)
+    try:
+        sent.update(sent_at=timezone.now(), error="", provider_message_id=provider_id)
+    except OperationalError:
+        if connection.in_atomic_block:
+            raise
+        logger.warning("Marking email %s sent lost its database connection; marking it on a new one", email_id)
+        connection.close()
+        sent.update(sent_at=timezone.now(), error="", provider_message_id=provider_id)
 
 
 def due_for_relay(now: datetime.datetime | None = None) -> list[int]:

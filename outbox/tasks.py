@@ -9,12 +9,20 @@ from celery import shared_task
 
 from outbox import sending, signals
 from outbox.models import Email
-from selvhjelp.queue import enqueue
+from selvhjelp.queue import enqueue, waiting_tasks
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, max_retries=8, acks_late=True)
+# Stopped well within the claim's lease: first softly (the claim is released and the send tried
+# again later), then by force (the claim runs out, and the relay sends it).
+@shared_task(
+    bind=True,
+    max_retries=8,
+    acks_late=True,
+    soft_time_limit=0.8 * sending.SEND_TIME_LIMIT,
+    time_limit=sending.SEND_TIME_LIMIT,
+)
 def send_email(self, email_id: int) -> None:  # type: ignore[no-untyped-def]
     try:
         email = sending.deliver(email_id)
@@ -43,6 +51,14 @@ def relay_outbox() -> int:
     """Send messages whose task never ran, for example because the broker was
     down. Returns how many were handed to a worker again."""
     due = sending.due_for_relay()
+    waiting = waiting_tasks()
+    if due and waiting is not None and waiting >= len(due):
+        # The workers are behind, not short of work: in a burst, a message's own task may wait in the
+        # queue longer than RELAY_AFTER, and a copy would only lengthen the queue, minute after minute.
+        # A copy joins the queue at its end anyway, so what was really lost goes out as soon once the
+        # queue is shorter than what is due.
+        logger.info("%s messages are due, and %s tasks wait in the queue: relayed later", len(due), waiting)
+        return 0
     for email_id in due:
         enqueue(send_email, email_id)
     return len(due)

@@ -70,3 +70,17 @@ def woken(flag: str) -> None:
         cache.delete(flag)
     except Exception as exc:
         logger.warning("The cache did not answer (%s)", type(exc).__name__)
+
+
+def waiting_tasks() -> int | None:
+    """How many tasks wait in the broker's queue for a worker; None where tasks run in-process, or
+    the broker does not answer."""
+    if current_app.conf.task_always_eager:
+        return None
+    try:
+        with current_app.connection_for_read() as connection:
+            declared = connection.default_channel.queue_declare(queue=current_app.conf.task_default_queue, passive=True)
+            return int(declared.message_count)
+    except Exception as exc:
+        logger.warning("The broker did not say how many tasks wait (%s)", type(exc).__name__)
+        return None

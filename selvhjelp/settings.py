@@ -145,6 +145,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # A session that has not passed both factors, or has timed out, is signed out.
     "accounts.middleware.SessionLimitsMiddleware",
+    # Around the view alone: a request whose database connection was dropped is answered once more.
+    "selvhjelp.middleware.AnswerAgainOnADroppedConnectionMiddleware",
     # Last: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -322,8 +324,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
 # An outbox message claimed longer ago than this is taken to belong to a
-# sender that died, and is sent again (see groups/outbox.py).
-OUTBOX_CLAIM_LEASE_SECONDS = env_int("OUTBOX_CLAIM_LEASE_SECONDS", 600)
+# sender that died (a worker killed, its database connection dropped), and is
+# sent again by the relay (outbox/sending.py). A send is stopped well within
+# it (outbox.tasks.send_email's time limits), so a live sender never loses its claim.
+OUTBOX_CLAIM_LEASE_SECONDS = env_int("OUTBOX_CLAIM_LEASE_SECONDS", 120)
 
 
 def _dev_fernet_key(secret: str) -> str:

@@ -1,7 +1,8 @@
-"""What a copy of the database would show, and what a request did in it."""
+"""What a copy of the database would show, and what a request did in it; and a connection dropped under it."""
 
 import re
 
+import psycopg
 from django.db import connection
 
 TEXT_TYPES = ("char", "text", "json", "bytea", "blob", "clob", "uuid")
@@ -61,3 +62,20 @@ def statements(queries: list[dict[str, str]]) -> list[str]:
         sql = re.sub(r'"s\d+_x\d+"|\bs\d+_x\d+\b', "savepoint", sql)
         normalised.append(re.sub(r"\b\d+(?:\.\d+)?\b", "?", sql))
     return normalised
+
+
+def drop_this_connection() -> None:
+    """What pg_terminate_backend does to the connection this request is using."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    settings = connection.settings_dict
+    with psycopg.connect(
+        dbname=settings["NAME"],
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+        user=settings["USER"] or None,
+        password=settings["PASSWORD"] or None,
+        autocommit=True,
+    ) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])

@@ -185,32 +185,39 @@ def sign_up(
     now = timezone.now()
     digest = address_hash(email)
     made = []
-    for point in [contact_point, *_more_lists(contact_point=contact_point, also_at=also_at, way=preferences.format)]:
-        try:
-            with transaction.atomic():
-                signup = SignUp.objects.create(
-                    contact_point=point,
-                    email=normalise_address(email),
-                    email_hash=digest,
-                    nickname=nickname,
-                    **asdict(preferences),
-                    locale=locale,
-                    # The same moment on every list from one form: one confirmation confirms them together.
-                    created_at=now,
-                )
-                monthly.count(contact_point_id=point.pk, signed_up=1)
-        except IntegrityError:
-            continue  # On this list already: nobody is told, as on the form's own list.
-        made.append(signup)
-    if made:
-        first = made[0]
-        outbox.queue(
-            kind=emails.CONFIRM,
-            dedupe_key=f"confirm:{first.pk}:{_window_key(now)}",
-            signup=first,
-            contact_point=first.contact_point,
-        )
-        return
+    points = [contact_point, *_more_lists(contact_point=contact_point, also_at=also_at, way=preferences.format)]
+    with transaction.atomic():
+        # Each contact point's lock first, as every change there takes it (confirming, withdrawing): the
+        # rows made here refer to the contact point, which PostgreSQL checks when they commit, so a
+        # recorder that counted the month's figures first would wait for a confirmation that waits for it.
+        for point_id in sorted(point.pk for point in points):
+            lock_contact_point(point_id)
+        for point in points:
+            try:
+                with transaction.atomic():
+                    signup = SignUp.objects.create(
+                        contact_point=point,
+                        email=normalise_address(email),
+                        email_hash=digest,
+                        nickname=nickname,
+                        **asdict(preferences),
+                        locale=locale,
+                        # The same moment on every list from one form: one confirmation confirms them together.
+                        created_at=now,
+                    )
+                    monthly.count(contact_point_id=point.pk, signed_up=1)
+            except IntegrityError:
+                continue  # On this list already: nobody is told, as on the form's own list.
+            made.append(signup)
+        if made:
+            first = made[0]
+            outbox.queue(
+                kind=emails.CONFIRM,
+                dedupe_key=f"confirm:{first.pk}:{_window_key(now)}",
+                signup=first,
+                contact_point=first.contact_point,
+            )
+            return
     with transaction.atomic():
         existing = SignUp.objects.filter(contact_point=contact_point, email_hash=digest).first()
         if existing is None:

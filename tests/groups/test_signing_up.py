@@ -12,7 +12,7 @@ from unittest import mock
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client, TestCase, TransactionTestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.utils import timezone
 from contactpoints.locking import lock_contact_point
 from contactpoints.models import ContactPoint, County, Language, Municipality
 from groups import emails as group_mail
-from groups import tasks
+from groups import monthly, tasks
 from groups.forms import PreferencesForm, SignUpForm
 from groups.models import IncomingSignUp, Invitation, MonthlyFigure, PrivateLink, ProgressSnapshot, SignUp
 from groups.services import forming, signing_up
@@ -859,6 +859,43 @@ class ConcurrentRecordingTests(TransactionTestCase):
         _held, waited = in_threads(hold_the_contact_point, take_in)
         self.assertLess(waited, 5, "the form's insert waited for the lock")
         self.assertEqual(IncomingSignUp.objects.count(), 1)
+
+    def test_a_sign_up_recorded_while_someone_confirms_at_its_contact_point_fails_neither(self):
+        # Confirming takes the contact point's lock, then counts the month's figures; so must recording,
+        # or each holds what the other waits for: the recorder the month's row, which it counted, and
+        # confirming the contact point's row, which the recorder's new rows refer to (checked at commit).
+        self.assertTrue(signing_up.record_incoming(incoming_id=self.receive("kari@example.org")))
+        incoming = self.receive("ola@example.org")
+        locked = threading.Event()
+
+        def someone_waits_for_a_lock() -> bool:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+                return bool(cursor.fetchone()[0])
+
+        def confirm():
+            with transaction.atomic():
+                lock_contact_point(self.point.pk)
+                locked.set()
+                for _ in range(100):
+                    if someone_waits_for_a_lock():
+                        break
+                    time.sleep(0.05)
+                monthly.count(contact_point_id=self.point.pk, confirmed=1)
+
+        def record():
+            locked.wait(timeout=10)
+            return signing_up.record_incoming(incoming_id=incoming)
+
+        confirmed, recorded = in_threads(confirm, record)
+        self.assertIsNone(confirmed)
+        self.assertIs(recorded, True)
+        figures = MonthlyFigure.objects.get(contact_point=self.point)
+        self.assertEqual((figures.signed_up, figures.confirmed), (2, 1))
+        self.assertEqual(SignUp.objects.count(), 2)
 
     def test_each_sign_up_is_recorded_under_the_id_of_the_request_that_sent_it(self):
         # One recorder records many: each confirmation email's task still carries its own request's id.

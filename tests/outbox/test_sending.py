@@ -3,15 +3,21 @@ ran or its worker died. A refused address is given up at once, a passing
 failure is tried again later."""
 
 import datetime
+from unittest import mock
 
+import pytest
 from django.core import mail
-from django.test import Client
+from django.core.mail import EmailMessage
+from django.test import Client, TransactionTestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from contactpoints.models import ContactPoint, County, Municipality
+from outbox import sending
 from outbox import tasks as outbox_tasks
 from outbox.models import Email
 from tests.base import Personas, person_signs_up
+from tests.database import drop_this_connection
 from tests.signin import sign_in
 
 
@@ -33,6 +39,34 @@ class OutboxTests(Personas):
         outbox_tasks.relay_outbox()
         self.assertEqual(len(mail.outbox), 1)
         self.assertIsNotNone(Email.objects.get().sent_at)
+
+    def test_a_message_a_killed_worker_claimed_goes_out_within_minutes_and_a_live_one_keeps_its_claim(self):
+        person_signs_up(self.point_a, "killed@example.org")
+        now = timezone.now()
+        Email.objects.update(
+            created_at=now - datetime.timedelta(minutes=5), claimed_at=now - datetime.timedelta(minutes=1)
+        )
+        outbox_tasks.relay_outbox()
+        self.assertEqual(len(mail.outbox), 0, "a minute into its send, the claim is honoured")
+        # The relay runs every minute: two minutes after the worker died, its message goes out.
+        Email.objects.update(claimed_at=now - datetime.timedelta(minutes=2, seconds=1))
+        outbox_tasks.relay_outbox()
+        self.assertEqual(len(mail.outbox), 1)
+        # A send that takes long is stopped before its claim runs out, so it is never sent twice.
+        self.assertLess(outbox_tasks.send_email.soft_time_limit, outbox_tasks.send_email.time_limit)
+        self.assertLess(outbox_tasks.send_email.time_limit, sending.CLAIM_LEASE.total_seconds())
+
+    def test_the_relay_adds_no_copies_while_the_queue_is_longer_than_what_is_due(self):
+        person_signs_up(self.point_a, "backlog@example.org")
+        Email.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=5))
+        # A burst: the message's own task is still in a long queue; a copy would only lengthen it.
+        with mock.patch.object(outbox_tasks, "waiting_tasks", return_value=800):
+            self.assertEqual(outbox_tasks.relay_outbox(), 0)
+        self.assertEqual(len(mail.outbox), 0)
+        # The queue has drained, and the message is still unsent: its task was lost, and it is relayed.
+        with mock.patch.object(outbox_tasks, "waiting_tasks", return_value=0):
+            self.assertEqual(outbox_tasks.relay_outbox(), 1)
+        self.assertEqual(len(mail.outbox), 1)
 
     def test_the_same_email_is_never_sent_twice(self):
         person_signs_up(self.point_a, "once@example.org")
@@ -93,3 +127,30 @@ class PermanentFailureTests(Personas):
         self.assertEqual(outbox_tasks.relay_outbox(), 1)
         self.assertEqual(len(mail.outbox), 1)
         self.assertIsNotNone(Email.objects.get().sent_at)
+
+
+@pytest.mark.postgres
+class DroppedConnectionTests(TransactionTestCase):
+    def test_a_message_sent_while_the_database_connection_drops_is_marked_sent_and_never_sent_again(self):
+        county = County.objects.create(number="03", name="Oslo")
+        municipality = Municipality.objects.create(number="0301", name="Oslo", county=county)
+        point = ContactPoint.objects.create(
+            slug="sentral", name="Sentral", kind="frivilligsentral", municipality=municipality
+        )
+        with mock.patch.object(outbox_tasks.send_email, "delay"):
+            person_signs_up(point, "kari@example.org")
+        email = Email.objects.get()
+        real = EmailMessage.send
+
+        def send_then_drop(message, *args, **kwargs):
+            sent = real(message, *args, **kwargs)
+            drop_this_connection()  # after the provider took it, before it is marked sent
+            return sent
+
+        with mock.patch.object(EmailMessage, "send", send_then_drop), self.assertLogs("outbox.sending", "WARNING"):
+            outbox_tasks.send_email(email.pk)
+        email.refresh_from_db()
+        self.assertIsNotNone(email.sent_at)
+        Email.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1), claimed_at=None)
+        self.assertEqual(outbox_tasks.relay_outbox(), 0)
+        self.assertEqual(len(mail.outbox), 1)
