@@ -90,6 +90,7 @@ class Person:
     withdraws: bool
     browser: Browser
     accepted: bool = False
+    accepted_at: float = 0.0  # time.time() when the form first accepted it
     refused: int = 0
     sent_back: int = 0  # the form came back (the time trap, say)
     confirmed: bool = False
@@ -176,6 +177,9 @@ class Burst(Bench):
         self.faults_applied: list[tuple[str, float, str]] = []
         self.burst_start = 0.0
         self.burst_end = 0.0  # time.time() when the last sign-up of the burst was answered
+        self.burst_start_wall = 0.0  # time.time() when the burst began
+        # For each confirmation: when its sign-up was accepted (seconds into the burst), and how long it took.
+        self.confirmation_waits: list[tuple[float, float]] = []
         self.staff: dict[str, str] = {}  # contact point slug: its staff member's address
         self.before: dict[str, int] = {}
         self.checks: list[tuple[str, bool, str]] = []
@@ -315,7 +319,8 @@ class Burst(Bench):
         if response is None:
             return
         if response.status == 302:
-            person.accepted = True
+            if not person.accepted:
+                person.accepted, person.accepted_at = True, time.time()
         elif response.status == 429:
             person.refused += 1
         else:
@@ -450,6 +455,7 @@ class Burst(Bench):
         self.make_people()
         lead = sizes.reading[1] + 2
         self.burst_start = time.monotonic() + lead
+        self.burst_start_wall = time.time() + lead
         # A campaign's burst: more at first, fewer later (the moments, as shares of the burst, squared in part).
         for person in self.people:
             share = self.rng.random() ** 1.4
@@ -615,6 +621,11 @@ class Burst(Bench):
             if to in self.by_address and subject == CONFIRM_SUBJECT:
                 first[to] = min(written, first.get(to, written))
         self.drain = max(0.0, max(first.values(), default=self.burst_end) - self.burst_end)
+        self.confirmation_waits = [
+            (p.accepted_at - self.burst_start_wall, first[p.address] - p.accepted_at)
+            for p in accepted
+            if p.address in first
+        ]
         self.unconfirmed = len(missing)
         self.last_mail = max((w for _t, _s, w in self.mail), default=self.burst_end) - self.burst_end
         self.targets.append(
@@ -711,6 +722,15 @@ Faults, at seconds into the burst:
 The last email of any kind (staff's notices included) was written {self.last_mail:.0f} s after
 the burst's end.
 
+## How long each confirmation took
+
+From the form accepting a sign-up to its confirmation email being written, by
+when in the burst the sign-up came (seconds from the burst's start).
+
+| sign-ups accepted at | how many | median wait s | longest wait s | written after the burst's end |
+| --- | ---: | ---: | ---: | ---: |
+{self.waits_by_slice()}
+
 ## Answers
 
 Every request the people sent, by what it was; the times are as the client saw
@@ -730,6 +750,23 @@ them, in ms (status 'none': the connection failed, and the person pressed again)
 {before_after}
 {BEFORE_AFTER_END}
 """
+
+    def waits_by_slice(self) -> str:
+        """The confirmations' waits in ten slices of the burst, and how many of each came after its end."""
+        width = self.sizes.seconds / 10
+        end = self.burst_end - self.burst_start_wall
+        slices: dict[int, list[tuple[float, float]]] = {}
+        for at, wait in self.confirmation_waits:
+            slices.setdefault(min(9, max(0, int(at // width))), []).append((at, wait))
+        rows = []
+        for n, confirmations in sorted(slices.items()):
+            waits = sorted(wait for _at, wait in confirmations)
+            late = sum(1 for at, wait in confirmations if at + wait > end)
+            rows.append(
+                f"| {n * width:.0f}–{(n + 1) * width:.0f} s | {len(waits)} | {waits[len(waits) // 2]:.0f}"
+                f" | {waits[-1]:.0f} | {late} |"
+            )
+        return "\n".join(rows) or "| – | 0 | | | |"
 
     def percentile(self, what: str, share: int) -> float:
         times = sorted(a.seconds for a in self.answers if a.what == what and a.status)

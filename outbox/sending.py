@@ -123,6 +123,23 @@ def _mark_sent(email_id: int, provider_id: str) -> None:
         sent.update(sent_at=timezone.now(), error="", provider_message_id=provider_id)
 
 
+def queued_before(email_ids: list[int], moment: datetime.datetime) -> list[int]:
+    """Of these messages, those whose tasks were queued before ``moment`` and have not been relayed
+    since (a relayed copy waiting its turn has ``next_attempt_at`` ahead)."""
+    return list(
+        Email.objects.filter(pk__in=email_ids, created_at__lt=moment)
+        .filter(Q(next_attempt_at=None) | Q(next_attempt_at__lte=timezone.now()))
+        .order_by("created_at")
+        .values_list("pk", flat=True)
+    )
+
+
+def relayed(email_ids: list[int]) -> None:
+    """These messages' copies were queued behind a long queue: no other copy before RELAY_AFTER has passed."""
+    if email_ids:
+        Email.objects.filter(pk__in=email_ids, sent_at=None).update(next_attempt_at=timezone.now() + RELAY_AFTER)
+
+
 def due_for_relay(now: datetime.datetime | None = None) -> list[int]:
     now = now or timezone.now()
     return list(

@@ -9,7 +9,7 @@ from celery import shared_task
 
 from outbox import sending, signals
 from outbox.models import Email
-from selvhjelp.queue import enqueue, waiting_tasks
+from selvhjelp.queue import broker_state, enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -51,14 +51,23 @@ def relay_outbox() -> int:
     """Send messages whose task never ran, for example because the broker was
     down. Returns how many were handed to a worker again."""
     due = sending.due_for_relay()
-    waiting = waiting_tasks()
-    if due and waiting is not None and waiting >= len(due):
+    broker = broker_state() if due else None
+    if broker is not None and broker.waiting >= len(due):
         # The workers are behind, not short of work: in a burst, a message's own task may wait in the
         # queue longer than RELAY_AFTER, and a copy would only lengthen the queue, minute after minute.
         # A copy joins the queue at its end anyway, so what was really lost goes out as soon once the
-        # queue is shorter than what is due.
-        logger.info("%s messages are due, and %s tasks wait in the queue: relayed later", len(due), waiting)
-        return 0
+        # queue is shorter than what is due. Except what the broker lost when it restarted: that is
+        # relayed now, once (a copy is not made again while it waits its turn).
+        lost = sending.queued_before(due, broker.started) if broker.started is not None else []
+        logger.info(
+            "%s messages are due, and %s tasks wait in the queue: %s lost when the broker restarted relayed now,"
+            " the rest later",
+            len(due),
+            broker.waiting,
+            len(lost),
+        )
+        due = lost
+        sending.relayed(due)
     for email_id in due:
         enqueue(send_email, email_id)
     return len(due)

@@ -1,11 +1,14 @@
 """Background work is queued after commit, with ids only; or, where many
 requests leave work of one kind, one task is woken to do all of it."""
 
+import datetime
 import logging
+from dataclasses import dataclass
 
 from celery import Task, current_app
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -72,15 +75,28 @@ def woken(flag: str) -> None:
         logger.warning("The cache did not answer (%s)", type(exc).__name__)
 
 
-def waiting_tasks() -> int | None:
-    """How many tasks wait in the broker's queue for a worker; None where tasks run in-process, or
-    the broker does not answer."""
+@dataclass(frozen=True)
+class BrokerState:
+    # How many tasks wait in the queue for a worker.
+    waiting: int
+    # When the broker last started, where it says (Redis does); tasks queued before then may have
+    # gone with it (a Redis without persistence keeps nothing over a restart).
+    started: datetime.datetime | None
+
+
+def broker_state() -> BrokerState | None:
+    """What the broker's queue holds, and since when; None where tasks run in-process, or the broker
+    does not answer."""
     if current_app.conf.task_always_eager:
         return None
     try:
         with current_app.connection_for_read() as connection:
-            declared = connection.default_channel.queue_declare(queue=current_app.conf.task_default_queue, passive=True)
-            return int(declared.message_count)
+            channel = connection.default_channel
+            declared = channel.queue_declare(queue=current_app.conf.task_default_queue, passive=True)
+            client = getattr(channel, "client", None)  # Redis's; other brokers do not say when they started
+            uptime = int(client.info("server")["uptime_in_seconds"]) if client is not None else None
     except Exception as exc:
         logger.warning("The broker did not say how many tasks wait (%s)", type(exc).__name__)
         return None
+    started = None if uptime is None else timezone.now() - datetime.timedelta(seconds=uptime)
+    return BrokerState(waiting=int(declared.message_count), started=started)

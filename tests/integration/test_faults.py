@@ -303,6 +303,37 @@ class NothingIsLostTests(TransactionTestCase):
         self.assertEqual(set(delivered), set(addresses))
         self.assertEqual({address for address, n in delivered.items() if n != 1}, set())
 
+    def test_mail_the_broker_lost_in_a_restart_is_relayed_at_once_even_behind_a_long_queue(self):
+        lost = [f"tapt.{n}@example.org" for n in range(3)]
+        for address in lost:  # their send tasks are queued; no worker is running
+            signing_up.sign_up(
+                contact_point=self.point, email=address, nickname="", preferences=PREFERENCES, locale="en"
+            )
+        self.assertEqual(self.queue_length(), 3)
+        self.stop_redis()
+        self.start_redis()  # empty: a Redis without persistence keeps nothing over a restart
+        later = [f"senere.{n}@example.org" for n in range(5)]
+        for address in later:
+            signing_up.sign_up(
+                contact_point=self.point, email=address, nickname="", preferences=PREFERENCES, locale="en"
+            )
+        self.assertEqual(self.queue_length(), 5)
+
+        # Two minutes on, the first three are due, behind a queue longer than that: the workers are
+        # behind, and a copy of a message still queued would only lengthen it; but these were lost.
+        first = Email.objects.order_by("pk")[:3]
+        Email.objects.filter(pk__in=[email.pk for email in first]).update(
+            created_at=F("created_at") - sending.RELAY_AFTER - datetime.timedelta(minutes=1)
+        )
+        self.assertEqual(outbox_tasks.relay_outbox(), 3)
+        self.assertEqual(outbox_tasks.relay_outbox(), 0, "a copy waiting its turn is not copied again")
+        self.assertEqual(self.queue_length(), 8)
+
+        self.start_worker()
+        self.assertTrue(self.wait_for(lambda: self.all_sent(8)), f"not everything was sent\n{self.logs()}")
+        self.wait_until_quiet()
+        self.assertEqual(self.delivered(), Counter(lost + later))
+
     def test_a_worker_killed_while_sending_leaves_every_email_sent(self):
         lease = 10
         self.enterContext(mock.patch.object(sending, "CLAIM_LEASE", datetime.timedelta(seconds=lease)))

@@ -16,6 +16,7 @@ from contactpoints.models import ContactPoint, County, Municipality
 from outbox import sending
 from outbox import tasks as outbox_tasks
 from outbox.models import Email
+from selvhjelp.queue import BrokerState
 from tests.base import Personas, person_signs_up
 from tests.database import drop_this_connection
 from tests.signin import sign_in
@@ -60,13 +61,31 @@ class OutboxTests(Personas):
         person_signs_up(self.point_a, "backlog@example.org")
         Email.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=5))
         # A burst: the message's own task is still in a long queue; a copy would only lengthen it.
-        with mock.patch.object(outbox_tasks, "waiting_tasks", return_value=800):
+        long_queue = BrokerState(waiting=800, started=timezone.now() - datetime.timedelta(days=3))
+        with mock.patch.object(outbox_tasks, "broker_state", return_value=long_queue):
             self.assertEqual(outbox_tasks.relay_outbox(), 0)
         self.assertEqual(len(mail.outbox), 0)
         # The queue has drained, and the message is still unsent: its task was lost, and it is relayed.
-        with mock.patch.object(outbox_tasks, "waiting_tasks", return_value=0):
+        with mock.patch.object(outbox_tasks, "broker_state", return_value=BrokerState(waiting=0, started=None)):
             self.assertEqual(outbox_tasks.relay_outbox(), 1)
         self.assertEqual(len(mail.outbox), 1)
+
+    def test_what_the_broker_lost_in_a_restart_is_relayed_at_once_behind_a_long_queue_and_once(self):
+        person_signs_up(self.point_a, "lost@example.org")
+        Email.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=5))
+        restarted = BrokerState(waiting=800, started=timezone.now() - datetime.timedelta(minutes=3))
+        with (
+            mock.patch.object(outbox_tasks, "broker_state", return_value=restarted),
+            mock.patch.object(outbox_tasks.send_email, "delay") as queued,
+        ):
+            self.assertEqual(outbox_tasks.relay_outbox(), 1)
+            # Its copy waits its turn in the long queue: a minute later, no second copy.
+            self.assertEqual(outbox_tasks.relay_outbox(), 0)
+            self.assertEqual(queued.call_count, 1)
+            # Still unsent once RELAY_AFTER has passed: copied again.
+            Email.objects.update(next_attempt_at=timezone.now())
+            self.assertEqual(outbox_tasks.relay_outbox(), 1)
+        self.assertEqual(queued.call_count, 2)
 
     def test_the_same_email_is_never_sent_twice(self):
         person_signs_up(self.point_a, "once@example.org")
