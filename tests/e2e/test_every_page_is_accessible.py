@@ -9,7 +9,7 @@ A test visits all its pages before it fails, so one run lists every problem.
 import datetime
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -37,6 +37,9 @@ pytestmark = pytest.mark.usefixtures("transactional_db")
 
 PHONE_WIDTH = 320
 DESKTOP_WIDTH = 1280
+# Each page is checked at both widths (width: height), the phone's last: the visitor goes on at it,
+# where a page has the least room.
+VIEWPORTS = {DESKTOP_WIDTH: 900, PHONE_WIDTH: 720}
 # The language a browser asks for, by the language the page should then speak.
 BROWSER_LOCALES = {"nb": "nb-NO", "nn": "nn-NO", "en": "en-GB", "se": "se-NO"}
 STAFF_EMAIL = "koordinator@frivilligsentral.example"
@@ -121,11 +124,10 @@ def world() -> World:
 
 @dataclass
 class Visitor:
-    """A person at a browser of a given width, asking for one language, checking each page they see."""
+    """A person asking for one language, checking each page they see at a desktop's width and a phone's."""
 
     page: Page
     language: str
-    width: int
     artifacts: str
     problems: list[str] = field(default_factory=list)
 
@@ -135,8 +137,17 @@ class Visitor:
         self.checks(what)
 
     def checks(self, what: str) -> None:
-        """The page as it is now: its language, one h1, no sideways scroll on a phone, and axe-core."""
-        where = f"{what} ({self.language}, {self.width}px, {self.page.url})"
+        """The page as it is now, at each width: its language, one h1, no sideways scroll, and axe-core."""
+        for width in self.at_each_width():
+            self.checks_at(what, width)
+
+    def at_each_width(self) -> Iterator[int]:
+        for width, height in VIEWPORTS.items():
+            self.page.set_viewport_size({"width": width, "height": height})
+            yield width
+
+    def checks_at(self, what: str, width: int) -> None:
+        where = f"{what} ({self.language}, {width}px, {self.page.url})"
         language = self.page.locator("html").get_attribute("lang")
         # A Northern Sami page is in bokmål where Sami has no translation, and says so (selvhjelp/i18n.py).
         if language != text_language(self.language):
@@ -145,14 +156,15 @@ class Visitor:
         if headings != 1:
             self.problems.append(f"{where}: {headings} h1 elements, not one")
         scroll_width = self.page.evaluate("document.documentElement.scrollWidth")
-        if scroll_width > self.width:
+        if scroll_width > width:
             self.problems.append(f"{where}: {scroll_width}px wide, so it scrolls sideways")
         self.problems.extend(f"{where}: {line}" for line in accessibility_violations(self.page))
 
     def screenshot(self, name: str) -> None:
         """For a person to look at: axe-core cannot tell whether a page looks right."""
-        path = os.path.join(self.artifacts, f"a11y-{name}-{self.language}-{self.width}.png")
-        self.page.screenshot(path=path, full_page=True)
+        for width in self.at_each_width():
+            path = os.path.join(self.artifacts, f"a11y-{name}-{self.language}-{width}.png")
+            self.page.screenshot(path=path, full_page=True)
 
     def signs_in(self, email: str, password: str = PASSWORD, *, check: bool = False) -> None:
         """Both steps: the password, then the code the account's code app shows now."""
@@ -174,14 +186,11 @@ class Visitor:
         assert not self.problems, f"{len(self.problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in self.problems)
 
 
-@pytest.fixture(
-    params=[(language, width) for language in BROWSER_LOCALES for width in (PHONE_WIDTH, DESKTOP_WIDTH)],
-    ids=lambda param: f"{param[0]}-{param[1]}px",
-)
+@pytest.fixture(params=list(BROWSER_LOCALES))
 def visitor(request: pytest.FixtureRequest, open_page: Callable[..., Page], artifacts: str) -> Visitor:
-    language, width = request.param
-    page = open_page(locale=BROWSER_LOCALES[language], width=width, height=720 if width == PHONE_WIDTH else 900)
-    return Visitor(page=page, language=language, width=width, artifacts=artifacts)
+    language = request.param
+    page = open_page(locale=BROWSER_LOCALES[language], width=PHONE_WIDTH, height=VIEWPORTS[PHONE_WIDTH])
+    return Visitor(page=page, language=language, artifacts=artifacts)
 
 
 def signed_up_in_the_visitors_language(visitor: Visitor, signup: SignUp) -> None:
