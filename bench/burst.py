@@ -497,6 +497,8 @@ class Burst(Bench):
         from outbox.models import Email
 
         close_old_connections()  # one that PostgreSQL dropped is opened again
+        if self.processes.died():
+            return True  # nothing more will come: judged below
         mail = len(self.mail)
         busy = IncomingSignUp.objects.exists() or Email.objects.filter(sent_at=None, failed_at=None).exists()
         if busy or not self.schedule.idle() or mail != getattr(self, "mail_then", -1):
@@ -598,6 +600,15 @@ class Burst(Bench):
             f"{sum(notices.values())} notices at {len(notices)} contact points ({crossed} above their threshold now,"
             f" {sum(1 for n in notices.values() if n > 1)} told again after people left), {len(too_often)} told more"
             f" than once per crossing; {held} held because sign-ups came unusually fast there",
+        )
+
+        died = self.processes.died()
+        self.check(
+            "every process of the stack outlived the faults (the killed worker started again)",
+            not died,
+            f"stopped on their own: {', '.join(died)}"
+            if died
+            else f"all {len(self.processes.running)} running at the end",
         )
 
         statuses = Counter(a.status for a in self.answers)

@@ -131,6 +131,12 @@ class Processes:
     def pid_of(self, name: str) -> int:
         return next(process.pid for n, process, _path in reversed(self.running) if n == name)
 
+    def died(self) -> list[str]:
+        """Those that stopped on their own (one stopped here is forgotten)."""
+        return [
+            f"{name} (exit {process.returncode})" for name, process, _path in self.running if process.poll() is not None
+        ]
+
     def stop(self, name: str) -> None:
         """Stop one of them (its whole process group) and forget it."""
         for entry in [entry for entry in self.running if entry[0] == name]:

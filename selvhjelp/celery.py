@@ -4,17 +4,49 @@ import contextlib
 import logging.config
 import os
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from celery import Celery, signals
+from celery.worker.consumer import Consumer as CeleryConsumer
 
 from selvhjelp.logging import request_id
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "selvhjelp.settings")
+logger = logging.getLogger(__name__)
 
 app = Celery("selvhjelp")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+class Consumer(CeleryConsumer):
+    """Celery's consumer (``CELERY_WORKER_CONSUMER``), which connects again after losing the broker
+    even where closing the lost connection fails.
+
+    After a lost connection, Celery 5.7 takes the connection apart (``collect``) and then closes it.
+    Where the broker was still down (Redis restarting) while the worker held tasks it had not
+    acknowledged, the close tries once more to give them back, on the taken-apart connection, and
+    raises AttributeError; Celery takes that for an unrecoverable error and the worker exits. Closing
+    what is left is only tidying up: its failure is logged, and the consumer connects again, as after
+    any connection loss. The tasks it held went with the broker's restart, and the relays find their
+    work (docs/deployment.md)."""
+
+    def on_connection_error_after_connected(self, exc: Exception) -> None:
+        if self.connection is not None:
+            self.connection.close = closing_what_is_left(self.connection.close)
+        super().on_connection_error_after_connected(exc)
+
+
+def closing_what_is_left(close: Callable[[], object]) -> Callable[[], None]:
+    def close_what_is_left() -> None:
+        try:
+            close()
+        except AttributeError as exc:  # the connection was taken apart already
+            logger.warning("Closing the lost broker connection failed (%s); connecting again", type(exc).__name__)
+
+    return close_what_is_left
+
 
 # The message header that carries the id of the request that queued a task.
 REQUEST_ID_HEADER = "request_id"

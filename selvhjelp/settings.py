@@ -323,6 +323,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # briefly, then gives up, and the outbox relay sends the message later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
+# Celery's consumer, which outlives a broker that restarts while the worker holds tasks (selvhjelp/celery.py).
+CELERY_WORKER_CONSUMER = "selvhjelp.celery:Consumer"
 # An outbox message claimed longer ago than this is taken to belong to a
 # sender that died (a worker killed, its database connection dropped), and is
 # sent again by the relay (outbox/sending.py). A send is stopped well within

@@ -152,7 +152,7 @@ class NothingIsLostTests(TransactionTestCase):
             **extra,
         }
 
-    def start_worker(self, **extra):
+    def start_worker(self, pool="solo", **extra):
         number = len(self.workers) + 1
         log = self.tmp / f"worker-{number}.log"
         with log.open("wb") as output:
@@ -164,7 +164,8 @@ class NothingIsLostTests(TransactionTestCase):
                     "-A",
                     "selvhjelp",
                     "worker",
-                    "--pool=solo",
+                    f"--pool={pool}",
+                    *(["--concurrency=2"] if pool == "prefork" else []),
                     "--loglevel=INFO",
                     "--without-mingle",
                     "--without-gossip",
@@ -333,6 +334,30 @@ class NothingIsLostTests(TransactionTestCase):
         self.assertTrue(self.wait_for(lambda: self.all_sent(8)), f"not everything was sent\n{self.logs()}")
         self.wait_until_quiet()
         self.assertEqual(self.delivered(), Counter(lost + later))
+
+    def test_a_worker_outlives_a_broker_restart_in_the_middle_of_its_work(self):
+        worker = self.start_worker(pool="prefork", FLAKY_MAIL_DELAY="0.3")  # as the Procfile starts it
+        addresses = [f"blunk.{n:02}@example.org" for n in range(20)]
+        for address in addresses:
+            signing_up.sign_up(
+                contact_point=self.point, email=address, nickname="", preferences=PREFERENCES, locale="en"
+            )
+        self.assertTrue(self.wait_for(lambda: Email.objects.filter(sent_at__isnull=False).exists()), self.logs())
+        self.stop_redis()  # while the worker holds tasks it has not acknowledged
+        time.sleep(2)  # down for as long as a restart takes
+        self.start_redis()
+
+        def connected_again():
+            return worker.poll() is not None or self.logs().count("Connected to") >= 2
+
+        self.assertTrue(self.wait_for(connected_again), f"the worker did not connect again\n{self.logs()}")
+        self.assertIsNone(worker.poll(), f"the worker died when the broker restarted\n{self.logs()}")
+        # What the restart took from the queue, the relay sends; nothing twice.
+        self.wait_until_quiet()
+        self.relay()
+        self.assertTrue(self.wait_for(lambda: self.all_sent(20)), f"not everything was sent\n{self.logs()}")
+        self.wait_until_quiet()
+        self.assertEqual(self.delivered(), Counter(addresses))
 
     def test_a_worker_killed_while_sending_leaves_every_email_sent(self):
         lease = 10

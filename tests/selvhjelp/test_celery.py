@@ -1,4 +1,4 @@
-"""A worker yields the CPU to the web processes on a machine running both."""
+"""A worker yields the CPU to the web processes on a machine running both, and outlives a broker restart."""
 
 import os
 import subprocess
@@ -7,6 +7,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.test import SimpleTestCase
+from kombu.utils.imports import symbol_by_name
+
+from selvhjelp.celery import Consumer, app, closing_what_is_left
 
 RUN_AS_A_WORKER_STARTS = (
     "import os, django; django.setup();"
@@ -70,3 +73,26 @@ class WorkerNicenessTests(SimpleTestCase):
         self.assertEqual(own, min(19, os.getpriority(os.PRIO_PROCESS, 0) + 19))
         self.assertEqual(session, before)
         self.assertEqual(niceness_of_this_session(), before, "the tests' own session")
+
+
+class LostBrokerTests(SimpleTestCase):
+    """A worker connects again after the broker restarts, even where tidying up the lost connection fails
+    (tests/integration/test_faults.py restarts a real Redis under a busy worker; bench/burst, in a burst)."""
+
+    def test_a_worker_uses_the_consumer_that_outlives_a_broker_restart(self):
+        self.assertIs(symbol_by_name(app.conf.worker_consumer), Consumer)
+
+    def test_closing_a_connection_taken_apart_already_is_logged_and_the_worker_goes_on(self):
+        def close():
+            raise AttributeError("'NoneType' object has no attribute 'hostname'")
+
+        with self.assertLogs("selvhjelp.celery", "WARNING") as logs:
+            closing_what_is_left(close)()
+        self.assertIn("connecting again", logs.output[0])
+
+    def test_any_other_failure_while_closing_is_left_to_celery(self):
+        def close():
+            raise ConnectionRefusedError
+
+        with self.assertRaises(ConnectionRefusedError):
+            closing_what_is_left(close)()
