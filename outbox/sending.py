@@ -140,10 +140,15 @@ def relayed(email_ids: list[int]) -> None:
         Email.objects.filter(pk__in=email_ids, sent_at=None).update(next_attempt_at=timezone.now() + RELAY_AFTER)
 
 
-def due_for_relay(now: datetime.datetime | None = None) -> list[int]:
+def due_for_relay(now: datetime.datetime | None = None, *, lost_before: datetime.datetime | None = None) -> list[int]:
+    """Unsent messages no task has sent in RELAY_AFTER, oldest first; and, at once, those queued before
+    ``lost_before`` (when the broker last started: a Redis without persistence lost their tasks)."""
     now = now or timezone.now()
+    due = Q(created_at__lt=now - RELAY_AFTER)
+    if lost_before is not None:
+        due |= Q(created_at__lt=lost_before)
     return list(
-        Email.objects.filter(sent_at=None, failed_at=None, created_at__lt=now - RELAY_AFTER)
+        Email.objects.filter(due, sent_at=None, failed_at=None)
         .filter(Q(claimed_at=None) | Q(claimed_at__lt=now - CLAIM_LEASE))
         .filter(Q(next_attempt_at=None) | Q(next_attempt_at__lte=now))
         .order_by("created_at")

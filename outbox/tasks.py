@@ -50,9 +50,9 @@ def send_email(self, email_id: int) -> None:  # type: ignore[no-untyped-def]
 def relay_outbox() -> int:
     """Send messages whose task never ran, for example because the broker was
     down. Returns how many were handed to a worker again."""
-    due = sending.due_for_relay()
-    broker = broker_state() if due else None
-    if broker is not None and broker.waiting >= len(due):
+    broker = broker_state()
+    due = sending.due_for_relay(lost_before=broker.started if broker is not None else None)
+    if due and broker is not None and broker.waiting >= len(due):
         # The workers are behind, not short of work: in a burst, a message's own task may wait in the
         # queue longer than RELAY_AFTER, and a copy would only lengthen the queue, minute after minute.
         # A copy joins the queue at its end anyway, so what was really lost goes out as soon once the

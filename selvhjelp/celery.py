@@ -4,7 +4,6 @@ import contextlib
 import logging.config
 import os
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 from celery import Celery, signals
@@ -21,31 +20,26 @@ app.autodiscover_tasks()
 
 
 class Consumer(CeleryConsumer):
-    """Celery's consumer (``CELERY_WORKER_CONSUMER``), which connects again after losing the broker
-    even where closing the lost connection fails.
+    """Celery's consumer (``CELERY_WORKER_CONSUMER``), which outlives a broker restart.
 
-    After a lost connection, Celery 5.7 takes the connection apart (``collect``) and then closes it.
-    Where the broker was still down (Redis restarting) while the worker held tasks it had not
-    acknowledged, the close tries once more to give them back, on the taken-apart connection, and
-    raises AttributeError; Celery takes that for an unrecoverable error and the worker exits. Closing
-    what is left is only tidying up: its failure is logged, and the consumer connects again, as after
-    any connection loss. The tasks it held went with the broker's restart, and the relays find their
-    work (docs/deployment.md)."""
+    After losing the connection, Celery 5.7 takes it apart (``collect``), as before, and then also
+    closes it, which drops the connection pools of its channels. Where the worker held tasks it had not
+    acknowledged when Redis restarted, both then fail on the taken-apart connection with AttributeError,
+    which Celery takes for an unrecoverable error, and the worker exits: the close itself, giving the
+    tasks back while Redis is still down, and, once connected again, acknowledging a task that was
+    running meanwhile, on the old channel. So the lost connection is left as Celery 5.6 left it, taken
+    apart and not closed: its channels keep their pools, the acknowledgement reaches the new Redis, and
+    the consumer connects again as after any connection loss. What the restart took from the queue,
+    the relays find (docs/deployment.md)."""
 
     def on_connection_error_after_connected(self, exc: Exception) -> None:
         if self.connection is not None:
-            self.connection.close = closing_what_is_left(self.connection.close)
+            self.connection.close = leave_the_lost_connection
         super().on_connection_error_after_connected(exc)
 
 
-def closing_what_is_left(close: Callable[[], object]) -> Callable[[], None]:
-    def close_what_is_left() -> None:
-        try:
-            close()
-        except AttributeError as exc:  # the connection was taken apart already
-            logger.warning("Closing the lost broker connection failed (%s); connecting again", type(exc).__name__)
-
-    return close_what_is_left
+def leave_the_lost_connection() -> None:
+    logger.info("The broker connection was lost; connecting again, the old connection left to be collected")
 
 
 # The message header that carries the id of the request that queued a task.

@@ -98,5 +98,6 @@ def broker_state() -> BrokerState | None:
     except Exception as exc:
         logger.warning("The broker did not say how many tasks wait (%s)", type(exc).__name__)
         return None
-    started = None if uptime is None else timezone.now() - datetime.timedelta(seconds=uptime)
+    # Its uptime is in whole seconds: a second more, so as never to take a task queued since for lost.
+    started = None if uptime is None else timezone.now() - datetime.timedelta(seconds=uptime + 1)
     return BrokerState(waiting=int(declared.message_count), started=started)

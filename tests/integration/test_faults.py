@@ -312,6 +312,7 @@ class NothingIsLostTests(TransactionTestCase):
             )
         self.assertEqual(self.queue_length(), 3)
         self.stop_redis()
+        time.sleep(2)  # down for as long as a restart takes
         self.start_redis()  # empty: a Redis without persistence keeps nothing over a restart
         later = [f"senere.{n}@example.org" for n in range(5)]
         for address in later:
@@ -320,12 +321,8 @@ class NothingIsLostTests(TransactionTestCase):
             )
         self.assertEqual(self.queue_length(), 5)
 
-        # Two minutes on, the first three are due, behind a queue longer than that: the workers are
-        # behind, and a copy of a message still queued would only lengthen it; but these were lost.
-        first = Email.objects.order_by("pk")[:3]
-        Email.objects.filter(pk__in=[email.pk for email in first]).update(
-            created_at=F("created_at") - sending.RELAY_AFTER - datetime.timedelta(minutes=1)
-        )
+        # The first three are relayed at once, although the workers are behind (a queue longer than what
+        # is due), where a copy of a message still queued would only lengthen it: these were lost.
         self.assertEqual(outbox_tasks.relay_outbox(), 3)
         self.assertEqual(outbox_tasks.relay_outbox(), 0, "a copy waiting its turn is not copied again")
         self.assertEqual(self.queue_length(), 8)

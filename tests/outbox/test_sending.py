@@ -72,8 +72,9 @@ class OutboxTests(Personas):
 
     def test_what_the_broker_lost_in_a_restart_is_relayed_at_once_behind_a_long_queue_and_once(self):
         person_signs_up(self.point_a, "lost@example.org")
-        Email.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=5))
-        restarted = BrokerState(waiting=800, started=timezone.now() - datetime.timedelta(minutes=3))
+        # Queued ten seconds ago, before the broker restarted: well within RELAY_AFTER, and lost.
+        Email.objects.update(created_at=timezone.now() - datetime.timedelta(seconds=10))
+        restarted = BrokerState(waiting=800, started=timezone.now() - datetime.timedelta(seconds=5))
         with (
             mock.patch.object(outbox_tasks, "broker_state", return_value=restarted),
             mock.patch.object(outbox_tasks.send_email, "delay") as queued,
