@@ -124,11 +124,9 @@ def _mark_sent(email_id: int, provider_id: str) -> None:
 
 
 def queued_before(email_ids: list[int], moment: datetime.datetime) -> list[int]:
-    """Of these messages, those whose tasks were queued before ``moment`` and have not been relayed
-    since (a relayed copy waiting its turn has ``next_attempt_at`` ahead)."""
+    """Of these messages (``due_for_relay``'s), those whose tasks were queued before ``moment``."""
     return list(
         Email.objects.filter(pk__in=email_ids, created_at__lt=moment)
-        .filter(Q(next_attempt_at=None) | Q(next_attempt_at__lte=timezone.now()))
         .order_by("created_at")
         .values_list("pk", flat=True)
     )

@@ -60,6 +60,16 @@ class Personas(TestCase):
         cls.district_east.members.add(cls.district_east_user)
 
 
+def a_contact_point() -> ContactPoint:
+    """A frivilligsentral in Oslo, for tests that make their own rows (TransactionTestCase) rather than
+    use ``Personas``."""
+    county = County.objects.create(number="03", name="Oslo")
+    municipality = Municipality.objects.create(number="0301", name="Oslo", county=county)
+    return ContactPoint.objects.create(
+        slug="sentral", name="Sentral", kind="frivilligsentral", municipality=municipality
+    )
+
+
 def link_token(message: mail.EmailMessage) -> str:
     """The private-link token in an email's text body."""
     match = LINK.search(message.body)

@@ -14,9 +14,10 @@ from django.contrib.auth import get_user_model
 from django.test import TransactionTestCase
 from django.utils import timezone
 
-from contactpoints.models import ContactPoint, County, Municipality, Room
+from contactpoints.models import Room
 from groups.models import Group, Invitation, PrivateLink, SignUp
 from outbox.models import Email
+from tests.base import a_contact_point
 from tests.e2e.conftest import assert_accessible
 from tests.integration.stack import STAFF_EMAIL, STAFF_PASSWORD, RealStack, wait_for
 from tests.signin import current_code, ensure_device
@@ -33,11 +34,7 @@ class RealStackInABrowserTests(RealStack, TransactionTestCase):
         self.browser = browser
 
     def setUp(self):
-        county = County.objects.create(number="03", name="Oslo")
-        municipality = Municipality.objects.create(number="0301", name="Oslo", county=county)
-        self.point = ContactPoint.objects.create(
-            slug="sentral", name="Sentral", kind="frivilligsentral", municipality=municipality
-        )
+        self.point = a_contact_point()
         self.room = Room.objects.create(contact_point=self.point, name="Stua", address="Storgata 1")
         self.point.staff.add(get_user_model().objects.create_user(STAFF_EMAIL, STAFF_PASSWORD))
         # The browser fills in the form faster than a person, which the time trap

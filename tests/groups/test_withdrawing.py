@@ -11,13 +11,13 @@ from django.test import Client, TransactionTestCase
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
-from contactpoints.models import ContactPoint, County, Municipality
+from contactpoints.models import ContactPoint
 from groups import links
 from groups.models import Group, Invitation, MonthlyFigure, PrivateLink, SignUp
 from groups.services import forming
 from outbox.models import Email
 from selvhjelp.crypto import address_hash
-from tests.base import in_threads, link_token, start_group, waiting_person
+from tests.base import a_contact_point, in_threads, link_token, start_group, waiting_person
 from tests.groups.test_signing_up import (
     ENGLISH,
     LEAVE_LINK,
@@ -292,11 +292,7 @@ class DoubleClickTests(TransactionTestCase):
     """Two presses of the button at the same moment, as a double click sends them."""
 
     def test_two_presses_at_once_delete_once_and_both_say_so(self) -> None:
-        county = County.objects.create(number="03", name="Oslo")
-        municipality = Municipality.objects.create(number="0301", name="Oslo", county=county)
-        point = ContactPoint.objects.create(
-            slug="sentral", name="Sentral", kind="frivilligsentral", municipality=municipality
-        )
+        point = a_contact_point()
         token = links.mint(signup=waiting_person(point, "kari@example.org"))
         url = reverse("withdraw", args=[token])
         button = the_button(Client().get(url).content.decode())

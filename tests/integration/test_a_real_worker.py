@@ -13,11 +13,11 @@ from django.conf import settings
 from django.db import connection
 from django.test import TransactionTestCase
 
-from contactpoints.models import ContactPoint, County, Municipality
 from groups.models import SignUp
 from groups.services import signing_up
 from outbox.models import Email
 from selvhjelp.celery import app
+from tests.base import a_contact_point
 
 BROKER = os.environ.get("TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
 
@@ -53,11 +53,7 @@ class RealWorkerTests(TransactionTestCase):
         self.saved = (app.conf.task_always_eager, app.conf.broker_url)
         self.use_broker(always_eager=False, broker_url=BROKER)
         self.addCleanup(self.use_broker, always_eager=self.saved[0], broker_url=self.saved[1])
-        county = County.objects.create(number="03", name="Oslo")
-        municipality = Municipality.objects.create(number="0301", name="Oslo", county=county)
-        self.point = ContactPoint.objects.create(
-            slug="sentral", name="Sentral", kind="frivilligsentral", municipality=municipality
-        )
+        self.point = a_contact_point()
 
     @staticmethod
     def use_broker(*, always_eager, broker_url):

@@ -30,7 +30,6 @@ from django.test import Client, TransactionTestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from contactpoints.models import ContactPoint, County, Municipality
 from groups import emails as group_mail
 from groups.models import IncomingSignUp, SignUp
 from groups.services import signing_up
@@ -39,7 +38,7 @@ from outbox import sending
 from outbox import tasks as outbox_tasks
 from outbox.models import Email
 from selvhjelp.celery import app
-from tests.base import signup_data
+from tests.base import a_contact_point, signup_data
 
 DEADLINE = 30.0
 REDIS_SERVER = shutil.which("redis-server")
@@ -83,11 +82,7 @@ class NothingIsLostTests(TransactionTestCase):
         self.addCleanup(use_broker, always_eager=saved[0], broker_url=saved[1])
         self.workers: list[tuple[subprocess.Popen, Path]] = []
         self.addCleanup(self.stop_workers)
-        county = County.objects.create(number="03", name="Oslo")
-        municipality = Municipality.objects.create(number="0301", name="Oslo", county=county)
-        self.point = ContactPoint.objects.create(
-            slug="sentral", name="Sentral", kind="frivilligsentral", municipality=municipality
-        )
+        self.point = a_contact_point()
 
     # The broker --------------------------------------------------------------
 

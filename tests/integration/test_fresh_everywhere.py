@@ -7,9 +7,9 @@ request: a page kept before the change is not shown again by either process."""
 import pytest
 from django.test import TransactionTestCase, override_settings
 
-from contactpoints.models import ContactPoint, County, Municipality
 from groups.services import pausing_and_closing
 from selvhjelp.env import cache_from_url
+from tests.base import a_contact_point
 from tests.integration.stack import RealStack, wait_for
 
 # The page's button to the form, shown while the contact point takes sign-ups.
@@ -19,11 +19,7 @@ SIGN_UP_BUTTON = 'href="/kontaktpunkter/sentral/meld-interesse/"'
 @pytest.mark.postgres
 class FreshOnEveryWebProcessTests(RealStack, TransactionTestCase):
     def setUp(self):
-        county = County.objects.create(number="03", name="Oslo")
-        municipality = Municipality.objects.create(number="0301", name="Oslo", county=county)
-        self.point = ContactPoint.objects.create(
-            slug="sentral", name="Sentral", kind="frivilligsentral", municipality=municipality
-        )
+        self.point = a_contact_point()
         self.start_stack(webs=2, workers=1)
 
     def page_on_each_web(self) -> list[str]:

@@ -23,10 +23,9 @@ from django.contrib.auth import get_user_model
 from django.test import TransactionTestCase
 from django.utils import timezone
 
-from contactpoints.models import ContactPoint, County, Municipality
 from groups.models import Group, Invitation, PrivateLink, SignUp
 from outbox.models import Email
-from tests.base import signup_data
+from tests.base import a_contact_point, signup_data
 from tests.integration.stack import (
     REQUEST_KEY,
     STAFF_EMAIL,
@@ -42,11 +41,7 @@ PEOPLE = 6
 @pytest.mark.postgres
 class ScaleOutTests(RealStack, TransactionTestCase):
     def setUp(self):
-        county = County.objects.create(number="03", name="Oslo")
-        municipality = Municipality.objects.create(number="0301", name="Oslo", county=county)
-        self.point = ContactPoint.objects.create(
-            slug="sentral", name="Sentral", kind="frivilligsentral", municipality=municipality
-        )
+        self.point = a_contact_point()
         staff = get_user_model().objects.create_user(STAFF_EMAIL, STAFF_PASSWORD)
         self.point.staff.add(staff)
         self.start_stack(webs=2, workers=2)

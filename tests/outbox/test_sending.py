@@ -12,12 +12,11 @@ from django.test import Client, TransactionTestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from contactpoints.models import ContactPoint, County, Municipality
 from outbox import sending
 from outbox import tasks as outbox_tasks
 from outbox.models import Email
 from selvhjelp.queue import BrokerState
-from tests.base import Personas, person_signs_up
+from tests.base import Personas, a_contact_point, person_signs_up
 from tests.database import drop_this_connection
 from tests.signin import sign_in
 
@@ -152,11 +151,7 @@ class PermanentFailureTests(Personas):
 @pytest.mark.postgres
 class DroppedConnectionTests(TransactionTestCase):
     def test_a_message_sent_while_the_database_connection_drops_is_marked_sent_and_never_sent_again(self):
-        county = County.objects.create(number="03", name="Oslo")
-        municipality = Municipality.objects.create(number="0301", name="Oslo", county=county)
-        point = ContactPoint.objects.create(
-            slug="sentral", name="Sentral", kind="frivilligsentral", municipality=municipality
-        )
+        point = a_contact_point()
         with mock.patch.object(outbox_tasks.send_email, "delay"):
             person_signs_up(point, "kari@example.org")
         email = Email.objects.get()

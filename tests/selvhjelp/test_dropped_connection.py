@@ -9,21 +9,16 @@ from django.db import connection
 from django.test import TransactionTestCase
 from django.urls import reverse
 
-from contactpoints.models import ContactPoint, County, Municipality
 from groups.models import MonthlyFigure, SignUp
 from groups.services import signing_up
-from tests.base import link_token, person_signs_up
+from tests.base import a_contact_point, link_token, person_signs_up
 from tests.database import drop_this_connection
 
 
 @pytest.mark.postgres
 class DroppedConnectionTests(TransactionTestCase):
     def setUp(self):
-        county = County.objects.create(number="03", name="Oslo")
-        municipality = Municipality.objects.create(number="0301", name="Oslo", county=county)
-        self.point = ContactPoint.objects.create(
-            slug="sentral", name="Sentral", kind="frivilligsentral", municipality=municipality
-        )
+        self.point = a_contact_point()
         person_signs_up(self.point, "kari@example.org")
         self.page = reverse("signup_page", args=[link_token(mail.outbox[0])])
 
