@@ -183,6 +183,13 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A request (and the health check) must not hang on an unreachable database.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
+    # A connection has PostgreSQL plan a statement once it has sent it five times (psycopg's default), and
+    # from then on run that plan: for most of the app's queries, planning costs more than running them.
+    # The values go separately, bound by the server.
+    # Off (0) behind a pooler that cannot keep prepared statements, such as PgBouncer in transaction mode
+    # before 1.21.
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
 # Shared state for the public form's rate limits. Every web process must see
 # the same counts, so production names a Redis database (redis://host:6379/1);
 # unset, each process counts on its own (fine for one process on a laptop;
