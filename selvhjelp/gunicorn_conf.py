@@ -3,6 +3,7 @@
 Options given on the command line win over these.
 """
 
+import gc
 import os
 import time
 from typing import Any
@@ -62,7 +63,8 @@ def post_worker_init(worker: Any) -> None:
     page's code (the URLs, with the views they import), the translations, and what each app says its pages
     need first (an app config's ``warm_up``: ``figures.apps``). So the first pages a new worker serves are as
     quick as the rest. None of it is needed: if the database or the cache cannot be reached, the worker
-    starts all the same, and its first requests do the rest."""
+    starts all the same, and its first requests do the rest. Then it sets all of it aside from Python's
+    garbage collector."""
     from django.apps import apps
     from django.db import connections
     from django.urls import get_resolver
@@ -87,4 +89,8 @@ def post_worker_init(worker: Any) -> None:
         except Exception:  # noqa: BLE001 - a worker serves without it
             worker.log.warning("%s: nothing read in before the first request", config.label, exc_info=True)
     connections.close_all()  # the requests' threads open their own
+    # What is read in by now lives as long as the worker: Python's collector of reference cycles need not
+    # look at it again. Its full passes then take a few milliseconds instead of tens, and no request waits
+    # for one.
+    gc.freeze()
     worker.log.info("Worker ready in %.0f ms", (time.monotonic() - started) * 1000)

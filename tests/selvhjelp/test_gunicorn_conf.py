@@ -1,6 +1,7 @@
 """gunicorn's settings: workers recycled only as a guard, a new worker ready before its first request, and
 connections spread over the workers."""
 
+import gc
 import os
 import types
 from unittest import mock
@@ -37,6 +38,12 @@ class GunicornConfTests(TestCase):
         worker.log.warning.assert_called_once()
         self.assertIn("figures", worker.log.warning.call_args.args[1])
         worker.log.info.assert_called_once()
+
+    def test_a_new_worker_sets_what_it_read_in_aside_from_the_garbage_collector(self):
+        self.addCleanup(gc.unfreeze)
+        gc.unfreeze()
+        gunicorn_conf.post_worker_init(a_worker())
+        self.assertGreater(gc.get_freeze_count(), 10_000)  # the app's modules, templates and caches
 
     def test_a_new_worker_leaves_no_connection_of_its_own_open(self):
         worker = a_worker()
