@@ -425,6 +425,24 @@ def kept_by_content(name: str, content: object, make: Callable[[], T], *, size: 
     return value
 
 
+# What a kept piece of a page holds where its forms' token goes (``{% csrf_token %}`` writes it as it is:
+# letters, digits and dashes are not escaped). Each request puts in its own (``with_form_token``): a token
+# is a session's, and one session's token in another's page would let a third site post as the first.
+FORM_TOKEN_STAND_IN = "form-token-stand-in-" + os.urandom(8).hex()
+
+
+def form_token_of(context: Any) -> str | None:
+    """The form token a template context would write (``django.template.context_processors.csrf``),
+    or None where it writes none: a piece rendered there is made afresh, never kept."""
+    token = context.get("csrf_token")
+    return None if token is None or str(token) in ("", "NOTPROVIDED") else str(token)
+
+
+def with_form_token(kept: str, token: str) -> str:
+    """A kept piece of a page, made with ``FORM_TOKEN_STAND_IN``, with this request's form token."""
+    return kept.replace(FORM_TOKEN_STAND_IN, token)
+
+
 def fragment(key: tuple[object, ...], render: Callable[[], str]) -> str:
     """A piece of a page (``render()``), kept like ``per_generation`` under ``key`` and the language."""
     current = current_generation()

@@ -5,7 +5,7 @@ from typing import cast
 from crispy_forms.templatetags.crispy_forms_tags import CrispyFormNode
 from django import forms, template
 from django.forms.boundfield import BoundField
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from selvhjelp import pagecache
 
@@ -15,13 +15,17 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def unfilled_form(context: template.Context, form: forms.Form) -> SafeString:
     """``{% crispy form %}``, made once per process for a form shown unfilled whose fields are the same
-    for everyone (no choices from the database): by its class, its initial values and the language.
+    for everyone (no choices from the database): by its class, its initial values and the language,
+    with a stand-in for the form token, which each page puts its own in for.
     A form sent back, with what was typed and its errors, is rendered each time."""
+    token = pagecache.form_token_of(context)
     with context.push(form=form):
-        if form.is_bound:
+        if form.is_bound or token is None:
             return _rendered(context)
         key = ("unfilled-form", type(form).__qualname__, form.prefix, tuple(sorted(form.initial.items())))
-        return cast(SafeString, pagecache.made_once(key, lambda: _rendered(context)))
+        with context.push(csrf_token=pagecache.FORM_TOKEN_STAND_IN):
+            kept = pagecache.made_once(key, lambda: _rendered(context))
+        return mark_safe(pagecache.with_form_token(kept, token))  # noqa: S308  # nosec B308 B703 - made by crispy, a token of letters and digits
 
 
 def _rendered(context: template.Context) -> SafeString:

@@ -2,17 +2,24 @@
 who is invited, and the pages never say."""
 
 import datetime
+import re
 import uuid
 
 from django.core import mail
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from contactpoints.models import ContactPoint
 from groups.models import Group, Invitation, SignUp
 from groups.services import answering, forming
 from tests.base import waiting_person
+from tests.signin import sign_in
 from tests.staff.base import IN_PERSON_EVENING, StaffTestCase, future
+
+FORM_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 class StartGroupPageTests(StaffTestCase):
@@ -131,6 +138,27 @@ class GroupPageTests(StaffTestCase):
         self.assertContains(wrong, seats.format(11))
         self.assertContains(wrong, 'aria-invalid="true"')
         self.assertContains(client.get(url), seats.format(9))
+
+    @override_settings(PUBLIC_PAGE_CACHE_SECONDS=60)
+    def test_each_colleague_gets_forms_with_their_own_token_even_when_the_form_is_kept(self):
+        plan = IN_PERSON_EVENING.as_query()
+        self.fill(self.point_a, 5, **plan)
+        group = self.start(seats=5)
+        url = reverse("staff:group", args=[self.point_a.slug, group.pk])
+        colleague = User.objects.create_user("staff-a2@work.example", "a-long-password-2")
+        self.point_a.staff.add(colleague)
+        pages = []
+        for user in (self.staff_a, colleague):
+            client = Client(enforce_csrf_checks=True)
+            sign_in(client, user)
+            tokens = FORM_TOKEN.findall(client.get(url).content.decode())
+            self.assertEqual(len(tokens), 3)  # signing out, filling empty seats, changing the seats
+            self.assertEqual(len({_unmask_cipher_token(token) for token in tokens}), 1, "one session's token")
+            pages.append((client, tokens))
+        self.assertNotEqual(*[_unmask_cipher_token(tokens[0]) for _client, tokens in pages])
+        for seats, (client, tokens) in enumerate(pages, start=6):
+            changed = client.post(url, {"action": "seats", "seats": seats, "csrfmiddlewaretoken": tokens[-1]})
+            self.assertRedirects(changed, url, fetch_redirect_response=False)
 
     def test_a_group_of_another_contact_point_is_not_found_under_ones_own(self):
         plan = IN_PERSON_EVENING.as_query()
