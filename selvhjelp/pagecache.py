@@ -50,7 +50,10 @@ from django.core.signals import request_finished, request_started, setting_chang
 from django.db import connection, transaction
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.utils import translation
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
 
 logger = logging.getLogger(__name__)
 
@@ -441,6 +444,22 @@ def form_token_of(context: Any) -> str | None:
 def with_form_token(kept: str, token: str) -> str:
     """A kept piece of a page, made with ``FORM_TOKEN_STAND_IN``, with this request's form token."""
     return kept.replace(FORM_TOKEN_STAND_IN, token)
+
+
+def kept_content(name: str, template: str, facts: dict[str, object], *, token: str | None = None) -> SafeString:
+    """A staff page's content: ``template`` rendered from ``facts`` alone (counts, dates, a group's details,
+    never a person), kept by content (``kept_by_content``) under ``name`` with the language, time zone and
+    path prefix it is written in; so it is the same for every colleague who may open the page. Its forms
+    carry a stand-in for the form token, with ``token``, this request's, put in for it."""
+    said = (translation.get_language(), timezone.get_current_timezone_name(), get_script_prefix(), facts)
+    kept = kept_by_content(
+        name,
+        said,
+        lambda: render_to_string(template, {**facts, "csrf_token": FORM_TOKEN_STAND_IN}),
+        size=lambda html: len(html) * 2 + 200,
+    )
+    # A template's output, with a token of letters and digits put in.
+    return mark_safe(with_form_token(kept, token or ""))  # noqa: S308  # nosec B308 B703
 
 
 def fragment(key: tuple[object, ...], render: Callable[[], str]) -> str:

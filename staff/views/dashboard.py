@@ -15,8 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -106,7 +104,8 @@ def dashboard(request: SignedInRequest, contact_point: ContactPoint) -> HttpResp
         "undelivered": counts.undelivered,
     }
     if counts.hold is None:
-        content = _kept_content(facts)
+        # Without a held notice it holds no form: it is the same for every colleague at the contact point.
+        content = pagecache.kept_content("staff-dashboard", CONTENT, facts)
     else:
         # Named in the held notice: the office to talk to. The notice has a form, so it is made afresh.
         office = responsible_office(contact_point.municipality)
@@ -117,16 +116,6 @@ def dashboard(request: SignedInRequest, contact_point: ContactPoint) -> HttpResp
 
 # The dashboard's content: made from the facts the view passes it alone.
 CONTENT = "staff/_dashboard.html"
-
-
-def _kept_content(facts: dict[str, object]) -> str:
-    """The dashboard's content, kept in this process under a digest of everything it shows (``facts``,
-    which hold counts and dates, never a person) and the language and time zone it is written in.
-    Without a held notice it holds no form, so it is the same for every colleague at the contact point."""
-    said = (translation.get_language(), timezone.get_current_timezone_name(), get_script_prefix(), facts)
-    return pagecache.kept_by_content(
-        "staff-dashboard", said, lambda: render_to_string(CONTENT, facts), size=lambda html: len(html) * 2 + 200
-    )
 
 
 @staff_view

@@ -3,11 +3,15 @@ where; the app chooses who, and never says. On the group's page staff change
 the seats and fill empty ones; moving, cancelling and handing the group over
 each have a page of their own (``changing``)."""
 
+import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,6 +23,7 @@ from contactpoints.models import ContactPoint
 from groups import selectors
 from groups.models import Group
 from groups.services import forming
+from selvhjelp import pagecache
 from staff.forms import GroupForm, SeatsForm
 
 
@@ -52,17 +57,80 @@ def start_group(request: SignedInRequest, contact_point: ContactPoint) -> HttpRe
     )
 
 
+@dataclass(frozen=True)
+class GroupFacts:
+    """What a group's page says about it: the group's own details and counts, never a person."""
+
+    pk: int
+    slug: str  # its contact point's
+    first_meeting: datetime.datetime
+    has_begun: bool
+    status: str
+    status_display: str
+    is_forming: bool
+    format: str
+    how: str
+    room: str
+    place_details: str
+    joining_link: str
+    joining_details: str
+    follow_up: datetime.datetime | None
+    starter_present: bool
+    accepted: int
+    pending: int
+    declined: int
+    expired: int
+    seats: int
+    members_at_start: int | None
+    median_days_waited: int | None
+
+    @classmethod
+    def of(cls, summary: selectors.GroupSummary) -> "GroupFacts":
+        group = summary.group
+        ways = (group.get_format_display(), group.get_time_of_day_display())
+        how = " · ".join([*ways, group.get_language_display(), group.get_age_group_display()])
+        return cls(
+            pk=group.pk,
+            slug=group.contact_point.slug,
+            first_meeting=group.first_meeting,
+            has_begun=group.first_meeting <= timezone.now(),
+            status=group.status,
+            status_display=group.get_status_display(),
+            is_forming=group.is_forming,
+            format=group.format,
+            how=how,
+            room=f"{group.room.name}, {group.room.address}" if group.room else "",
+            place_details=group.place_details,
+            joining_link=group.joining_link,
+            joining_details=group.joining_details,
+            follow_up=group.follow_up,
+            starter_present=group.starter_present,
+            accepted=summary.accepted,
+            pending=summary.pending,
+            declined=group.declined,
+            expired=group.expired,
+            seats=group.seats,
+            members_at_start=group.members_at_start,
+            median_days_waited=group.median_days_waited,
+        )
+
+
+# A group's page's content: made from the facts the view passes it alone.
+GROUP_CONTENT = "staff/_group.html"
+
+
 def _group_page(
     request: SignedInRequest, summary: selectors.GroupSummary, seats_form: SeatsForm | None = None
 ) -> HttpResponse:
     group = summary.group
-    context = {
-        "contact_point": group.contact_point,
-        "group": group,
-        "summary": summary,
-        "seats_form": seats_form or SeatsForm(initial={"seats": group.seats}),
-        "now": timezone.now(),
-    }
+    facts: dict[str, object] = {"group": GroupFacts.of(summary)}
+    if seats_form is None:
+        # Kept by its facts: the same for every colleague at the contact point, each with their own form token.
+        facts["seats_form"] = SeatsForm(initial={"seats": group.seats})
+        content = pagecache.kept_content("staff-group", GROUP_CONTENT, facts, token=str(get_token(request)))
+    else:
+        content = render_to_string(GROUP_CONTENT, {**facts, "seats_form": seats_form}, request)
+    context = {"contact_point": group.contact_point, "group": group, "summary": summary, "content": content}
     return render(request, "staff/group.html", context)
 
 

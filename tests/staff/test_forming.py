@@ -240,3 +240,59 @@ class StartVideoGroupPageTests(StaffTestCase):
         page = self.as_staff_a().get(reverse("staff:group", args=[self.point_a.slug, group.pk])).content.decode()
         self.assertEqual(Group.objects.get().status, Group.Status.CANCELLED)
         self.assertNotIn(self.LINK, page)
+
+
+class KeptGroupPageTests(StaffTestCase):
+    """A group's page is kept in the process under a digest of all it shows about the group: the same
+    page again is not made again, and any change, even one made behind the workflows' back, shows at once."""
+
+    CONTENT = "staff/_group.html"
+
+    def setUp(self):
+        super().setUp()
+        # The tests keep nothing (tests/conftest.py); these do, as production does.
+        keeping = override_settings(PUBLIC_PAGE_CACHE_SECONDS=60)
+        keeping.enable()
+        self.addCleanup(keeping.disable)
+        self.fill(self.point_a, 5, **IN_PERSON_EVENING.as_query())
+        self.group = self.start(seats=5)
+        self.client_a = self.as_staff_a()
+        self.url = reverse("staff:group", args=[self.point_a.slug, self.group.pk])
+
+    def content_made(self, response) -> bool:
+        return self.CONTENT in [template.name for template in response.templates]
+
+    def test_the_same_page_again_is_not_made_again_and_is_the_same_but_for_its_form_token(self):
+        first, again = self.client_a.get(self.url), self.client_a.get(self.url)
+        self.assertTrue(self.content_made(first))
+        self.assertFalse(self.content_made(again), "kept: not made again")
+        self.assertEqual(FORM_TOKEN.sub("", again.content.decode()), FORM_TOKEN.sub("", first.content.decode()))
+        self.assertContains(again, '<input type="number" name="seats" value="5"', html=False)
+
+    def test_every_change_shows_at_once(self):
+        self.client_a.get(self.url)
+        Group.objects.filter(pk=self.group.pk).update(seats=9, place_details="Inngang fra bakgården")
+        page = self.client_a.get(self.url)
+        self.assertContains(page, '<input type="number" name="seats" value="9"', html=False)
+        self.assertContains(page, "Inngang fra bakgården")
+        answering.answer(signup=Invitation.objects.filter(group=self.group).first().signup, reply="yes")
+        self.assertContains(self.client_a.get(self.url), "<dt>Takket ja</dt><dd>1</dd>", html=False)
+        self.assertNotContains(
+            self.client_a.get(self.url), reverse("staff:has_met", args=[self.point_a.slug, self.group.pk])
+        )
+        Group.objects.filter(pk=self.group.pk).update(first_meeting=timezone.now() - datetime.timedelta(minutes=1))
+        self.assertContains(
+            self.client_a.get(self.url), reverse("staff:has_met", args=[self.point_a.slug, self.group.pk])
+        )
+
+    def test_each_language_has_its_own(self):
+        self.client_a.get(self.url)
+        self.assertContains(self.client_a.get(self.url, headers={"accept-language": "en"}), "Said yes")
+
+    def test_seats_sent_back_wrong_are_shown_as_typed_every_time(self):
+        self.client_a.get(self.url)
+        for _n in range(2):
+            wrong = self.client_a.post(self.url, {"action": "seats", "seats": "11"})
+            self.assertTrue(self.content_made(wrong))
+            self.assertContains(wrong, '<input type="number" name="seats" value="11"', html=False)
+        self.assertContains(self.client_a.get(self.url), '<input type="number" name="seats" value="5"', html=False)
