@@ -409,7 +409,7 @@ class Bench:
         self.verdicts: list[tuple[str, bool | None, str]] = []
         self.timings: dict[str, float] = {}
         self.notes: list[str] = []
-        self.drains: list[tuple[str, int, int, float, bool, float]] = []
+        self.drains: list[tuple[str, int, int, float, bool, float, float]] = []
         self.csrf_cookie = ""
         self.csrf_token = ""
         self.databases_created: list[str] = []
@@ -1132,8 +1132,25 @@ class Bench:
         elapsed = time.time() - started
         written = sorted(mail.written for mail in inbox(self.mail_dir) if mail.to.startswith(f"bench-{run_id}-"))
         span = written[-1] - written[0] if len(written) > 1 else 0.0
-        self.drains.append((what, requests, len(written), span, idle, elapsed))
-        log(f"{what}: {len(written)} emails; the queue was {'empty' if idle else 'NOT empty'} {elapsed:.1f} s later")
+        settled = self.settle()
+        self.drains.append((what, requests, len(written), span, idle, elapsed, settled))
+        log(
+            f"{what}: {len(written)} emails; the queue was {'empty' if idle else 'NOT empty'} {elapsed:.1f} s later, "
+            f"the machine quiet {settled:.1f} s after that"
+        )
+
+    def settle(self, timeout: float = 30) -> float:
+        """After the sign-ups, wait for the machine as a whole to be quiet again (under 10 % of the cores
+        for a second), up to ``timeout``: PostgreSQL vacuums and analyses the tables the run wrote, and the
+        next page is measured on a quiet machine, as the first was. How long that took."""
+        cores = os.cpu_count() or 1
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            before, at = machine_busy(), time.monotonic()
+            time.sleep(1)
+            if (machine_busy() - before) / ((time.monotonic() - at) * cores) < 0.10:
+                break
+        return time.monotonic() - started
 
     # History: the office pages on one year of data ------------------------------------------
 
@@ -1389,8 +1406,8 @@ class Bench:
         )
         drains = "\n".join(
             f"| {what} | {requests} | {emails} | {emails / span if span else 0:.0f} | "
-            f"{elapsed:.1f}{'' if idle else ' (still not empty)'} |"
-            for what, requests, emails, span, idle, elapsed in self.drains
+            f"{elapsed:.1f}{'' if idle else ' (still not empty)'} | {settled:.1f} |"
+            for what, requests, emails, span, idle, elapsed, settled in self.drains
         )
         profile_text = "\n".join(
             f"### {next(s.label for s in scenarios if s.key == key)}\n\n{text}" for key, text in self.profiles.items()
@@ -1496,11 +1513,13 @@ worker.
 | (of which the start-group request itself) | {self.mail["start_response"]:.2f} |
 
 Under load: the confirmation emails of each sign-up run, as the one worker
-wrote them (while the run went on, then after it), and how long after the
-run ended the queue was empty.
+wrote them (while the run went on, then after it), how long after the
+run ended the queue was empty, and how long after that the machine was quiet
+(under 10 % of the cores: PostgreSQL vacuums what the run wrote), before the
+next page was measured.
 
-| run | sign-ups | emails written | emails/s | queue empty after, s |
-| --- | ---: | ---: | ---: | ---: |
+| run | sign-ups | emails written | emails/s | queue empty after, s | then quiet after, s |
+| --- | ---: | ---: | ---: | ---: | ---: |
 {drains}
 
 ## Page weight: the sign-up page
