@@ -181,6 +181,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, checking a kept connection without a round trip (selvhjelp/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "selvhjelp.postgresql"
     # A request (and the health check) must not hang on an unreachable database.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
     # A connection has PostgreSQL plan a statement once it has sent it five times (psycopg's default), and
