@@ -4,7 +4,7 @@ waiting, and a group started the way the page starts one."""
 import datetime
 import uuid
 
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from contactpoints.models import Room
@@ -55,3 +55,19 @@ class StaffTestCase(Personas):
                 created_by=self.staff_a,
                 request_key=uuid.uuid4(),
             )
+
+
+class KeptContentTestCase(StaffTestCase):
+    """A staff page whose content (``CONTENT``) is kept in the process under a digest of all it shows."""
+
+    CONTENT = ""
+
+    def setUp(self):
+        super().setUp()
+        # The tests keep nothing (tests/conftest.py); these do, as production does.
+        keeping = override_settings(PUBLIC_PAGE_CACHE_SECONDS=60)
+        keeping.enable()
+        self.addCleanup(keeping.disable)
+
+    def content_made(self, response) -> bool:
+        return self.CONTENT in [template.name for template in response.templates]

@@ -5,7 +5,7 @@ import html
 import re
 
 from django.db import connection
-from django.test import Client, override_settings
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from groups.services import answering, signing_up
 from outbox.models import Email
 from tests.base import waiting_person
 from tests.signin import sign_in
-from tests.staff.base import StaffTestCase, future
+from tests.staff.base import KeptContentTestCase, StaffTestCase, future
 
 
 class DashboardTests(StaffTestCase):
@@ -84,7 +84,7 @@ class DashboardTests(StaffTestCase):
         return client
 
 
-class KeptContentTests(StaffTestCase):
+class KeptContentTests(KeptContentTestCase):
     """The dashboard's content is kept in the process under a digest of all it shows: a page the same as
     the last is not made again, and any change, even one made behind the workflows' back, shows at once."""
 
@@ -92,15 +92,8 @@ class KeptContentTests(StaffTestCase):
 
     def setUp(self):
         super().setUp()
-        # The tests keep nothing (tests/conftest.py); these do, as production does.
-        keeping = override_settings(PUBLIC_PAGE_CACHE_SECONDS=60)
-        keeping.enable()
-        self.addCleanup(keeping.disable)
         self.client_a = self.as_staff_a()
         self.url = reverse("staff:dashboard", args=[self.point_a.slug])
-
-    def content_made(self, response) -> bool:
-        return self.CONTENT in [template.name for template in response.templates]
 
     def test_the_same_page_again_is_not_made_again_and_is_the_same(self):
         self.fill(self.point_a, 6, time_of_day="evening")

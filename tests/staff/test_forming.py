@@ -17,7 +17,7 @@ from groups.models import Group, Invitation, SignUp
 from groups.services import answering, forming
 from tests.base import waiting_person
 from tests.signin import sign_in
-from tests.staff.base import IN_PERSON_EVENING, StaffTestCase, future
+from tests.staff.base import IN_PERSON_EVENING, KeptContentTestCase, StaffTestCase, future
 
 FORM_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -242,7 +242,7 @@ class StartVideoGroupPageTests(StaffTestCase):
         self.assertNotIn(self.LINK, page)
 
 
-class KeptGroupPageTests(StaffTestCase):
+class KeptGroupPageTests(KeptContentTestCase):
     """A group's page is kept in the process under a digest of all it shows about the group: the same
     page again is not made again, and any change, even one made behind the workflows' back, shows at once."""
 
@@ -250,17 +250,10 @@ class KeptGroupPageTests(StaffTestCase):
 
     def setUp(self):
         super().setUp()
-        # The tests keep nothing (tests/conftest.py); these do, as production does.
-        keeping = override_settings(PUBLIC_PAGE_CACHE_SECONDS=60)
-        keeping.enable()
-        self.addCleanup(keeping.disable)
         self.fill(self.point_a, 5, **IN_PERSON_EVENING.as_query())
         self.group = self.start(seats=5)
         self.client_a = self.as_staff_a()
         self.url = reverse("staff:group", args=[self.point_a.slug, self.group.pk])
-
-    def content_made(self, response) -> bool:
-        return self.CONTENT in [template.name for template in response.templates]
 
     def test_the_same_page_again_is_not_made_again_and_is_the_same_but_for_its_form_token(self):
         first, again = self.client_a.get(self.url), self.client_a.get(self.url)
