@@ -109,6 +109,10 @@ def log(message: str) -> None:
 # --- Processes -------------------------------------------------------------------
 
 
+# Seconds of unmeasured load before each measured run of a page (``Bench.measure``).
+WARM_UP_SECONDS = 1
+
+
 class Processes:
     """Everything started here runs in its own process group and is stopped here."""
 
@@ -1088,8 +1092,13 @@ class Bench:
         """One wrk run of a scenario, with the statuses gunicorn logged and the CPU it cost."""
         access_log = self.processes.log_of(server)
         cores = os.cpu_count() or 1
-        offset = access_log.stat().st_size
         run_id = f"{scenario.key[:6]}{concurrency}x{uuid.uuid4().hex[:6]}"
+        if scenario.method != "POST":
+            # The same load for a moment first, not counted: every thread's connection has had PostgreSQL
+            # plan the page's statements and every process has made what it keeps, so the run measures
+            # the page as it is served all day, not its first requests. (Sign-ups are measured from cold.)
+            self.wrk_for(scenario, concurrency, WARM_UP_SECONDS, run_id)
+        offset = access_log.stat().st_size
         before = self.cpu_snapshot(server)
         outcome = self.wrk_for(scenario, concurrency, self.options.duration, run_id)
         after = self.cpu_snapshot(server)
@@ -1454,7 +1463,8 @@ on the way (`bench/burst`, issue 23), is in [burst.md](burst.md).
 ## Pages under load
 
 wrk from the same machine, {self.options.duration:g} s per run, keep-alive
-connections; c is the number of connections. "× bare" compares with the bare
+connections, each page's run after {WARM_UP_SECONDS} s of the same load that is not
+counted (the sign-up POST excepted); c is the number of connections. "× bare" compares with the bare
 view (`/bench/bare/`, a constant response through the same middleware)
 measured just before, at the same c, by the same gunicorn. Answers are from
 gunicorn's access log: every request got the status it should. "Restarts" is
