@@ -264,6 +264,17 @@ def machine_busy() -> float:
     return (sum(values) - idle) / TICKS
 
 
+def share_busy(seconds: float, *, but: int | None = None) -> float:
+    """The share of all the cores busy over the next ``seconds``, without the process tree of ``but``."""
+
+    def busy() -> float:
+        return machine_busy() - (tree_cpu(but) if but is not None else 0.0)
+
+    before, started = busy(), time.monotonic()
+    time.sleep(seconds)
+    return (busy() - before) / ((time.monotonic() - started) * (os.cpu_count() or 1))
+
+
 def rss_mb(pid: int) -> float:
     with contextlib.suppress(OSError):
         for line in (Path("/proc") / str(pid) / "status").read_text().splitlines():
@@ -1050,13 +1061,9 @@ class Bench:
 
     def quiet(self) -> None:
         """How busy the machine is before the load, without us; wait for it to be quiet if asked to."""
-        cores = os.cpu_count() or 1
         deadline = time.monotonic() + self.options.wait_quiet
         while True:  # everything but this process and what it started (gunicorn, the worker, redis)
-            before, started = machine_busy() - tree_cpu(os.getpid()), time.monotonic()
-            time.sleep(3)
-            after = machine_busy() - tree_cpu(os.getpid())
-            busy = (after - before) / ((time.monotonic() - started) * cores)
+            busy = share_busy(3, but=os.getpid())
             if busy < 0.15 or time.monotonic() >= deadline:
                 break
             log(f"the machine is {100 * busy:.0f} % busy with other work; waiting")
@@ -1152,13 +1159,9 @@ class Bench:
         """After the sign-ups, wait for the machine as a whole to be quiet again (under 10 % of the cores
         for a second), up to ``timeout``: PostgreSQL vacuums and analyses the tables the run wrote, and the
         next page is measured on a quiet machine, as the first was. How long that took."""
-        cores = os.cpu_count() or 1
         started = time.monotonic()
-        while time.monotonic() - started < timeout:
-            before, at = machine_busy(), time.monotonic()
-            time.sleep(1)
-            if (machine_busy() - before) / ((time.monotonic() - at) * cores) < 0.10:
-                break
+        while time.monotonic() - started < timeout and share_busy(1) >= 0.10:
+            pass
         return time.monotonic() - started
 
     # History: the office pages on one year of data ------------------------------------------

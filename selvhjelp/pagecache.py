@@ -438,7 +438,8 @@ def form_token_of(context: Any) -> str | None:
     """The form token a template context would write (``django.template.context_processors.csrf``),
     or None where it writes none: a piece rendered there is made afresh, never kept."""
     token = context.get("csrf_token")
-    return None if token is None or str(token) in ("", "NOTPROVIDED") else str(token)
+    written = "" if token is None else str(token)
+    return None if written in ("", "NOTPROVIDED") else written
 
 
 def with_form_token(kept: str, token: str) -> str:

@@ -80,18 +80,23 @@ json.dump({name: getattr(settings, name) for name in sys.argv[1:]}, sys.stdout, 
 """
 
 
-@functools.cache
-def production_settings() -> dict[str, object]:
+def settings_in_production(*names: str, **env: str) -> dict[str, object]:
+    """The settings ``names`` as a fresh production process reads them, with ``env`` on top of the required values."""
     result = subprocess.run(  # noqa: S603 - our own interpreter
-        [sys.executable, "-c", _PRINT_SETTINGS, *SECURITY_SETTINGS, *OTHER_SETTINGS],
+        [sys.executable, "-c", _PRINT_SETTINGS, *names],
         cwd=settings.BASE_DIR,
-        env=production_env(DJANGO_SETTINGS_MODULE="selvhjelp.settings"),
+        env=production_env(DJANGO_SETTINGS_MODULE="selvhjelp.settings", **env),
         capture_output=True,
         text=True,
         timeout=60,
         check=True,
     )
     return json.loads(result.stdout)
+
+
+@functools.cache
+def production_settings() -> dict[str, object]:
+    return settings_in_production(*SECURITY_SETTINGS, *OTHER_SETTINGS)
 
 
 def production_security_overrides() -> dict[str, object]:

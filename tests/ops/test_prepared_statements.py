@@ -1,22 +1,11 @@
 """A connection has PostgreSQL plan a statement the app sends often once, and then runs the plan
 (``DATABASE_PREPARED_STATEMENTS``); behind a pooler that cannot keep prepared statements, it can be off."""
 
-import json
-import subprocess
-import sys
-
-from django.conf import settings
 from django.db import connection
 from django.test import TestCase
 
 from contactpoints.models import ContactPoint
-from tests.ops.production import production_env
-
-_PRINT_OPTIONS = """
-import json, sys
-from django.conf import settings
-json.dump(settings.DATABASES["default"].get("OPTIONS", {}), sys.stdout)
-"""
+from tests.ops.production import settings_in_production
 
 
 def prepared_statements() -> list[str]:
@@ -26,16 +15,8 @@ def prepared_statements() -> list[str]:
 
 
 def options_with(**env: str) -> dict[str, object]:
-    result = subprocess.run(  # noqa: S603 - our own interpreter
-        [sys.executable, "-c", _PRINT_OPTIONS],
-        cwd=settings.BASE_DIR,
-        env=production_env(DJANGO_SETTINGS_MODULE="selvhjelp.settings", **env),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(result.stdout)
+    databases = settings_in_production("DATABASES", DATABASE_URL="postgres://postgres@127.0.0.1:5432/x", **env)
+    return databases["DATABASES"]["default"].get("OPTIONS", {})  # type: ignore[index]
 
 
 class PreparedStatementTests(TestCase):
@@ -54,8 +35,8 @@ class PreparedStatementTests(TestCase):
         self.assertEqual([statement for statement in prepared_statements() if "public_phone" in statement], [])
 
     def test_they_are_on_unless_turned_off_for_a_pooler_that_cannot_keep_them(self):
-        on = options_with(DATABASE_URL="postgres://postgres@127.0.0.1:5432/x")
+        on = options_with()
         self.assertEqual((on["server_side_binding"], on["prepare_threshold"]), (True, 5))
-        off = options_with(DATABASE_URL="postgres://postgres@127.0.0.1:5432/x", DATABASE_PREPARED_STATEMENTS="0")
+        off = options_with(DATABASE_PREPARED_STATEMENTS="0")
         self.assertNotIn("server_side_binding", off)
         self.assertNotIn("prepare_threshold", off)
