@@ -101,3 +101,25 @@ class SlidingWindowInRedisTests(SlidingWindowTests):
             self.assertEqual(int(client.get(key)), 1)
             self.assertGreater(client.ttl(key), 0, "a counter that never ends would hold a client back for good")
         self.assertLessEqual(max(client.ttl(key) for key in keys), 2 * 3600)
+
+    def test_every_counter_of_a_request_is_counted_in_one_command(self):
+        from django.core.cache import caches
+
+        pool = caches["default"]._cache.get_client(write=True).connection_pool
+        connection = pool.get_connection()
+        packer = type(connection._command_packer)  # what writes each command sent to Redis
+        pool.release(connection)
+        ratelimit.take(self.counter)  # Redis is given the script, once
+        counters = (self.counter, ratelimit.Counter("test", "other", 60), ratelimit.Counter("test", "x", 60))
+        with mock.patch.object(packer, "pack", autospec=True, side_effect=packer.pack) as sent:
+            taken = ratelimit.take(*counters)
+        self.assertEqual(sent.call_count, 1)
+        self.assertEqual(taken.counts, [1, 0, 0])
+
+    def test_counting_goes_on_after_redis_forgot_its_scripts(self):
+        from django.core.cache import caches
+
+        ratelimit.take(self.counter)
+        caches["default"]._cache.get_client(write=True).script_flush()  # as after a restart
+        self.assertEqual(ratelimit.take(self.counter).counts, [1])
+        self.assertEqual(ratelimit.peek(self.counter), [2])
