@@ -281,8 +281,8 @@ class MadeOnceTests(SimpleTestCase):
 
 
 class HeaderAndFooterTests(PageCacheTestCase):
-    """The site's header and footer are made once per process, for each language and for visitors and
-    signed-in people apart."""
+    """The site's header and footer, and the links to its styles, are made once per process, for each
+    language and for visitors and signed-in people apart."""
 
     def footer_of(self, page: str) -> str:
         return page[page.index('<footer class="site-footer">') :]
@@ -291,7 +291,10 @@ class HeaderAndFooterTests(PageCacheTestCase):
         home, directory = self.page(reverse("home")), self.page(reverse("directory"))
         self.assertEqual(self.footer_of(home), self.footer_of(directory))
         made = sorted(key for key in pagecache.store.keys() if key[0] == "made-once")
-        self.assertEqual(made, [("made-once", "en", "footer", False), ("made-once", "en", "header")])
+        self.assertEqual(
+            made, [("made-once", "en", "footer", False), ("made-once", "en", "header"), ("made-once", "en", "styles")]
+        )
+        self.assertEqual(home.count('rel="stylesheet"'), 3)
 
     def test_a_signed_in_person_gets_no_sign_in_link_and_a_visitor_always_does(self) -> None:
         staff = self.client_for(self.staff_a)
