@@ -13,6 +13,7 @@ through: the form must keep working for people, and the warning is logged.
 """
 
 import contextlib
+import functools
 import ipaddress
 import logging
 import math
@@ -24,6 +25,8 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
+from redis import Redis
+from redis.commands.core import Script
 
 from selvhjelp.clientip import client_ip
 
@@ -140,18 +143,20 @@ for index = 1, #ARGV do
 end
 return answers
 """
-_take_scripts: dict[int, Any] = {}
+
+
+@functools.cache
+def _take_script(client: Redis) -> Script:
+    """The script, sent by its digest; Redis is given the script itself once, or again after a restart."""
+    return client.register_script(_TAKE_SCRIPT)
 
 
 def _take_in_redis(backend: RedisCache, keys: list[tuple[str, str]], counters: tuple[Counter, ...]) -> dict[str, int]:
     """``take`` where the cache is Redis: every counter in one round trip (``_TAKE_SCRIPT``). What the
     current windows held before is what each raise returned, less this request."""
     client = backend._cache.get_client(write=True)  # Django's own Redis client for this cache
-    script = _take_scripts.get(id(client))
-    if script is None:  # Sent by its digest; Redis is given the script itself once, or after a restart.
-        script = _take_scripts[id(client)] = client.register_script(_TAKE_SCRIPT)
     names = [backend.make_and_validate_key(key) for current, previous in keys for key in (previous, current)]
-    answers = script(keys=names, args=[2 * counter.seconds for counter in counters], client=client)
+    answers = _take_script(client)(keys=names, args=[2 * counter.seconds for counter in counters], client=client)
     found = {}
     for index, (current, previous) in enumerate(keys):
         before, raised = answers[2 * index : 2 * index + 2]
