@@ -44,12 +44,14 @@ from dataclasses import dataclass
 from typing import Any, TypeGuard, TypeVar, cast
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.signals import request_finished, request_started, setting_changed
 from django.db import connection, transaction
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils import timezone, translation
@@ -461,6 +463,31 @@ def kept_content(name: str, template: str, facts: dict[str, object], *, token: s
     )
     # A template's output, with a token of letters and digits put in.
     return mark_safe(with_form_token(kept, token or ""))  # noqa: S308  # nosec B308 B703
+
+
+def kept_staff_page(
+    request: HttpRequest, name: str, template: str, content: str, facts: dict[str, object]
+) -> HttpResponse:
+    """A whole staff page, the site's header and footer around its content (``content``, a template
+    made from ``facts`` alone, as ``kept_content`` keeps it), kept by content with the page's own
+    address as well (the language links lead back to it); ``template`` is the page around it, which
+    reads ``facts`` and ``content``. Each request gets its own form token (the sign-out form's and any
+    other's). A session with a message to show is shown it on a page made afresh, never kept.
+
+    It is the same for every colleague who may open the page: what is around the content names only
+    the contact point, the language and the address, and the caller has checked access already."""
+    token = str(get_token(request))
+    if len(get_messages(request)):
+        made = render_to_string(content, {**facts, "csrf_token": token}, request)
+        return HttpResponse(render_to_string(template, {**facts, "content": made}, request))
+
+    def make() -> str:
+        made = mark_safe(render_to_string(content, {**facts, "csrf_token": FORM_TOKEN_STAND_IN}))  # noqa: S308  # nosec B308 B703 - a template's output
+        return render_to_string(template, {**facts, "content": made, "csrf_token": FORM_TOKEN_STAND_IN}, request)
+
+    said = (translation.get_language(), timezone.get_current_timezone_name(), request.get_full_path(), facts)
+    kept = kept_by_content(name, said, make, size=lambda html: len(html) * 2 + 200)
+    return HttpResponse(with_form_token(kept, token))
 
 
 def fragment(key: tuple[object, ...], render: Callable[[], str]) -> str:

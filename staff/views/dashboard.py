@@ -104,17 +104,16 @@ def dashboard(request: SignedInRequest, contact_point: ContactPoint) -> HttpResp
         "undelivered": counts.undelivered,
     }
     if counts.hold is None:
-        # Without a held notice it holds no form: it is the same for every colleague at the contact point.
-        content = pagecache.kept_content("staff-dashboard", CONTENT, facts)
-    else:
-        # Named in the held notice: the office to talk to. The notice has a form, so it is made afresh.
-        office = responsible_office(contact_point.municipality)
-        content = render_to_string(CONTENT, {**facts, "hold": counts.hold, "coordinator": office}, request)
-    context = {"contact_point": contact_point, "overview": overview, "content": content}
-    return render(request, "staff/dashboard.html", context)
+        # Without a held notice it holds no form but the sign-out one: the same for every colleague.
+        return pagecache.kept_staff_page(request, "staff-dashboard", PAGE, CONTENT, facts)
+    # Named in the held notice: the office to talk to. The notice has a form, so it is made afresh.
+    office = responsible_office(contact_point.municipality)
+    content = render_to_string(CONTENT, {**facts, "hold": counts.hold, "coordinator": office}, request)
+    return render(request, PAGE, {**facts, "content": content})
 
 
-# The dashboard's content: made from the facts the view passes it alone.
+# The dashboard, and its content: made from the facts the view passes it alone.
+PAGE = "staff/dashboard.html"
 CONTENT = "staff/_dashboard.html"
 
 

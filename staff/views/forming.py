@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -25,6 +24,7 @@ from groups.models import Group
 from groups.services import forming
 from selvhjelp import pagecache
 from staff.forms import GroupForm, SeatsForm
+from staff.views.dashboard import PointFacts
 
 
 def _invited_text(invited: int) -> str:
@@ -115,7 +115,8 @@ class GroupFacts:
         )
 
 
-# A group's page's content: made from the facts the view passes it alone.
+# A group's page, and its content: made from the facts the view passes it alone.
+GROUP_PAGE = "staff/group.html"
 GROUP_CONTENT = "staff/_group.html"
 
 
@@ -123,15 +124,13 @@ def _group_page(
     request: SignedInRequest, summary: selectors.GroupSummary, seats_form: SeatsForm | None = None
 ) -> HttpResponse:
     group = summary.group
-    facts: dict[str, object] = {"group": GroupFacts.of(summary)}
+    facts: dict[str, object] = {"group": GroupFacts.of(summary), "contact_point": PointFacts.of(group.contact_point)}
     if seats_form is None:
         # Kept by its facts: the same for every colleague at the contact point, each with their own form token.
         facts["seats_form"] = SeatsForm(initial={"seats": group.seats})
-        content = pagecache.kept_content("staff-group", GROUP_CONTENT, facts, token=str(get_token(request)))
-    else:
-        content = render_to_string(GROUP_CONTENT, {**facts, "seats_form": seats_form}, request)
-    context = {"contact_point": group.contact_point, "group": group, "summary": summary, "content": content}
-    return render(request, "staff/group.html", context)
+        return pagecache.kept_staff_page(request, "staff-group", GROUP_PAGE, GROUP_CONTENT, facts)
+    content = render_to_string(GROUP_CONTENT, {**facts, "seats_form": seats_form}, request)
+    return render(request, GROUP_PAGE, {**facts, "content": content})
 
 
 def _change_seats(request: SignedInRequest, summary: selectors.GroupSummary) -> HttpResponse:

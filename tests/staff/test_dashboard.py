@@ -3,7 +3,9 @@
 import datetime
 import html
 import re
+from urllib.parse import quote
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -151,6 +153,45 @@ class KeptContentTests(KeptContentTestCase):
             self.assertTrue(self.content_made(page))
             self.assertContains(page, reverse("staff:release_notices", args=[self.point_a.slug]))
             self.assertContains(page, "csrfmiddlewaretoken")
+
+    def test_a_colleague_gets_the_same_page_with_a_form_token_of_their_own_session(self):
+        self.fill(self.point_a, 6)
+        colleague = get_user_model().objects.create_user("colleague-a@work.example", "a-long-password-2")
+        self.point_a.staff.add(colleague)
+        self.client_a.get(self.url)
+        client = Client()
+        sign_in(client, colleague)
+        page = client.get(self.url)
+        self.assertFalse(self.content_made(page), "kept: not made again")
+        tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+        self.assertEqual(len(tokens), 1, "the sign-out form's")
+        # The token is the colleague's own: it signs them out, as a form of their own page does.
+        checked = Client(enforce_csrf_checks=True)
+        checked.cookies = client.cookies
+        checked.post(reverse("logout"), {"csrfmiddlewaretoken": tokens[0]})
+        self.assertEqual(client.get(self.url).status_code, 302, "signed out")
+
+    def test_a_message_is_shown_once_even_where_the_page_is_kept(self):
+        self.fill(self.point_a, 6)
+        pause = reverse("staff:pause", args=[self.point_a.slug])
+        self.assertContains(
+            self.client_a.post(pause, {"action": "pause", "message": "Stengt i sommer."}, follow=True), 'role="status"'
+        )
+        self.assertTrue(self.content_made(self.client_a.get(self.url)), "a page that showed a message is not kept")
+        self.assertFalse(self.content_made(self.client_a.get(self.url)), "kept")
+        # A new message on the public page changes nothing the dashboard shows: only the message is new.
+        changed = self.client_a.post(pause, {"action": "pause", "message": "Stengt til august."}, follow=True)
+        self.assertEqual(changed.redirect_chain[-1][0], self.url)
+        self.assertContains(changed, "Meldingen er endret.")
+        again = self.client_a.get(self.url)
+        self.assertNotContains(again, "Meldingen er endret.")
+        self.assertFalse(self.content_made(again), "the page without the message is kept")
+
+    def test_the_language_links_lead_back_to_the_address_that_was_opened(self):
+        self.fill(self.point_a, 6)
+        for query in ("", "?fra=e-post"):
+            page = self.client_a.get(self.url + query).content.decode()
+            self.assertIn(f"?neste={quote(self.url + query, safe='/')}", html.unescape(page))
 
     def test_a_kept_page_opens_for_the_contact_points_own_staff_only(self):
         self.fill(self.point_a, 6)

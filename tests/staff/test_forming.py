@@ -118,7 +118,7 @@ class GroupPageTests(StaffTestCase):
             answering.answer(signup=invitation.signup, reply="yes")
         with self.assertNumQueries(5):
             response = client.get(url)
-        self.assertEqual((response.context["summary"].accepted, response.context["summary"].pending), (3, 7))
+        self.assertEqual((response.context["group"].accepted, response.context["group"].pending), (3, 7))
         self.assertContains(response, "<dd>3</dd>", html=False)
         self.assertContains(response, "<dd>7</dd>", html=False)
 
