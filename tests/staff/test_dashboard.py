@@ -3,6 +3,7 @@
 import datetime
 import html
 import re
+import uuid
 from urllib.parse import quote
 
 from django.contrib.auth import get_user_model
@@ -79,6 +80,20 @@ class DashboardTests(StaffTestCase):
             ' <td class="number">6</td>',
             rows[1],
         )
+
+    def test_the_table_lists_the_latest_fifty_groups(self):
+        self.fill(self.point_a, 5, time_of_day="evening", language="no", age_group="30-44")
+        oldest = self.start(seats=5, first_meeting=future(1))
+        for days in range(2, 52):
+            copy = Group.objects.get(pk=oldest.pk)
+            copy.pk, copy.first_meeting, copy.request_key = None, future(days), uuid.uuid4()
+            copy.save()
+        page = self.english().get(reverse("staff:dashboard", args=[self.point_a.slug])).content.decode()
+        links = re.findall(rf'href="{reverse("staff:dashboard", args=[self.point_a.slug])}grupper/(\d+)/"', page)
+        self.assertEqual(len(links), 50)
+        self.assertNotIn(str(oldest.pk), links, "the oldest first meeting is left out")
+        latest = Group.objects.filter(contact_point=self.point_a).order_by("-first_meeting").first()
+        self.assertEqual(links[0], str(latest.pk))
 
     def english(self) -> Client:
         client = Client(HTTP_ACCEPT_LANGUAGE="en")
