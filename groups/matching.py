@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import CharField, Count, Min, OuterRef, Q, QuerySet, Subquery
 
 from contactpoints import languages as language_list
 from contactpoints.models import ContactPoint
@@ -131,7 +131,7 @@ def plans_for(
 Bucket = dict[str, Any]
 
 
-def _buckets(contact_point_id: int) -> "QuerySet[SignUp, Bucket]":
+def _buckets(contact_point_id: "int | OuterRef") -> "QuerySet[SignUp, Bucket]":
     return (
         SignUp.objects.waiting()
         .filter(contact_point_id=contact_point_id)
@@ -151,15 +151,34 @@ def waiting_buckets(contact_point: ContactPoint) -> list[Bucket]:
 _counts = Prepared(_buckets)
 
 
+# How PostgreSQL digests the rows of a query (``counted``): in an order of their own, so the same rows
+# give the same digest whatever order they come in.
+_DIGEST = "SELECT md5(string_agg(counted::text, ',' ORDER BY counted::text)) FROM ({}) counted"
+
+
 def waiting_digest(contact_point: ContactPoint) -> str:
     """A digest of what ``waiting_buckets`` would return, made by PostgreSQL: the same counts give the
-    same digest and any change to them a new one, and reading it costs one short row, not the counts."""
+    same digest and any change to them a new one, and reading it costs one short row, not the counts.
+    A contact point read ``with_waiting_digest`` has it already."""
+    if hasattr(contact_point, WAITING_DIGEST):
+        return str(getattr(contact_point, WAITING_DIGEST) or "")
     sql, params = _counts.sql(contact_point.pk)
-    digest = f"SELECT md5(string_agg(counted::text, ',' ORDER BY counted::text)) FROM ({sql}) counted"  # noqa: S608  # nosec B608 - SQL the ORM made
     with connection.cursor() as cursor:
-        cursor.execute(digest, params)
+        cursor.execute(_DIGEST.format(sql), params)
         row = cursor.fetchone()
     return str(row[0] or "") if row else ""
+
+
+# The annotation ``with_waiting_digest`` adds.
+WAITING_DIGEST = "waiting_counts_digest"
+
+
+def with_waiting_digest(points: "QuerySet[ContactPoint]") -> "QuerySet[ContactPoint]":
+    """Contact points each with ``waiting_digest`` read in the same query: one round trip fewer."""
+    digest = Subquery(
+        _buckets(OuterRef("pk")), template=f"({_DIGEST.format('%(subquery)s')})", output_field=CharField()
+    )
+    return points.annotate(**{WAITING_DIGEST: digest})
 
 
 def plan_counts(

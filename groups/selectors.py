@@ -274,9 +274,10 @@ def _correlated(
 
 def with_dashboard_counts(points: "QuerySet[ContactPoint]") -> "QuerySet[ContactPoint]":
     """Contact points each with the counts its dashboard starts from, in the same query
-    (``dashboard_counts``): emails that could not be delivered, the open hold on its notice, its groups."""
+    (``dashboard_counts``): emails that could not be delivered, the open hold on its notice, its groups;
+    and the digest of the people waiting, counted (``matching.waiting_digest``)."""
     quote = connection.ops.quote_name
-    return points.annotate(
+    return matching.with_waiting_digest(points).annotate(
         undelivered_emails=_correlated(
             Email, "COUNT(*)", of=ContactPoint, by="contact_point_id", condition=f"{quote('failed_at')} IS NOT NULL"
         ),

@@ -10,7 +10,7 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contactpoints.models import Language
+from contactpoints.models import ContactPoint, Language
 from groups.matching import (
     PREFERENCE_FIELDS,
     Plan,
@@ -19,6 +19,7 @@ from groups.matching import (
     suggest,
     suggestions,
     waiting_digest,
+    with_waiting_digest,
 )
 from groups.models import ANY, AgeGroup, Format, Invitation, SignUp, TimeOfDay
 from tests.base import Personas, waiting_person
@@ -209,6 +210,7 @@ class WaitingDigestTests(Personas):
 
     def test_the_same_counts_give_the_same_digest_and_any_change_a_new_one(self):
         self.assertEqual(waiting_digest(self.point_a), "", "nobody waits")
+        self.assertEqual(self.read_with_the_contact_point(), "")
         first = waiting_person(self.point_a, "first@example.org", days_ago=3, languages=["en", "no"])
         waiting_person(self.point_a, "second@example.org", days_ago=3, languages=["en", "no"])
         seen = {waiting_digest(self.point_a)}
@@ -227,6 +229,11 @@ class WaitingDigestTests(Personas):
             digest = waiting_digest(self.point_a)
             self.assertNotIn(digest, seen)
             seen.add(digest)
+            self.assertEqual(self.read_with_the_contact_point(), digest, "the same, in the contact point's own query")
+
+    def read_with_the_contact_point(self) -> str:
+        with self.assertNumQueries(1):
+            return waiting_digest(with_waiting_digest(ContactPoint.objects.filter(pk=self.point_a.pk)).get())
 
     def test_it_is_of_one_contact_points_counts_alone(self):
         waiting_person(self.point_a, "here@example.org")

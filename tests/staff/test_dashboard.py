@@ -152,6 +152,16 @@ class KeptContentTests(KeptContentTestCase):
         self.assertContains(page, "6 personer venter")
         self.assertEqual(page.context["overview"].splits[1].counts[:2], [("På dagtid", 6), ("På kvelden", 0)])
 
+    def test_a_page_the_same_as_the_last_reads_the_digest_of_who_waits_with_the_contact_point(self):
+        self.fill(self.point_a, 6, time_of_day="evening")
+        self.start()
+        self.client_a.get(self.url)
+        # Session; user with the verified second factor; the contact point, if it is this user's, with its
+        # counts and the digest of the people waiting; its groups.
+        with CaptureQueriesContext(connection) as again:
+            self.assertContains(self.client_a.get(self.url), "personer venter")
+        self.assertEqual(len(again.captured_queries), 4, [query["sql"][:80] for query in again.captured_queries])
+
     def test_each_language_has_its_own(self):
         self.fill(self.point_a, 6)
         self.client_a.get(self.url)
