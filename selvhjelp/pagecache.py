@@ -53,9 +53,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix
 from django.utils import timezone, translation
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
 logger = logging.getLogger(__name__)
 
@@ -449,44 +448,28 @@ def with_form_token(kept: str, token: str) -> str:
     return kept.replace(FORM_TOKEN_STAND_IN, token)
 
 
-def kept_content(name: str, template: str, facts: dict[str, object], *, token: str | None = None) -> SafeString:
-    """A staff page's content: ``template`` rendered from ``facts`` alone (counts, dates, a group's details,
-    never a person), kept by content (``kept_by_content``) under ``name`` with the language, time zone and
-    path prefix it is written in; so it is the same for every colleague who may open the page. Its forms
-    carry a stand-in for the form token, with ``token``, this request's, put in for it."""
-    said = (translation.get_language(), timezone.get_current_timezone_name(), get_script_prefix(), facts)
-    kept = kept_by_content(
-        name,
-        said,
-        lambda: render_to_string(template, {**facts, "csrf_token": FORM_TOKEN_STAND_IN}),
-        size=lambda html: len(html) * 2 + 200,
-    )
-    # A template's output, with a token of letters and digits put in.
-    return mark_safe(with_form_token(kept, token or ""))  # noqa: S308  # nosec B308 B703
-
-
 def kept_staff_page(
     request: HttpRequest, name: str, template: str, content: str, facts: dict[str, object]
 ) -> HttpResponse:
-    """A whole staff page, the site's header and footer around its content (``content``, a template
-    made from ``facts`` alone, as ``kept_content`` keeps it), kept by content with the page's own
-    address as well (the language links lead back to it); ``template`` is the page around it, which
-    reads ``facts`` and ``content``. Each request gets its own form token (the sign-out form's and any
+    """A whole staff page, kept by content (``kept_by_content``) under ``name`` with the language, time
+    zone and address it is written for (the language links lead back to it). Its content, ``content``,
+    is rendered from ``facts`` alone (counts, dates, a group's details, never a person); ``template`` is
+    the page around it, the site's header and footer, which reads ``facts`` and ``content``. It is made
+    with a stand-in for the form token, and each request puts in its own (the sign-out form's and any
     other's). A session with a message to show is shown it on a page made afresh, never kept.
 
     It is the same for every colleague who may open the page: what is around the content names only
     the contact point, the language and the address, and the caller has checked access already."""
+
+    def page(token: str) -> str:
+        made = mark_safe(render_to_string(content, {**facts, "csrf_token": token}))  # noqa: S308  # nosec B308 B703 - a template's output
+        return render_to_string(template, {**facts, "content": made, "csrf_token": token}, request)
+
     token = str(get_token(request))
     if len(get_messages(request)):
-        made = render_to_string(content, {**facts, "csrf_token": token}, request)
-        return HttpResponse(render_to_string(template, {**facts, "content": made}, request))
-
-    def make() -> str:
-        made = mark_safe(render_to_string(content, {**facts, "csrf_token": FORM_TOKEN_STAND_IN}))  # noqa: S308  # nosec B308 B703 - a template's output
-        return render_to_string(template, {**facts, "content": made, "csrf_token": FORM_TOKEN_STAND_IN}, request)
-
+        return HttpResponse(page(token))
     said = (translation.get_language(), timezone.get_current_timezone_name(), request.get_full_path(), facts)
-    kept = kept_by_content(name, said, make, size=lambda html: len(html) * 2 + 200)
+    kept = kept_by_content(name, said, lambda: page(FORM_TOKEN_STAND_IN), size=lambda html: len(html) * 2 + 200)
     return HttpResponse(with_form_token(kept, token))
 
 
