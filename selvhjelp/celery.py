@@ -109,6 +109,22 @@ def _request_id_of(task: object) -> str | None:
 _tokens: dict[str, object] = {}
 
 
+@signals.task_prerun.connect(dispatch_uid="selvhjelp.database.prerun")
+@signals.task_postrun.connect(dispatch_uid="selvhjelp.database.postrun")
+def close_old_database_connections(task: object = None, **kwargs: object) -> None:
+    """Before and after each task, as Django does before and after each request: a connection that has
+    failed, or is older than ``CONN_MAX_AGE``, is closed, and the next query opens a new one; any other
+    is kept (``CELERY_DB_REUSE_MAX``), and checked before its next use. A task run in-process is part of
+    the caller's work and leaves its connection alone."""
+    if getattr(getattr(task, "request", None), "is_eager", False):
+        return
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:  # a task run inside a transaction (a test's) leaves it be
+            connection.close_if_unusable_or_obsolete()
+
+
 @signals.task_prerun.connect(dispatch_uid="selvhjelp.request_id.prerun")
 def receive_request_id(task_id: str | None = None, task: object = None, **kwargs: object) -> None:
     """Log a task's lines under the id of the request that queued it.

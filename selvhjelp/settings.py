@@ -334,6 +334,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
 # Celery's consumer, which outlives a broker that restarts while the worker holds tasks (selvhjelp/celery.py).
 CELERY_WORKER_CONSUMER = "selvhjelp.celery:Consumer"
+# A worker keeps its database connection from one task to the next, as the web keeps it from one request
+# to the next: closed once it is older than DATABASE_CONN_MAX_AGE or has failed (selvhjelp/celery.py),
+# rather than after every task, Celery's default, which costs a new PostgreSQL backend for every email
+# sent. Celery's own count of tasks on one connection is then only an upper bound.
+CELERY_DB_REUSE_MAX = 1000
 # An outbox message claimed longer ago than this is taken to belong to a
 # sender that died (a worker killed, its database connection dropped), and is
 # sent again by the relay (outbox/sending.py). A send is stopped well within

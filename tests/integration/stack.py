@@ -16,10 +16,13 @@ from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+import kombu.pools
 import redis
 import requests
 from django.conf import settings
 from django.db import connection
+
+from selvhjelp.celery import app
 
 DEADLINE = 30.0  # for any one thing to happen
 REDIS_SERVER = shutil.which("redis-server")
@@ -266,3 +269,18 @@ class RealStack:
         match = PRIVATE_LINK.search(message.get_body(preferencelist=("plain",)).get_content())
         assert match, "the email holds no private link"
         return match.group(1)
+
+
+def use_broker(*, always_eager: bool, broker_url: str) -> None:
+    """Point this process's Celery app at another broker, dropping the
+    connections it holds to the one it used before.
+
+    The app's pools are kombu's, shared by broker address for the whole
+    process: each is closed and forgotten (``kombu.pools.reset``), so that
+    whoever uses that address next (the in-process tasks of the tests that
+    follow, say) gets a new pool, not a closed one."""
+    kombu.pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
+    app.conf.task_always_eager = always_eager
+    app.conf.broker_url = broker_url

@@ -18,6 +18,7 @@ from groups.services import signing_up
 from outbox.models import Email
 from selvhjelp.celery import app
 from tests.base import a_contact_point
+from tests.integration.stack import use_broker
 
 BROKER = os.environ.get("TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
 
@@ -51,20 +52,9 @@ class RealWorkerTests(TransactionTestCase):
         )
         self.addCleanup(self.stop_worker)
         self.saved = (app.conf.task_always_eager, app.conf.broker_url)
-        self.use_broker(always_eager=False, broker_url=BROKER)
-        self.addCleanup(self.use_broker, always_eager=self.saved[0], broker_url=self.saved[1])
+        use_broker(always_eager=False, broker_url=BROKER)
+        self.addCleanup(use_broker, always_eager=self.saved[0], broker_url=self.saved[1])
         self.point = a_contact_point()
-
-    @staticmethod
-    def use_broker(*, always_eager, broker_url):
-        """Point this process's Celery app at another broker, dropping connections
-        that earlier tests opened to the in-memory one."""
-        if app._pool is not None:
-            app._pool.force_close_all()
-        app._pool = None
-        app.amqp._producer_pool = None
-        app.conf.task_always_eager = always_eager
-        app.conf.broker_url = broker_url
 
     def stop_worker(self):
         self.worker.terminate()
@@ -103,3 +93,29 @@ class RealWorkerTests(TransactionTestCase):
         self.assertIn("outbox.tasks.send_email", self.output)
         self.assertNotIn(address, self.output)
         self.assertNotIn("kari.worker", self.output)
+
+    def others_connected(self) -> set[tuple[int, object]]:
+        """The other connections to the test database (the worker's), each by its process and start."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid, backend_start FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid()"
+            )
+            return set(cursor.fetchall())
+
+    def test_the_worker_keeps_its_database_connection_from_one_email_to_the_next(self):
+        """As the web keeps it from one request to the next: not a new PostgreSQL process for each email."""
+        preferences = signing_up.Preferences(format="any", time_of_day="any", languages=("no",), age_group="any")
+
+        def sign_up_and_wait(n: int) -> None:
+            signing_up.sign_up(
+                contact_point=self.point, email=f"p{n}@example.org", nickname="", preferences=preferences, locale="nb"
+            )
+            self.assertTrue(self.wait_for(lambda: Email.objects.filter(sent_at__isnull=False).count() == n + 1))
+
+        sign_up_and_wait(0)
+        connected = self.others_connected()
+        self.assertTrue(connected, "the worker closed its connection after its task")
+        for n in range(1, 4):
+            sign_up_and_wait(n)
+        self.assertEqual(self.others_connected(), connected)

@@ -20,7 +20,6 @@ from email import message_from_bytes
 from pathlib import Path
 from unittest import mock
 
-import kombu.pools
 import pytest
 import redis
 from django.conf import settings
@@ -39,6 +38,7 @@ from outbox import tasks as outbox_tasks
 from outbox.models import Email
 from selvhjelp.celery import app
 from tests.base import a_contact_point, signup_data
+from tests.integration.stack import use_broker
 
 DEADLINE = 30.0
 REDIS_SERVER = shutil.which("redis-server")
@@ -49,21 +49,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def use_broker(*, always_eager: bool, broker_url: str) -> None:
-    """Point this process's Celery app at another broker, dropping the
-    connections it holds to the one it used before.
-
-    The app's pools are kombu's, shared by broker address for the whole
-    process: each is closed and forgotten (``kombu.pools.reset``), so that
-    whoever uses that address next (the in-process tasks of the tests that
-    follow, say) gets a new pool, not a closed one."""
-    kombu.pools.reset()
-    app._pool = None
-    app.amqp._producer_pool = None
-    app.conf.task_always_eager = always_eager
-    app.conf.broker_url = broker_url
 
 
 @pytest.mark.postgres
