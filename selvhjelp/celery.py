@@ -9,6 +9,7 @@ from pathlib import Path
 from celery import Celery, signals
 from celery.worker.consumer import Consumer as CeleryConsumer
 
+from selvhjelp import giving_way
 from selvhjelp.logging import request_id
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "selvhjelp.settings")
@@ -70,6 +71,19 @@ def yield_the_cpu_to_the_web(**kwargs: object) -> None:
     if niceness > 0:
         os.nice(niceness)
         lower_the_session_too(niceness)
+
+
+@signals.worker_init.connect(dispatch_uid="selvhjelp.worker.giving_way")
+def give_way_to_the_web(**kwargs: object) -> None:
+    """A worker's processes (this one, and its pool's, which start from it) give way to the web while it
+    keeps the cores busy (``selvhjelp.giving_way``)."""
+    giving_way.watch_as_worker(os.getpid())
+
+
+@signals.task_prerun.connect(dispatch_uid="selvhjelp.worker.give_way_before_a_task")
+def give_way_before_a_task(task: object = None, **kwargs: object) -> None:
+    if not getattr(getattr(task, "request", None), "is_eager", False):
+        giving_way.give_way()
 
 
 # Where Linux keeps the niceness of a process's session as a whole (sched(7), "autogroup").

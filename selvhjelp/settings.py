@@ -314,6 +314,10 @@ ANYMAIL = {
 # How much lower a worker's CPU priority is than the web's (nice(1), 0 to 19; selvhjelp/celery.py): by
 # default the lowest, so that on a machine shared with the web a worker uses what the web leaves.
 WORKER_NICENESS = env_int("WORKER_NICENESS", 19)
+# A worker also waits, before each task and between the sign-ups it records, while other processes use
+# more than this share of all the cores (in percent; selvhjelp/giving_way.py): a lower priority alone
+# still lets it slow the web on a virtual machine. It never waits more than a second in a row. 0: never.
+WORKER_GIVES_WAY_ABOVE = env_int("WORKER_GIVES_WAY_ABOVE", 50)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 if not CELERY_BROKER_URL:

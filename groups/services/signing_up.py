@@ -21,6 +21,7 @@ from groups.services.forming import refill
 from groups.services.locking import lock_signups
 from groups.services.threshold import check_enough_waiting
 from outbox import services as outbox
+from selvhjelp import giving_way
 from selvhjelp.crypto import address_hash, normalise_address
 from selvhjelp.logging import request_id
 from selvhjelp.prepared import PreparedInsert
@@ -112,6 +113,7 @@ def record_waiting(*, older_than: datetime.timedelta | None = None) -> int:
     recorded, after = 0, 0
     while batch := list(waiting.filter(pk__gt=after).values_list("pk", flat=True)[:RECORDING_BATCH]):
         for incoming_id in batch:
+            giving_way.give_way()  # In a burst, the web answers the next sign-ups first.
             try:
                 recorded += record_incoming(incoming_id=incoming_id)
             except Exception as exc:

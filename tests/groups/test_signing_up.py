@@ -749,6 +749,17 @@ class RecordingInTheBackgroundTests(SignUpTestCase):
         )
         self.assertEqual(len(mail.outbox), 4)
 
+    def test_the_recorder_gives_way_to_the_web_before_each_sign_up_it_records(self):
+        with mock.patch.object(tasks.record_sign_ups, "delay"):
+            for n in range(3):
+                self.send(f"p{n}@example.org")
+        with (
+            mock.patch.object(signing_up.giving_way, "give_way", return_value=0.0) as give_way,
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            self.assertEqual(tasks.record_sign_ups(), 3)
+        self.assertEqual(give_way.call_count, 3)
+
     def test_a_sign_up_sent_once_the_recorder_has_started_wakes_it_again(self):
         with mock.patch.object(tasks.record_sign_ups, "delay") as broker:
             for callback in self.send("first@example.org"):
