@@ -635,7 +635,7 @@ class Bench:
         concurrency = env.get("WORKER_CONCURRENCY", "2")
         self.facts["Celery worker"] = (
             f"1 worker, concurrency {concurrency} (prefork), at its default lower CPU priority "
-            "(`WORKER_NICENESS`); beat, as in production"
+            "(`WORKER_NICENESS`), giving way to the web (`WORKER_GIVES_WAY_ABOVE`); beat, as in production"
         )
 
     def start_background(self, env: dict[str, str]) -> None:
