@@ -12,7 +12,6 @@ Only a worker gives way (``watch_as_worker``, from ``selvhjelp/celery.py``); els
 run in-process, management commands) ``give_way`` returns at once.
 """
 
-import logging
 import os
 import time
 from collections.abc import Callable
@@ -20,8 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-
-logger = logging.getLogger(__name__)
 
 # How often a worker looks at the cores (at most), and how long each wait is.
 STEP = 0.1
