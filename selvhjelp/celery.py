@@ -77,7 +77,7 @@ def yield_the_cpu_to_the_web(**kwargs: object) -> None:
 def give_way_to_the_web(**kwargs: object) -> None:
     """A worker's processes (this one, and its pool's, which start from it) give way to the web while it
     keeps the cores busy (``selvhjelp.giving_way``)."""
-    giving_way.watch_as_worker(os.getpid())
+    giving_way.watch_as_worker()
 
 
 @signals.task_prerun.connect(dispatch_uid="selvhjelp.worker.give_way_before_a_task")

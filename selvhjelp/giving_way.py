@@ -4,9 +4,10 @@ while other processes keep the machine's cores busy, as the web does answering a
 A lower CPU priority (``WORKER_NICENESS``) does not do this on its own. On a virtual machine, whose
 cores share physical cores, a worker that runs only where a core would be idle still slows the web
 down: by a quarter, in ``bench/run``'s burst of sign-ups. So a worker looks at how busy the cores were
-since it last looked, leaving its own processes out, and while the others used more than
-``WORKER_GIVES_WAY_ABOVE`` of them, it waits. It never waits longer than ``LONGEST_WAIT`` in a row, and
-then does at least one more piece of work: a burst delays the background work, never stops it.
+since it last looked, leaving out every Celery worker's processes (workers never give way to each
+other), and while the others used more than ``WORKER_GIVES_WAY_ABOVE`` of them, it waits. It never
+waits longer than ``LONGEST_WAIT`` in a row, and then does at least one more piece of work: a burst
+delays the background work, never stops it.
 
 Only a worker gives way (``watch_as_worker``, from ``selvhjelp/celery.py``); elsewhere (the web, tasks
 run in-process, management commands) ``give_way`` returns at once.
@@ -26,6 +27,8 @@ STEP = 0.1
 LONGEST_WAIT = 1.0
 # A look older than this says nothing about now: the worker looks again and goes on.
 STALE = 1.0
+# How often a worker looks for the machine's Celery workers again (they start and stop rarely).
+FIND_WORKERS_EVERY = 5.0
 
 PROC = Path("/proc")
 TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
@@ -37,61 +40,86 @@ class Cores:
 
     busy: float  # running any process (the hypervisor's other guests' time not included)
     total: float  # all the time there was, idle included
-    ours: float  # running this worker's own processes
+    workers: dict[int, float]  # the CPU time of each Celery worker process, by its process id
 
 
-def machine_cores(root: int) -> Cores | None:
-    """The machine's cores as Linux counts them (``/proc/stat``), and the CPU time of the worker whose
-    main process is ``root`` and of its pool's processes; None where this cannot be read."""
+def machine_cores(workers: list[int]) -> Cores | None:
+    """The machine's cores as Linux counts them (``/proc/stat``), and the CPU time of each of these
+    worker processes; None where this cannot be read."""
     try:
         fields = [int(value) for value in (PROC / "stat").read_text().split("\n", 1)[0].split()[1:9]]
-        user, nice, system, idle, iowait, irq, softirq, steal = fields
-        children = (PROC / str(root) / "task" / str(root) / "children").read_text().split()
-        ours = sum(_cpu_ticks(int(pid)) for pid in [root, *map(int, children)])
     except (OSError, ValueError):
         return None
+    user, nice, system, idle, iowait, irq, softirq, steal = fields
     busy = user + nice + system + irq + softirq
     total = busy + idle + iowait + steal
-    return Cores(busy=busy / TICKS_PER_SECOND, total=total / TICKS_PER_SECOND, ours=ours / TICKS_PER_SECOND)
+    used = {pid: ticks / TICKS_PER_SECOND for pid in workers if (ticks := _cpu_ticks(pid)) is not None}
+    return Cores(busy=busy / TICKS_PER_SECOND, total=total / TICKS_PER_SECOND, workers=used)
 
 
-def _cpu_ticks(pid: int) -> int:
+def _cpu_ticks(pid: int) -> int | None:
     try:
         after_name = (PROC / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0  # a pool process that has just gone
+    except (OSError, IndexError):
+        return None  # a process that has just gone
     return int(after_name[11]) + int(after_name[12])  # utime, stime
 
 
+def celery_workers() -> list[int]:
+    """Every Celery worker process on this machine, this one's and any other's: a worker's pool
+    processes carry its command line. Workers never give way to each other, only to the rest."""
+    found = []
+    for entry in PROC.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            words = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"worker" in words and any(word == b"celery" or word.endswith(b"/celery") for word in words):
+            found.append(int(entry.name))
+    return found
+
+
 class GivingWay:
-    """One worker process's looks at the cores. ``read`` and ``sleep`` are given for tests."""
+    """One worker process's looks at the cores. ``read``, ``find_workers``, ``sleep`` and ``clock`` are
+    given for tests."""
 
     def __init__(
         self,
         *,
-        root: int,
         above: float,  # a share of all the cores, 0 to 1
-        read: Callable[[int], Cores | None] = machine_cores,
+        read: Callable[[list[int]], Cores | None] = machine_cores,
+        find_workers: Callable[[], list[int]] = celery_workers,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.root, self.above = root, above
-        self.read, self.sleep, self.clock = read, sleep, clock
+        self.above = above
+        self.read, self.find_workers, self.sleep, self.clock = read, find_workers, sleep, clock
         self.last: tuple[float, Cores] | None = None
+        self.workers: list[int] = []
+        self.workers_found_at: float | None = None
 
     def others_share(self) -> float | None:
-        """How much of all the cores processes other than this worker's used since the last look (0 to
+        """How much of all the cores processes other than Celery workers used since the last look (0 to
         1); None where there is no recent look to compare with. Looks again."""
-        now, cores = self.clock(), self.read(self.root)
+        now = self.clock()
+        if self.workers_found_at is None or now - self.workers_found_at > FIND_WORKERS_EVERY:
+            self.workers, self.workers_found_at = self.find_workers(), now
+        cores = self.read(self.workers)
         last = self.last
         self.last = None if cores is None else (now, cores)
         if last is None or cores is None or now - last[0] > STALE:
             return None
-        total = cores.total - last[1].total
+        before = last[1]
+        total = cores.total - before.total
         if total <= 0:
             return None
-        # A pool process that ended takes its CPU time with it: never count less than nothing as ours.
-        others = (cores.busy - last[1].busy) - max(cores.ours - last[1].ours, 0)
+        # Only the workers seen both times: one that started or ended since counts as the others, once.
+        workers = sum(
+            max(used - before.workers[pid], 0) for pid, used in cores.workers.items() if pid in before.workers
+        )
+        others = (cores.busy - before.busy) - workers
         return max(others, 0) / total
 
     def give_way(self) -> float:
@@ -110,12 +138,12 @@ class GivingWay:
 _this_worker: GivingWay | None = None
 
 
-def watch_as_worker(root: int) -> None:
-    """This process does a worker's tasks, for the worker whose main process is ``root``: from now on
+def watch_as_worker() -> None:
+    """This process does a worker's tasks (and its pool's processes, which start from it): from now on
     it gives way to the web (unless ``WORKER_GIVES_WAY_ABOVE`` is 0)."""
     global _this_worker
     percent = int(settings.WORKER_GIVES_WAY_ABOVE)
-    _this_worker = GivingWay(root=root, above=percent / 100) if percent > 0 else None
+    _this_worker = GivingWay(above=percent / 100) if percent > 0 else None
 
 
 def give_way() -> float:

@@ -114,6 +114,8 @@ class ScaleOutTests(RealStack, TransactionTestCase):
             link = self.link_in(invitation)
             self.post(person, link, {"action": "answer", "reply": "yes"}, self.get(person, link))
         self.assertEqual(Invitation.objects.filter(group=group, status=Invitation.Status.ACCEPTED).count(), PEOPLE)
+        # Each is told they have a place, days before the group meets.
+        self.wait_for_mail(people, 3)
 
         # The group has met; staff hand it off.
         Group.objects.filter(pk=group.pk).update(first_meeting=timezone.now() - datetime.timedelta(hours=1))

@@ -4,11 +4,15 @@ and never for its own work."""
 import os
 import subprocess
 import sys
+import time
 
 from django.test import SimpleTestCase, override_settings
 
 from selvhjelp import giving_way
 from selvhjelp.giving_way import LONGEST_WAIT, STEP, Cores, GivingWay
+
+# The process id of the Celery workers' processes on the made-up machine, as if there were one.
+WORKER = 4242
 
 
 class Machine:
@@ -19,11 +23,15 @@ class Machine:
     def __init__(self, others: float, ours: float = 0.0) -> None:
         self.now = 1000.0
         self.others, self.ours = others, ours
-        self.used = Cores(busy=0.0, total=0.0, ours=0.0)
+        self.used = Cores(busy=0.0, total=0.0, workers={WORKER: 0.0})
         self.waits: list[float] = []
 
-    def read(self, root: int) -> Cores:
-        return self.used
+    def read(self, workers: list[int]) -> Cores:
+        return Cores(
+            busy=self.used.busy,
+            total=self.used.total,
+            workers={pid: used for pid, used in self.used.workers.items() if pid in workers},
+        )
 
     def clock(self) -> float:
         return self.now
@@ -34,7 +42,7 @@ class Machine:
         self.used = Cores(
             busy=self.used.busy + self.others * self.cores * seconds + ours,
             total=self.used.total + self.cores * seconds,
-            ours=self.used.ours + ours,
+            workers={WORKER: self.used.workers[WORKER] + ours},
         )
         self.now += seconds
 
@@ -43,7 +51,7 @@ class Machine:
         self.pass_time(seconds)
 
     def worker(self) -> GivingWay:
-        return GivingWay(root=1, above=0.5, read=self.read, sleep=self.sleep, clock=self.clock)
+        return GivingWay(above=0.5, read=self.read, find_workers=lambda: [WORKER], sleep=self.sleep, clock=self.clock)
 
 
 def a_worker_that_looked_a_moment_ago(machine: Machine) -> GivingWay:
@@ -89,8 +97,8 @@ class GivingWayTests(SimpleTestCase):
         self.assertEqual(worker.give_way(), 0.0)
         self.assertEqual(machine.waits, [])
 
-    def test_its_own_processes_do_not_count_as_the_web(self):
-        """A worker alone on a machine, using every core, never waits for itself."""
+    def test_the_workers_own_processes_do_not_count_as_the_web(self):
+        """Workers alone on a machine, using every core, never wait for themselves or each other."""
         machine = Machine(others=0.0, ours=1.0)
         worker = a_worker_that_looked_a_moment_ago(machine)
         self.assertEqual(worker.give_way(), 0.0)
@@ -103,7 +111,7 @@ class GivingWayTests(SimpleTestCase):
         self.assertEqual(worker.give_way(), 0.0, "a worker that was idle for a minute starts at once")
 
     def test_a_machine_it_cannot_read_is_not_waited_for(self):
-        worker = GivingWay(root=1, above=0.5, read=lambda root: None, sleep=self.fail)
+        worker = GivingWay(above=0.5, read=lambda workers: None, find_workers=list, sleep=self.fail)
         worker.give_way()
         self.assertEqual(worker.give_way(), 0.0)
 
@@ -113,27 +121,30 @@ class GivingWayTests(SimpleTestCase):
 
     @override_settings(WORKER_GIVES_WAY_ABOVE=0)
     def test_an_operator_can_turn_it_off(self):
-        giving_way.watch_as_worker(os.getpid())
+        giving_way.watch_as_worker()
         self.addCleanup(setattr, giving_way, "_this_worker", None)
         self.assertIsNone(giving_way._this_worker)
 
-    def test_it_reads_this_machine_and_counts_a_process_and_its_children_as_the_worker(self):
-        child = subprocess.Popen(  # noqa: S603 - this interpreter, a fixed program
+    def test_it_finds_every_celery_worker_on_this_machine_and_reads_its_cpu(self):
+        worker = subprocess.Popen(  # noqa: S603 - this interpreter, a fixed program
             [
                 sys.executable,
                 "-c",
-                "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass",
+                "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass\ntime.sleep(30)",
+                "celery",
+                "worker",
             ]
         )
-        self.addCleanup(child.wait)
-        before = giving_way.machine_cores(os.getpid())
-        child.wait()
-        after = giving_way.machine_cores(os.getpid())
-        self.assertIsNotNone(before)
-        self.assertIsNotNone(after)
-        self.assertGreater(after.total, before.total)
-        self.assertGreaterEqual(after.busy, before.busy)
-        self.assertGreater(after.ours, 0)
+        self.addCleanup(worker.wait)
+        self.addCleanup(worker.kill)
+        time.sleep(0.5)
+        found = giving_way.celery_workers()
+        self.assertIn(worker.pid, found)
+        self.assertNotIn(os.getpid(), found, "the tests are no worker")
+        cores = giving_way.machine_cores([worker.pid])
+        self.assertIsNotNone(cores)
+        self.assertGreater(cores.total, cores.busy)
+        self.assertGreater(cores.workers[worker.pid], 0)
 
 
 class AWorkerGivesWayTests(SimpleTestCase):
@@ -145,7 +156,7 @@ class AWorkerGivesWayTests(SimpleTestCase):
                 "import os, django; django.setup();"
                 "from celery import signals; from selvhjelp import celery, giving_way;"
                 "signals.worker_init.send(sender=None);"
-                "print(giving_way._this_worker.root == os.getpid(), giving_way._this_worker.above)",
+                "print(giving_way._this_worker is not None, giving_way._this_worker.above)",
             ],
             env=os.environ.copy(),
             capture_output=True,
