@@ -44,6 +44,7 @@ from urllib.parse import quote, urlsplit
 from bench import profile as profiles
 from bench import weight
 from bench.client import Browser
+from selvhjelp.giving_way import TICKS_PER_SECOND, machine_seconds, process_fields
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -217,23 +218,12 @@ def children(pid: int) -> list[int]:
     return found
 
 
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def proc_stat(pid: int) -> list[str]:
-    """Fields 3 and on of /proc/PID/stat (state, ppid, ...); empty if the process is gone."""
-    try:
-        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return []
-
-
 def tree_cpu(pid: int) -> float:
     """CPU seconds of a process, the children it has reaped, and the children still running."""
-    fields = proc_stat(pid)
+    fields = process_fields(pid)
     if not fields:
         return 0.0
-    own = sum(int(value) for value in fields[11:15]) / TICKS  # utime, stime, cutime, cstime
+    own = sum(int(value) for value in fields[11:15]) / TICKS_PER_SECOND  # utime, stime, cutime, cstime
     return own + sum(tree_cpu(child) for child in children(pid))
 
 
@@ -244,7 +234,7 @@ def postmasters() -> list[int]:
         if entry.name.isdigit():
             with contextlib.suppress(OSError):
                 if (entry / "comm").read_text().strip() == "postgres":
-                    parent = proc_stat(int(entry.name))
+                    parent = process_fields(int(entry.name))
                     if parent and _comm(int(parent[1])) != "postgres":
                         found.append(int(entry.name))
     return found
@@ -258,10 +248,9 @@ def _comm(pid: int) -> str:
 
 
 def machine_busy() -> float:
-    """CPU seconds the whole machine has been busy (all cores), from /proc/stat."""
-    values = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
-    idle = values[3] + values[4]  # idle, iowait
-    return (sum(values) - idle) / TICKS
+    """CPU seconds the whole machine has been busy (all cores)."""
+    seconds = machine_seconds()
+    return seconds[0] if seconds is not None else 0.0
 
 
 def share_busy(seconds: float, *, but: int | None = None) -> float:

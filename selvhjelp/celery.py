@@ -82,8 +82,13 @@ def give_way_to_the_web(**kwargs: object) -> None:
 
 @signals.task_prerun.connect(dispatch_uid="selvhjelp.worker.give_way_before_a_task")
 def give_way_before_a_task(task: object = None, **kwargs: object) -> None:
-    if not getattr(getattr(task, "request", None), "is_eager", False):
+    if run_by_a_worker(task):
         giving_way.give_way()
+
+
+def run_by_a_worker(task: object) -> bool:
+    """Whether a task runs in a worker, not in-process as part of its caller's work."""
+    return not getattr(getattr(task, "request", None), "is_eager", False)
 
 
 # Where Linux keeps the niceness of a process's session as a whole (sched(7), "autogroup").
@@ -130,7 +135,7 @@ def close_old_database_connections(task: object = None, **kwargs: object) -> Non
     failed, or is older than ``CONN_MAX_AGE``, is closed, and the next query opens a new one; any other
     is kept (``CELERY_DB_REUSE_MAX``), and checked before its next use. A task run in-process is part of
     the caller's work and leaves its connection alone."""
-    if getattr(getattr(task, "request", None), "is_eager", False):
+    if not run_by_a_worker(task):
         return
     from django.db import connections
 

@@ -31,7 +31,7 @@ STALE = 1.0
 FIND_WORKERS_EVERY = 5.0
 
 PROC = Path("/proc")
-TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True)
@@ -43,26 +43,39 @@ class Cores:
     workers: dict[int, float]  # the CPU time of each Celery worker process, by its process id
 
 
-def machine_cores(workers: list[int]) -> Cores | None:
-    """The machine's cores as Linux counts them (``/proc/stat``), and the CPU time of each of these
-    worker processes; None where this cannot be read."""
+def machine_seconds() -> tuple[float, float] | None:
+    """How long the machine's cores have been busy, and how long there was, since it started, in
+    seconds summed over all cores (``/proc/stat``; the hypervisor's other guests' time not busy);
+    None where this cannot be read."""
     try:
         fields = [int(value) for value in (PROC / "stat").read_text().split("\n", 1)[0].split()[1:9]]
+        user, nice, system, idle, iowait, irq, softirq, steal = fields
     except (OSError, ValueError):
         return None
-    user, nice, system, idle, iowait, irq, softirq, steal = fields
     busy = user + nice + system + irq + softirq
-    total = busy + idle + iowait + steal
-    used = {pid: ticks / TICKS_PER_SECOND for pid in workers if (ticks := _cpu_ticks(pid)) is not None}
-    return Cores(busy=busy / TICKS_PER_SECOND, total=total / TICKS_PER_SECOND, workers=used)
+    return busy / TICKS_PER_SECOND, (busy + idle + iowait + steal) / TICKS_PER_SECOND
 
 
-def _cpu_ticks(pid: int) -> int | None:
+def process_fields(pid: int) -> list[str]:
+    """The fields of ``/proc/PID/stat`` after the process's name (state, parent, ...); empty where the
+    process has gone."""
     try:
-        after_name = (PROC / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+        return (PROC / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
-        return None  # a process that has just gone
-    return int(after_name[11]) + int(after_name[12])  # utime, stime
+        return []
+
+
+def machine_cores(workers: list[int]) -> Cores | None:
+    """The machine's cores (``machine_seconds``), and the CPU time of each of these worker processes
+    still running; None where this cannot be read."""
+    seconds = machine_seconds()
+    if seconds is None:
+        return None
+    used = {}
+    for pid in workers:
+        if fields := process_fields(pid):
+            used[pid] = (int(fields[11]) + int(fields[12])) / TICKS_PER_SECOND  # utime, stime
+    return Cores(busy=seconds[0], total=seconds[1], workers=used)
 
 
 def celery_workers() -> list[int]:
